@@ -1,0 +1,21 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/plugins', '<rootDir>/test'],
+  testRegex: '\\.(spec|e2e-spec)\\.ts$',
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false }],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  // Workspace packages resolve to their sources, so tests need no build.
+  moduleNameMapper: {
+    '^@audit-hub/plugin-sdk/(.*)$': '<rootDir>/libs/plugin-sdk/src/$1',
+    '^@audit-hub/plugin-sdk$': '<rootDir>/libs/plugin-sdk/src',
+    '^@audit-hub/plugin-(.*)$': '<rootDir>/plugins/$1/src',
+    '^@audit-hub/(domain|http)$': '<rootDir>/libs/$1/src',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.*/dist'],
+  setupFiles: ['reflect-metadata'],
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

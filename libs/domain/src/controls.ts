@@ -1,0 +1,32 @@
+/** Control catalog types (shared/spec/controls.md). */
+import type { RecordKind } from './records';
+import type { SubjectType } from './refs';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(severity);
+}
+
+export type FindingStatus = 'open' | 'reopened' | 'resolved' | 'accepted';
+export const FINDING_STATUSES: readonly FindingStatus[] = ['open', 'reopened', 'resolved', 'accepted'];
+
+export type ControlStatus = 'evaluated' | 'partial' | 'not_evaluated' | 'disabled';
+export type RunStatus = 'running' | 'complete' | 'incomplete' | 'failed';
+export type SourceStatus = 'running' | 'complete' | 'partial' | 'failed';
+
+export type ParamValue = number | string | boolean;
+
+export interface ControlDefinition {
+  id: string;
+  title: string;
+  subjectType: SubjectType | `${SubjectType} or ${SubjectType}`;
+  description: string;
+  severity: Severity;
+  params: Record<string, ParamValue>;
+  needs: RecordKind[];
+  frameworks: string[];
+  /** Off unless a config sets `enabled: true`. */
+  enabledByDefault: boolean;
+}

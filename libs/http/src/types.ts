@@ -1,0 +1,107 @@
+/** Public types of the upstream HTTP client. */
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'LIST' | 'OPTIONS';
+
+export type QueryValue = string | number | boolean | undefined | null | (string | number)[];
+
+export interface HttpRequest {
+  method?: HttpMethod;
+  /** Path relative to the client's base URL (`/api/v4/projects`), or an absolute URL on the same origin. */
+  path: string;
+  query?: Record<string, QueryValue>;
+  headers?: Record<string, string>;
+  /** JSON-serialised unless a string. */
+  body?: unknown;
+  /**
+   * Whether the request may be retried. Defaults by method: GET, HEAD, PUT, DELETE, LIST and OPTIONS
+   * are idempotent; POST and PATCH are not (a POST search can opt in).
+   */
+  idempotent?: boolean;
+  /** Statuses that are answers, not errors (Vault's `404 {"errors":[]}` for an empty list). */
+  okStatuses?: number[];
+  /** `json` (default): parsed losslessly (integers beyond 2^53 stay exact, as strings); `text`: raw. */
+  responseType?: 'json' | 'text';
+  /** Per-request timeout; defaults to the client's. */
+  timeoutMs?: number;
+  /** Skip the auth strategy (the log-on request of a session auth). */
+  anonymous?: boolean;
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  data: T;
+  /** The raw body text, as the upstream sent it (for page digests). */
+  text: string;
+  /** Method and path (query and secrets removed), for evidence and errors. */
+  url: string;
+}
+
+export interface RetryPolicy {
+  /** Further attempts after the first (default 4). */
+  retries: number;
+  /** First backoff (default 500 ms); doubles each attempt, with full jitter. */
+  baseDelayMs: number;
+  /** Cap on a computed backoff (default 30 s). */
+  maxDelayMs: number;
+  /** Cap on a server-given wait (Retry-After, rate-limit reset; default 120 s). Longer waits fail. */
+  maxRetryAfterMs: number;
+}
+
+export interface HttpLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface HttpClientOptions {
+  /** Connector instance id, carried in every error. */
+  connector: string;
+  baseUrl: string;
+  auth?: AuthStrategy;
+  /** Per-request timeout (default 30 000 ms). */
+  timeoutMs?: number;
+  /** Requests in flight at once (default 4). */
+  concurrency?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Values never to print (tokens, passwords); auth strategies add theirs. */
+  secrets?: string[];
+  signal?: AbortSignal;
+  logger?: HttpLogger;
+  userAgent?: string;
+  /** Default headers on every request (Accept, vendor headers). */
+  headers?: Record<string, string>;
+  /** Injected for tests: how to wait (default setTimeout, abortable). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Called with each rate-limit wait (metrics). */
+  onRateLimitWait?: (ms: number) => void;
+  /** Called with every response received (any status): the core records page digests from it. */
+  onResponse?: (info: ResponseInfo) => void;
+}
+
+export interface ResponseInfo {
+  method: string;
+  /** Path and query, secrets redacted. */
+  url: string;
+  status: number;
+  /** SHA-256 (hex) of the body text as received. */
+  sha256: string;
+  bytes: number;
+}
+
+/** How a client authenticates. Session strategies log on lazily and again after a 401. */
+export interface AuthStrategy {
+  /** Secret values this strategy holds, for redaction. */
+  readonly secrets: string[];
+  /** Headers to add to a request; may log on first. */
+  headers(client: AuthClient): Promise<Record<string, string>>;
+  /** Called on a 401: a session strategy drops its session and returns true to retry once. */
+  invalidate?(): boolean;
+  /** Ends a session (log-off), if any. */
+  close?(client: AuthClient): Promise<void>;
+}
+
+/** The part of the client an auth strategy may use (to log on without recursion). */
+export interface AuthClient {
+  request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>>;
+  addSecret(value: string): void;
+}
