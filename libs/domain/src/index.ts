@@ -1,3 +1,4 @@
 export * from './records';
 export * from './refs';
 export * from './controls';
+export * from './catalog';

@@ -25,6 +25,8 @@ export interface HttpRequest {
   timeoutMs?: number;
   /** Skip the auth strategy (the log-on request of a session auth). */
   anonymous?: boolean;
+  /** Cancels this request (in addition to the client's `signal`). */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -94,8 +96,11 @@ export interface AuthStrategy {
   readonly secrets: string[];
   /** Headers to add to a request; may log on first. */
   headers(client: AuthClient): Promise<Record<string, string>>;
-  /** Called on a 401: a session strategy drops its session and returns true to retry once. */
-  invalidate?(): boolean;
+  /**
+   * Called on a 401 with the headers the refused request carried: a session strategy drops that
+   * session (unless a newer one replaced it meanwhile) and returns true to have the request retried once.
+   */
+  invalidate?(used?: Record<string, string>): boolean;
   /** Ends a session (log-off), if any. */
   close?(client: AuthClient): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import type { RecordKind } from '@audit-hub/domain';
 /** The manifest every plugin exports, and its validation (used by the hub's registry and by authors' tests). */
 
 /** The SDK version this package implements; plugins declare a semver range over it. */
@@ -18,6 +19,21 @@ export const CAPABILITIES = [
 ] as const;
 
 export type Capability = (typeof CAPABILITIES)[number];
+
+/** The record kinds each capability stands for: what a control that needs a kind can expect. */
+export const CAPABILITY_KINDS: Readonly<Record<Capability, readonly RecordKind[]>> = {
+  deployments: ['deployment'],
+  builds: ['build'],
+  'merge-requests': ['merge-request', 'deployment-mr'],
+  commits: ['commit'],
+  changes: ['change', 'change-approval'],
+  identities: ['identity'],
+  groups: ['group-membership'],
+  entitlements: ['entitlement'],
+  inventory: ['config-item'],
+  'quality-gates': ['quality-gate'],
+  tracker: [],
+};
 
 export interface PluginManifest {
   /** kebab-case, unique among loaded plugins. */

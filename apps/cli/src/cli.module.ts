@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { ControlsCommand } from './commands/controls.command';
+import { MigrateCommand } from './commands/migrate.command';
+import { ConnectorsCheckCommand, ConnectorsCommand } from './commands/connectors.command';
+import { ReconcileCommand } from './commands/reconcile.command';
+import { FindingsCommand } from './commands/findings.command';
+
+@Module({
+  providers: [
+    ControlsCommand,
+    MigrateCommand,
+    ConnectorsCommand,
+    ConnectorsCheckCommand,
+    ReconcileCommand,
+    FindingsCommand,
+  ],
+})
+export class CliModule {}

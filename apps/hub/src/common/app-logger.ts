@@ -1,0 +1,93 @@
+/**
+ * Structured JSON logs on stderr (stdout is for tables and JSON output). Every line is redacted by
+ * value against the resolved secrets before it is written, so a token that reaches a log field, an
+ * error message or an upstream's echoed body is never printed.
+ */
+import { Injectable, LoggerService } from '@nestjs/common';
+import pino, { Logger } from 'pino';
+import { Writable } from 'node:stream';
+import { Redactor } from '../config/redactor';
+
+export type LogFields = Record<string, unknown>;
+
+function serializeError(err: unknown): unknown {
+  if (err instanceof Error) {
+    const extra = typeof (err as any).toJSON === 'function' ? (err as any).toJSON() : {};
+    return { ...extra, name: err.name, message: err.message };
+  }
+  return err;
+}
+
+@Injectable()
+export class AppLogger implements LoggerService {
+  private readonly pino: Logger;
+
+  constructor(
+    private readonly redactor: Redactor,
+    base?: Logger,
+  ) {
+    this.pino =
+      base ??
+      pino(
+        {
+          level: process.env.AUDIT_HUB_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'info',
+          base: { app: 'audit-hub' },
+          timestamp: pino.stdTimeFunctions.isoTime,
+          serializers: { err: serializeError, error: serializeError },
+        },
+        redactingStderr(redactor),
+      );
+  }
+
+  child(bindings: LogFields): AppLogger {
+    return new AppLogger(this.redactor, this.pino.child(bindings));
+  }
+
+  debug(message: unknown, fields?: unknown): void {
+    this.write('debug', message, fields);
+  }
+  info(message: unknown, fields?: unknown): void {
+    this.write('info', message, fields);
+  }
+  log(message: unknown, fields?: unknown): void {
+    this.write('info', message, fields);
+  }
+  warn(message: unknown, fields?: unknown): void {
+    this.write('warn', message, fields);
+  }
+  error(message: unknown, fields?: unknown): void {
+    this.write('error', message, fields);
+  }
+  verbose(message: unknown, fields?: unknown): void {
+    this.write('trace', message, fields);
+  }
+  fatal(message: unknown, fields?: unknown): void {
+    this.write('fatal', message, fields);
+  }
+
+  private write(level: pino.Level, message: unknown, fields?: unknown): void {
+    if (!this.pino.isLevelEnabled(level)) return;
+    const obj: LogFields =
+      fields && typeof fields === 'object' && !Array.isArray(fields)
+        ? { ...(fields as LogFields) }
+        : fields !== undefined
+          ? { context: fields }
+          : {};
+    if (message instanceof Error) {
+      obj.err = serializeError(message);
+      this.pino[level](obj, message.message);
+    } else {
+      this.pino[level](obj, String(message));
+    }
+  }
+}
+
+/** A pino destination that redacts each serialised line before it reaches stderr. */
+export function redactingStderr(redactor: Redactor, target: NodeJS.WritableStream = process.stderr): Writable {
+  return new Writable({
+    write(chunk, _enc, done) {
+      target.write(redactor.redact(chunk.toString()));
+      done();
+    },
+  });
+}

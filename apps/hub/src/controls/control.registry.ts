@@ -1,0 +1,70 @@
+/**
+ * The controls this hub evaluates, with the parameters, severity and enablement in effect: catalog
+ * defaults (libs/domain catalog.ts) overridden by the config's `controls` section.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { CONTROL_CATALOG, ControlDefinition, ParamValue, Severity } from '@audit-hub/domain';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config.schema';
+import { ConfigError } from '../config/config.error';
+import type { Control } from './control';
+import { UnlinkedDeploymentControl } from './unlinked-deployment.control';
+import { UnapprovedChangeControl } from './unapproved-change.control';
+
+export interface EffectiveControl {
+  definition: ControlDefinition;
+  control: Control;
+  enabled: boolean;
+  severity: Severity;
+  params: Record<string, ParamValue>;
+}
+
+@Injectable()
+export class ControlRegistry {
+  private readonly controls: Control[];
+  private effectiveCache?: EffectiveControl[];
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    unlinked: UnlinkedDeploymentControl,
+    unapproved: UnapprovedChangeControl,
+  ) {
+    this.controls = [unlinked, unapproved];
+  }
+
+  /** Implemented controls in catalog order, with config applied; throws on config naming unknown ones. */
+  effective(): EffectiveControl[] {
+    if (this.effectiveCache) return this.effectiveCache;
+    const problems: string[] = [];
+    const overrides = this.config.controls ?? {};
+    for (const [id, o] of Object.entries(overrides)) {
+      const def = CONTROL_CATALOG.find((c) => c.id === id);
+      if (!def) {
+        problems.push(`controls.${id}: unknown control (the catalog has ${CONTROL_CATALOG.map((c) => c.id).join(', ')})`);
+        continue;
+      }
+      for (const [name, value] of Object.entries(o.params ?? {})) {
+        if (!(name in def.params)) {
+          problems.push(
+            `controls.${id}.params.${name}: unknown parameter (${Object.keys(def.params).join(', ') || 'this control takes none'})`,
+          );
+        } else if (typeof value !== typeof def.params[name]) {
+          problems.push(`controls.${id}.params.${name}: must be a ${typeof def.params[name]}`);
+        }
+      }
+    }
+    if (problems.length) throw new ConfigError('config_invalid', problems);
+    const byId = new Map(this.controls.map((c) => [c.definition.id, c]));
+    this.effectiveCache = CONTROL_CATALOG.filter((d) => byId.has(d.id)).map((definition) => {
+      const o = overrides[definition.id] ?? {};
+      return {
+        definition,
+        control: byId.get(definition.id)!,
+        enabled: o.enabled ?? definition.enabledByDefault,
+        severity: (o.severity as Severity | undefined) ?? definition.severity,
+        params: { ...definition.params, ...(o.params ?? {}) } as Record<string, ParamValue>,
+      };
+    });
+    return this.effectiveCache;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The finding lifecycle (controls.md): `open` when first seen, `resolved` when a later run
+ * evaluates the subject and no longer flags it, `reopened` when it comes back, `accepted` while an
+ * exception covers it. Keys are `<controlId>|<subject ref>`, so re-runs never duplicate. Every
+ * transition is written as a finding event, with the run and the input it was decided on, in the
+ * same transaction as the finding.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { findingKey, FindingStatus, GDPR_TOKEN } from '@audit-hub/domain';
+import { APP_CONFIG } from '../config/config.module';
+import { runInTransaction } from '../store/transaction';
+import type { AppConfig } from '../config/config.schema';
+import { FindingEntity } from '../store/entities/finding.entity';
+import { FindingEventEntity } from '../store/entities/finding-event.entity';
+import { chunk } from '../common/sql';
+import type { Flag } from '../controls/control';
+import type { EffectiveControl } from '../controls/control.registry';
+import { ExceptionMatcher } from './exception.matcher';
+
+const ACTIVE: FindingStatus[] = ['open', 'reopened', 'accepted'];
+
+/** Which subjects a control was evaluated for in this run (controls.md "Partial runs"). */
+export interface EvaluationScope {
+  /** No subject could be evaluated (a source every subject needs failed). */
+  none: boolean;
+  /** Connectors whose subjects could not be evaluated. */
+  blockedConnectors: Set<string>;
+}
+
+export function isEvaluated(scope: EvaluationScope, subjectConnector: string | undefined): boolean {
+  if (scope.none) return false;
+  if (subjectConnector === undefined) return scope.blockedConnectors.size === 0;
+  return !scope.blockedConnectors.has(subjectConnector);
+}
+
+/** The connector a subject ref belongs to (`gitlab:acme/x#1` → `gitlab`); none for services. */
+export function subjectConnectorOf(subjectType: string, ref: string): string | undefined {
+  if (subjectType === 'service') return undefined;
+  const i = ref.indexOf(':');
+  return i > 0 ? ref.slice(0, i) : undefined;
+}
+
+export interface ApplyResult {
+  /** Keys of every finding this control touched in the run (flagged, or resolved by it). */
+  touched: string[];
+  opened: number;
+  reopened: number;
+  resolved: number;
+  accepted: number;
+  /** Open or reopened after the run (within this control). */
+  open: number;
+  flagged: number;
+}
+
+@Injectable()
+export class FindingService {
+  private readonly exceptions: ExceptionMatcher;
+  private readonly services: Map<string, { team?: string; personalData?: boolean }>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+  ) {
+    this.exceptions = new ExceptionMatcher(config.exceptions ?? []);
+    this.services = new Map((config.services ?? []).map((s) => [s.name, { team: s.team, personalData: s.personalData }]));
+  }
+
+  async apply(
+    runId: string,
+    now: Date,
+    control: EffectiveControl,
+    flags: Flag[],
+    scope: EvaluationScope,
+  ): Promise<ApplyResult> {
+    const controlId = control.definition.id;
+    const at = now.toISOString();
+    const result: ApplyResult = { touched: [], opened: 0, reopened: 0, resolved: 0, accepted: 0, open: 0, flagged: 0 };
+    const evaluatedFlags = dedupeFlags(flags.filter((f) => isEvaluated(scope, f.subjectConnector)));
+    result.flagged = evaluatedFlags.length;
+
+    await runInTransaction(this.dataSource, async (tx) => {
+      const repo = tx.getRepository(FindingEntity);
+      const existing = new Map(
+        (await repo.find({ where: { controlId } })).map((f) => [f.key, f] as const),
+      );
+      const changed: FindingEntity[] = [];
+      const events: Partial<FindingEventEntity>[] = [];
+      const flaggedKeys = new Set<string>();
+
+      for (const flag of evaluatedFlags) {
+        const key = findingKey(controlId, flag.subjectRef);
+        flaggedKeys.add(key);
+        const prior = existing.get(key);
+        const exception = this.exceptions.covering(controlId, flag.subjectRef, now);
+        const next: FindingStatus = exception
+          ? 'accepted'
+          : !prior
+            ? 'open'
+            : prior.status === 'resolved'
+              ? 'reopened'
+              : prior.status === 'accepted'
+                ? 'open'
+                : prior.status;
+        const service = flag.service ?? null;
+        const svc = service ? this.services.get(service) : undefined;
+        const entity = prior ?? repo.create({ key, controlId, firstSeenAt: at, ticket: null, resolvedAt: null, resolvedByRun: null });
+        Object.assign(entity, {
+          subjectType: flag.subjectType,
+          subjectRef: flag.subjectRef,
+          service,
+          environment: flag.environment ?? null,
+          team: svc?.team ?? null,
+          severity: flag.severity ?? control.severity,
+          status: next,
+          reason: flag.reason,
+          related: flag.related,
+          frameworks: svc?.personalData ? [...control.definition.frameworks, GDPR_TOKEN] : [...control.definition.frameworks],
+          lastSeenAt: at,
+          lastRunId: runId,
+          exception: exception ? { ...exception } : null,
+          ...(next === 'reopened' ? { resolvedAt: null, resolvedByRun: null } : {}),
+        });
+        changed.push(entity);
+        result.touched.push(key);
+        if (!prior || prior.status !== next) {
+          events.push({
+            findingKey: key,
+            runId,
+            fromStatus: prior?.status ?? null,
+            toStatus: next,
+            at,
+            reason: exception ? `covered by an exception approved by ${exception.approvedBy}: ${exception.reason}` : flag.reason,
+            input: { ...flag.input, ...(exception ? { exception } : {}) },
+          });
+          if (next === 'open') result.opened++;
+          if (next === 'reopened') result.reopened++;
+          if (next === 'accepted') result.accepted++;
+        }
+      }
+
+      for (const prior of existing.values()) {
+        if (flaggedKeys.has(prior.key) || !ACTIVE.includes(prior.status)) continue;
+        if (!isEvaluated(scope, subjectConnectorOf(prior.subjectType, prior.subjectRef))) continue;
+        const from = prior.status;
+        Object.assign(prior, { status: 'resolved', resolvedAt: at, resolvedByRun: runId, lastRunId: runId, exception: null });
+        changed.push(prior);
+        result.touched.push(prior.key);
+        result.resolved++;
+        events.push({
+          findingKey: prior.key,
+          runId,
+          fromStatus: from,
+          toStatus: 'resolved',
+          at,
+          reason: `Evaluated by run ${runId} and no longer flagged.`,
+          input: { runId },
+        });
+      }
+
+      for (const part of chunk(changed, 200)) await repo.save(part);
+      for (const part of chunk(events, 200)) await tx.getRepository(FindingEventEntity).insert(part as any[]);
+      result.open = await repo.count({ where: { controlId, status: In(['open', 'reopened']) } });
+    });
+    return result;
+  }
+
+  /** Findings by key, for the run output. */
+  async byKeys(keys: string[], manager: EntityManager = this.dataSource.manager): Promise<FindingEntity[]> {
+    const out: FindingEntity[] = [];
+    for (const part of chunk(keys)) out.push(...(await manager.getRepository(FindingEntity).findBy({ key: In(part) })));
+    return out;
+  }
+}
+
+function dedupeFlags(flags: Flag[]): Flag[] {
+  const seen = new Map<string, Flag>();
+  for (const f of flags) if (!seen.has(f.subjectRef)) seen.set(f.subjectRef, f);
+  return [...seen.values()];
+}

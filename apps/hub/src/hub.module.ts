@@ -1,0 +1,87 @@
+/**
+ * The audit-hub application: config, storage, connectors, runs, controls and findings. Built from a
+ * config loaded before Nest starts, so a bad config file exits 2 before anything connects.
+ */
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ConfigModule } from './config/config.module';
+import type { LoadedConfig } from './config/config.loader';
+import { Redactor } from './config/redactor';
+import { dataSourceOptions } from './store/data-source.factory';
+import { RecordStore } from './store/record.store';
+import { Clock } from './common/clock';
+import { AppLogger } from './common/app-logger';
+import { PluginRegistry } from './plugins/plugin-registry';
+import { ConnectorRegistry } from './connectors/connector.registry';
+import { ConnectorCheckService } from './connectors/connector-check.service';
+import { LinkService } from './linking/link.service';
+import { ControlRegistry } from './controls/control.registry';
+import { UnlinkedDeploymentControl } from './controls/unlinked-deployment.control';
+import { UnapprovedChangeControl } from './controls/unapproved-change.control';
+import { FindingService } from './findings/finding.service';
+import { FindingQueryService } from './findings/finding-query.service';
+import { RunService } from './runs/run.service';
+import { CollectHandler } from './runs/collect.handler';
+import { EvaluateHandler } from './runs/evaluate.handler';
+import { InProcessRunner } from './runs/in-process.runner';
+import { RECONCILE_RUNNER } from './runs/job.types';
+import { RunReportBuilder } from './runs/run-report.builder';
+import { ReconcileService } from './runs/reconcile.service';
+
+export interface HubModuleOptions {
+  /** Apply pending migrations when the database connects (default true; `migrate` does it explicitly). */
+  migrationsRun?: boolean;
+}
+
+@Module({})
+export class HubModule {
+  static forRoot(loaded: LoadedConfig, opts: HubModuleOptions = {}): DynamicModule {
+    return {
+      module: HubModule,
+      imports: [
+        ConfigModule.forRoot(loaded),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...dataSourceOptions(loaded.config.storage.database),
+            migrationsRun: opts.migrationsRun ?? true,
+            // Fail fast with a clear error instead of @nestjs/typeorm's default 10 × 3 s retries.
+            retryAttempts: 1,
+            retryDelay: 1000,
+          }),
+        }),
+      ],
+      providers: [
+        Clock,
+        { provide: AppLogger, useFactory: (r: Redactor) => new AppLogger(r), inject: [Redactor] },
+        { provide: PluginRegistry, useFactory: () => new PluginRegistry() },
+        { provide: RecordStore, useFactory: (ds: DataSource) => new RecordStore(ds), inject: [DataSource] },
+        ConnectorRegistry,
+        ConnectorCheckService,
+        LinkService,
+        UnlinkedDeploymentControl,
+        UnapprovedChangeControl,
+        ControlRegistry,
+        FindingService,
+        FindingQueryService,
+        RunService,
+        CollectHandler,
+        EvaluateHandler,
+        InProcessRunner,
+        { provide: RECONCILE_RUNNER, useExisting: InProcessRunner },
+        RunReportBuilder,
+        ReconcileService,
+      ],
+      exports: [
+        AppLogger,
+        Clock,
+        ConnectorRegistry,
+        ConnectorCheckService,
+        ControlRegistry,
+        FindingQueryService,
+        ReconcileService,
+        RunReportBuilder,
+      ],
+    };
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Collects one (connector, stream): reads from the saved cursor, stores each batch's records and
+ * the cursor after it in one transaction (a crash resumes after the last committed batch), and
+ * records how the stream ended. A failure is recorded on the stream and the job completes, so
+ * evaluation always runs and reports what it could not check. After the first batch with a problem
+ * the cursor stops advancing, so the next run reads the unreadable part again.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Cursor } from '@audit-hub/plugin-sdk';
+import type { SourceStatus } from '@audit-hub/domain';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config.schema';
+import { Redactor } from '../config/redactor';
+import { ConnectorRegistry, OpenConnection } from '../connectors/connector.registry';
+import { RecordStore } from '../store/record.store';
+import { runInTransaction } from '../store/transaction';
+import { SourceStatusEntity, SourceProblem } from '../store/entities/source-status.entity';
+import { StreamCursorEntity } from '../store/entities/stream-cursor.entity';
+import { RunEntity } from '../store/entities/run.entity';
+import { EnvironmentClassifier } from '../linking/environment.classifier';
+import { ServiceResolver } from '../linking/service.resolver';
+import { AppLogger } from '../common/app-logger';
+import { Clock } from '../common/clock';
+import type { CollectJob } from './job.types';
+
+@Injectable()
+export class CollectHandler {
+  private readonly environments: EnvironmentClassifier;
+  private readonly services: ServiceResolver;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly connectors: ConnectorRegistry,
+    private readonly records: RecordStore,
+    private readonly redactor: Redactor,
+    private readonly logger: AppLogger,
+    private readonly clock: Clock,
+  ) {
+    this.environments = new EnvironmentClassifier(config.environments.production);
+    this.services = new ServiceResolver(config.services);
+  }
+
+  async handle(job: CollectJob, signal?: AbortSignal): Promise<SourceStatus> {
+    const { runId, connector, stream: streamName } = job;
+    const run = await this.dataSource.getRepository(RunEntity).findOneByOrFail({ id: runId });
+    const now = new Date(run.startedAt);
+    const statusRepo = this.dataSource.getRepository(SourceStatusEntity);
+    const key = { runId, connector, stream: streamName };
+    const log = this.logger.child({ runId, connector, stream: streamName });
+    let records = 0;
+    const problems: SourceProblem[] = [];
+    let error: string | null = null;
+    let status: SourceStatus = 'complete';
+    let open: OpenConnection | undefined;
+    const instance = this.connectors.get(connector);
+    try {
+      open = await this.connectors.connect(connector, { signal });
+      const stream = open.connection.streams.find((s) => s.name === streamName);
+      if (!stream) throw new Error(`connector ${connector} has no stream "${streamName}"`);
+      await statusRepo.update(key, { kinds: stream.kinds });
+      const saved = job.full
+        ? null
+        : await this.dataSource.getRepository(StreamCursorEntity).findOneBy({ connector, stream: streamName });
+      const since = new Date(now.getTime() - this.config.collect.sinceMs);
+      let cursorFrozen = false;
+      const ingestCtx = {
+        connector,
+        runId,
+        now,
+        isProduction: (environment: string, tier: string | null) => this.environments.isProduction(environment, tier),
+        serviceOf: (kind: any, data: unknown) =>
+          this.services.serviceOf({ id: connector, plugin: instance.plugin.manifest.id }, kind, data),
+      };
+      log.info('collecting', { cursor: saved?.cursor ?? null, full: job.full });
+      for await (const batch of stream.read({ cursor: (saved?.cursor as Cursor) ?? null, full: job.full, since })) {
+        const batchProblems = (batch.problems ?? []).map((p) => ({
+          message: this.redactor.redact(`${p.where}: ${p.error}`),
+          where: this.redactor.redact(p.where),
+          ...(p.kinds ? { kinds: p.kinds } : {}),
+        }));
+        if (batchProblems.length) cursorFrozen = true;
+        await runInTransaction(this.dataSource, async (tx) => {
+          if (batch.records.length) await this.records.ingest(batch.records, { ...ingestCtx, manager: tx });
+          if (batch.cursor !== undefined && !cursorFrozen) {
+            await tx.getRepository(StreamCursorEntity).save({
+              connector,
+              stream: streamName,
+              cursor: batch.cursor as any,
+              updatedAt: now.toISOString(),
+              lastRunId: runId,
+            });
+          }
+          records += batch.records.length;
+          problems.push(...batchProblems);
+          await tx.getRepository(SourceStatusEntity).update(key, { records, problems: problems as any });
+        });
+      }
+      status = problems.length ? 'partial' : 'complete';
+      if (status === 'complete') {
+        if (stream.mode === 'snapshot') {
+          await this.records.markMissingDeleted(connector, stream.kinds, now, runId, now);
+        }
+        await this.dataSource
+          .getRepository(StreamCursorEntity)
+          .update({ connector, stream: streamName }, { lastSuccessAt: now.toISOString() });
+      }
+    } catch (err) {
+      status = 'failed';
+      error = this.redactor.redact(err instanceof Error ? err.message : String(err));
+      log.warn('stream failed', { error });
+    } finally {
+      if (open) await open.close().catch((e) => log.warn('closing the connection failed', { error: String(e) }));
+    }
+    await statusRepo.update(key, {
+      status,
+      records,
+      problems: problems as any,
+      error,
+      finishedAt: new Date(Math.max(this.clock.now().getTime(), now.getTime())).toISOString(),
+    });
+    log.info('collected', { status, records, problems: problems.length });
+    return status;
+  }
+}

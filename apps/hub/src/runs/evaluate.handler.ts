@@ -1,0 +1,104 @@
+/**
+ * Evaluates a run once every collect job ended: links deployments to changes, runs each enabled
+ * control as a set-based query, applies the finding lifecycle, and closes the run as `complete`,
+ * `incomplete` (a source failed or was partial) or `failed`.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ControlStatus, RecordKind, RunStatus } from '@audit-hub/domain';
+import { CAPABILITY_KINDS } from '@audit-hub/plugin-sdk';
+import { Redactor } from '../config/redactor';
+import { ConnectorRegistry } from '../connectors/connector.registry';
+import { ControlRegistry } from '../controls/control.registry';
+import { FindingService } from '../findings/finding.service';
+import { LinkService } from '../linking/link.service';
+import { RunEntity } from '../store/entities/run.entity';
+import { SourceStatusEntity } from '../store/entities/source-status.entity';
+import { ControlResultEntity } from '../store/entities/control-result.entity';
+import { AppLogger } from '../common/app-logger';
+import { Clock } from '../common/clock';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config.schema';
+import { evaluationScope } from './evaluation-scope';
+import type { EvaluateJob } from './job.types';
+
+@Injectable()
+export class EvaluateHandler {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly connectors: ConnectorRegistry,
+    private readonly controls: ControlRegistry,
+    private readonly findings: FindingService,
+    private readonly links: LinkService,
+    private readonly redactor: Redactor,
+    private readonly logger: AppLogger,
+    private readonly clock: Clock,
+  ) {}
+
+  async handle(job: EvaluateJob): Promise<RunStatus> {
+    const runs = this.dataSource.getRepository(RunEntity);
+    const run = await runs.findOneByOrFail({ id: job.runId });
+    const now = new Date(run.startedAt);
+    const log = this.logger.child({ runId: run.id });
+    const sources = await this.dataSource.getRepository(SourceStatusEntity).findBy({ runId: run.id });
+    const provided = new Set<RecordKind>(
+      this.connectors.instances().flatMap((i) => i.plugin.manifest.capabilities.flatMap((c) => [...CAPABILITY_KINDS[c]])),
+    );
+    let failure: string | null = null;
+    const results: ControlResultEntity[] = [];
+    try {
+      const relinked = await this.links.relink(run.id, run.full);
+      log.info('linked', { deployments: relinked });
+      for (const c of this.controls.effective()) {
+        const id = c.definition.id;
+        const base = { runId: run.id, controlId: id, open: 0, flagged: 0 };
+        if (!c.enabled) {
+          results.push({ ...base, status: 'disabled', reason: 'off in config' });
+          continue;
+        }
+        const missing = c.definition.needs.filter((k) => !provided.has(k));
+        if (missing.length) {
+          results.push({ ...base, status: 'disabled', reason: `no configured connector provides ${missing.join(', ')}` });
+          continue;
+        }
+        const { scope, reasons } = evaluationScope(c.definition, sources);
+        if (scope.none) {
+          results.push({ ...base, status: 'not_evaluated', reason: `not evaluated: ${reasons.join('; ')}` });
+          continue;
+        }
+        try {
+          const flags = await c.control.evaluate({ db: this.dataSource, runId: run.id, now, params: c.params, config: this.config });
+          const applied = await this.findings.apply(run.id, now, c, flags, scope);
+          const status: ControlStatus = scope.blockedConnectors.size ? 'partial' : 'evaluated';
+          results.push({
+            ...base,
+            status,
+            reason: status === 'partial' ? `not evaluated for subjects of ${reasons.join('; ')}` : null,
+            open: applied.open,
+            flagged: applied.flagged,
+          } as ControlResultEntity);
+        } catch (err) {
+          const message = this.redactor.redact(err instanceof Error ? err.message : String(err));
+          failure = failure ?? `${id}: ${message}`;
+          log.error('control failed', { controlId: id, error: message });
+          results.push({ ...base, status: 'not_evaluated', reason: `evaluation failed: ${message}` });
+        }
+      }
+    } catch (err) {
+      failure = this.redactor.redact(err instanceof Error ? err.message : String(err));
+      log.error('evaluation failed', { error: failure });
+    }
+    await this.dataSource.getRepository(ControlResultEntity).save(results);
+    const sourceProblems = sources.filter((s) => s.status !== 'complete');
+    const status: RunStatus = failure ? 'failed' : sourceProblems.length ? 'incomplete' : 'complete';
+    const error =
+      failure ??
+      (sourceProblems.length
+        ? sourceProblems.map((s) => `${s.connector}/${s.stream} ${s.status}${s.error ? `: ${s.error}` : ''}`).join('; ')
+        : null);
+    await runs.update({ id: run.id }, { status, error, finishedAt: new Date(Math.max(this.clock.now().getTime(), now.getTime())).toISOString() });
+    log.info('run finished', { status });
+    return status;
+  }
+}

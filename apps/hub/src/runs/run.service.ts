@@ -1,0 +1,89 @@
+/**
+ * Creates runs and plans them: one collect job per (connector, stream), from each configured
+ * connector's streams. A connector that cannot even be connected is recorded as one failed source
+ * covering every kind its plugin collects.
+ */
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { CAPABILITY_KINDS } from '@audit-hub/plugin-sdk';
+import { Clock } from '../common/clock';
+import { Redactor } from '../config/redactor';
+import { ConnectorRegistry } from '../connectors/connector.registry';
+import { RunEntity, RunTrigger } from '../store/entities/run.entity';
+import { SourceStatusEntity } from '../store/entities/source-status.entity';
+import type { CollectJob, RunPlan } from './job.types';
+
+@Injectable()
+export class RunService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connectors: ConnectorRegistry,
+    private readonly clock: Clock,
+    private readonly redactor: Redactor,
+  ) {}
+
+  async create(trigger: RunTrigger, opts: { full?: boolean; scheduleKey?: string; id?: string } = {}): Promise<RunEntity> {
+    const run = this.dataSource.getRepository(RunEntity).create({
+      id: opts.id ?? randomUUID(),
+      trigger,
+      scheduleKey: opts.scheduleKey ?? null,
+      startedAt: this.clock.now().toISOString(),
+      finishedAt: null,
+      status: 'running',
+      full: !!opts.full,
+      error: null,
+      summary: null,
+    });
+    return this.dataSource.getRepository(RunEntity).save(run);
+  }
+
+  /** Lists every connector's streams and records each as a pending source of the run. */
+  async plan(run: RunEntity): Promise<RunPlan> {
+    const jobs: CollectJob[] = [];
+    const statuses: SourceStatusEntity[] = [];
+    const at = run.startedAt;
+    for (const instance of this.connectors.instances()) {
+      const manifestKinds = instance.plugin.manifest.capabilities.flatMap((c) => [...CAPABILITY_KINDS[c]]);
+      try {
+        const open = await this.connectors.connect(instance.id);
+        try {
+          for (const s of open.connection.streams) {
+            jobs.push({ runId: run.id, connector: instance.id, stream: s.name, full: run.full });
+            statuses.push(this.status(run.id, instance.id, s.name, 'running', s.kinds, at, null));
+          }
+        } finally {
+          await open.close();
+        }
+      } catch (err) {
+        const message = this.redactor.redact(err instanceof Error ? err.message : String(err));
+        statuses.push(this.status(run.id, instance.id, 'connect', 'failed', manifestKinds, at, message));
+      }
+    }
+    await this.dataSource.getRepository(SourceStatusEntity).save(statuses);
+    return { runId: run.id, collect: jobs };
+  }
+
+  private status(
+    runId: string,
+    connector: string,
+    stream: string,
+    status: SourceStatusEntity['status'],
+    kinds: SourceStatusEntity['kinds'],
+    at: string,
+    error: string | null,
+  ): SourceStatusEntity {
+    return Object.assign(new SourceStatusEntity(), {
+      runId,
+      connector,
+      stream,
+      status,
+      kinds,
+      records: 0,
+      error,
+      problems: [],
+      startedAt: at,
+      finishedAt: status === 'failed' ? at : null,
+    });
+  }
+}
