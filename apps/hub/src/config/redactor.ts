@@ -1,0 +1,89 @@
+/**
+ * Redaction by value for everything the hub prints or stores: the values resolved from `${env:…}`
+ * and `${file:…}`, and whatever a plugin marks secret, never reach a log, an error, an API answer,
+ * a report or the evidence ledger (shared/spec/interfaces.md "Config file").
+ */
+import { Injectable } from '@nestjs/common';
+import { redact } from '@audit-hub/http';
+
+@Injectable()
+export class Redactor {
+  private readonly values = new Set<string>();
+
+  constructor(secrets: Iterable<string> = []) {
+    for (const secret of secrets) this.add(secret);
+  }
+
+  /** Adds a value to redact from now on (empty strings are ignored: they would match everywhere). */
+  add(secret: string): void {
+    if (typeof secret === 'string' && secret.length > 0) this.values.add(secret);
+  }
+
+  /** The secrets known so far (for an HTTP client's own redaction). */
+  secrets(): string[] {
+    return [...this.values];
+  }
+
+  /** The text with every secret (and its URL-encoded and base64 forms) replaced by `[REDACTED]`. */
+  redact(text: string): string {
+    return this.values.size === 0 ? text : redact(text, this.values);
+  }
+
+  /**
+   * A copy of `value` with every string in it redacted, keys included: arrays, plain objects,
+   * class instances (same prototype), Maps, Sets and Errors (message, stack, cause) are walked;
+   * dates, regular expressions and binary buffers are kept as they are. Cycles are preserved.
+   */
+  redactDeep<T>(value: T): T {
+    if (this.values.size === 0) return value;
+    return this.walk(value, new WeakMap()) as T;
+  }
+
+  private walk(value: unknown, seen: WeakMap<object, unknown>): unknown {
+    if (typeof value === 'string') return this.redact(value);
+    if (typeof value !== 'object' || value === null) return value;
+    if (seen.has(value)) return seen.get(value);
+    if (
+      value instanceof Date ||
+      value instanceof RegExp ||
+      value instanceof ArrayBuffer ||
+      ArrayBuffer.isView(value)
+    )
+      return value;
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      seen.set(value, out);
+      for (const item of value) out.push(this.walk(item, seen));
+      return out;
+    }
+    if (value instanceof Map) {
+      const out = new Map<unknown, unknown>();
+      seen.set(value, out);
+      for (const [key, item] of value) out.set(this.walk(key, seen), this.walk(item, seen));
+      return out;
+    }
+    if (value instanceof Set) {
+      const out = new Set<unknown>();
+      seen.set(value, out);
+      for (const item of value) out.add(this.walk(item, seen));
+      return out;
+    }
+    const out = Object.create(Object.getPrototypeOf(value)) as Record<string, unknown>;
+    seen.set(value, out);
+    if (value instanceof Error) {
+      // message and stack are own but not enumerable, so the loop below would miss them.
+      for (const key of ['message', 'stack', 'cause'] as const) {
+        if (key in value) define(out, key, this.walk(value[key], seen), false);
+      }
+    }
+    for (const key of Object.keys(value)) {
+      define(out, this.redact(key), this.walk((value as Record<string, unknown>)[key], seen), true);
+    }
+    return out;
+  }
+}
+
+/** Defines rather than assigns, so a key named `__proto__` stays data and never re-parents the copy. */
+function define(target: object, key: string, value: unknown, enumerable: boolean): void {
+  Object.defineProperty(target, key, { value, enumerable, writable: true, configurable: true });
+}
