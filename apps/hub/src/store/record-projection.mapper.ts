@@ -1,0 +1,263 @@
+import type { RecordKind, Tier } from '@audit-hub/domain';
+import type { EntityTarget, ObjectLiteral } from 'typeorm';
+import { ChangeApprovalEntity } from './entities/change-approval.entity';
+import { ChangeRequestEntity } from './entities/change-request.entity';
+import { CommitEntity } from './entities/commit.entity';
+import { DeploymentMrEntity } from './entities/deployment-mr.entity';
+import { DeploymentEntity } from './entities/deployment.entity';
+import { IdentityEntity } from './entities/identity.entity';
+import { MergeRequestEntity } from './entities/merge-request.entity';
+import { normalizeInstant } from './instant';
+import { StoreError } from './store.error';
+
+/** What a projection needs to know beyond the record: config decisions made at ingest. */
+export interface ProjectionContext {
+  connector: string;
+  isProduction(environment: string, tier: string | null): boolean;
+  serviceOf(kind: RecordKind, data: unknown): string | undefined;
+}
+
+/** A projection row before its `record_id` is known (the record version is written first). */
+export type ProjectionRow = ObjectLiteral;
+
+export interface Projection {
+  kind: RecordKind;
+  entity: EntityTarget<ObjectLiteral>;
+  table: string;
+  /** The key column besides `connector`, holding the record's external id, and its property. */
+  keyColumn: 'external_id' | 'number';
+  keyProperty: 'externalId' | 'number';
+  toRow(fields: RecordFields, ctx: ProjectionContext): ProjectionRow;
+}
+
+/**
+ * Reads a record's fields for its projection row, and refuses a record the projection cannot hold
+ * with an error naming the connector, kind, external id and field, before anything is written.
+ * Time fields are normalized to the stored instant form so SQL compares them as strings.
+ */
+export class RecordFields {
+  constructor(
+    readonly connector: string,
+    readonly kind: RecordKind,
+    readonly externalId: string,
+    readonly data: Record<string, unknown>,
+  ) {}
+
+  string(field: string): string {
+    const value = this.optString(field);
+    if (value === null) throw this.invalid(field, 'a string');
+    return value;
+  }
+
+  optString(field: string): string | null {
+    const value = this.data[field];
+    if (value === undefined || value === null) return null;
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    throw this.invalid(field, 'a string');
+  }
+
+  instant(field: string): string {
+    const value = this.optInstant(field);
+    if (value === null) throw this.invalid(field, 'an ISO-8601 instant');
+    return value;
+  }
+
+  optInstant(field: string): string | null {
+    const value = this.data[field];
+    if (value === undefined || value === null) return null;
+    const instant = typeof value === 'string' ? normalizeInstant(value) : undefined;
+    if (instant === undefined) throw this.invalid(field, 'an ISO-8601 instant');
+    return instant;
+  }
+
+  bool(field: string): boolean {
+    const value = this.data[field];
+    if (typeof value !== 'boolean') throw this.invalid(field, 'a boolean');
+    return value;
+  }
+
+  int(field: string): number {
+    const value = this.optInt(field);
+    if (value === null) throw this.invalid(field, 'an integer');
+    return value;
+  }
+
+  optInt(field: string): number | null {
+    const value = this.data[field];
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw this.invalid(field, 'an integer');
+    return value;
+  }
+
+  /** A JSON value; `fallback` when absent or null. */
+  json<T>(field: string, fallback: T): T {
+    const value = this.data[field];
+    return value === undefined || value === null ? fallback : (value as T);
+  }
+
+  invalid(field: string, expected: string): StoreError {
+    const value = this.data[field];
+    const got = value === undefined ? 'missing' : value === null ? 'null' : `a ${typeof value}`;
+    return new StoreError(
+      'invalid_record',
+      `${this.connector}: ${this.kind} "${this.externalId}": ${field} must be ${expected} (got ${got})`,
+    );
+  }
+}
+
+const deployment: Projection = {
+  kind: 'deployment',
+  entity: DeploymentEntity,
+  table: 'deployment',
+  keyColumn: 'external_id',
+  keyProperty: 'externalId',
+  toRow(f, ctx) {
+    const environment = f.string('environment');
+    const tier = f.optString('tier') as Tier | null;
+    return {
+      project: f.string('project'),
+      service: f.optString('service') ?? ctx.serviceOf('deployment', f.data) ?? null,
+      environment,
+      tier,
+      isProduction: ctx.isProduction(environment, tier),
+      status: f.string('status'),
+      startedAt: f.instant('startedAt'),
+      finishedAt: f.optInstant('finishedAt'),
+      commitSha: f.string('commitSha'),
+      commitMessage: f.optString('commitMessage'),
+      ref: f.string('ref'),
+      isTag: f.bool('isTag'),
+      version: f.optString('version'),
+      triggeredBy: f.optString('triggeredBy'),
+      viaPipeline: f.bool('viaPipeline'),
+      pipelineId: f.optString('pipelineId'),
+      pipelineSource: f.optString('pipelineSource'),
+      jobName: f.optString('jobName'),
+      variables: f.json('variables', {}),
+      approvals: f.json('approvals', null),
+      testReport: f.json('testReport', null),
+      artifacts: f.json('artifacts', []),
+      causes: f.json('causes', null),
+    };
+  },
+};
+
+const change: Projection = {
+  kind: 'change',
+  entity: ChangeRequestEntity,
+  table: 'change_request',
+  keyColumn: 'number',
+  keyProperty: 'number',
+  toRow(f) {
+    const ci = f.json<{ sysId?: string; name?: string } | null>('ci', null);
+    return {
+      sysId: f.string('sysId'),
+      type: f.string('type'),
+      state: f.string('state'),
+      approval: f.string('approval'),
+      approvalSetAt: f.optInstant('approvalSetAt'),
+      plannedStart: f.optInstant('plannedStart'),
+      plannedEnd: f.optInstant('plannedEnd'),
+      requestedBy: f.optString('requestedBy'),
+      assignedTo: f.optString('assignedTo'),
+      ciSysId: ci?.sysId ?? null,
+      ciName: ci?.name ?? null,
+      closedAt: f.optInstant('closedAt'),
+      closeCode: f.optString('closeCode'),
+      shortDescription: f.optString('shortDescription') ?? '',
+      description: f.optString('description') ?? '',
+    };
+  },
+};
+
+const changeApproval: Projection = {
+  kind: 'change-approval',
+  entity: ChangeApprovalEntity,
+  table: 'change_approval',
+  keyColumn: 'external_id',
+  keyProperty: 'externalId',
+  toRow: (f) => ({
+    changeNumber: f.string('change'),
+    approver: f.string('approver'),
+    state: f.string('state'),
+    decidedAt: f.optInstant('decidedAt'),
+  }),
+};
+
+const mergeRequest: Projection = {
+  kind: 'merge-request',
+  entity: MergeRequestEntity,
+  table: 'merge_request',
+  keyColumn: 'external_id',
+  keyProperty: 'externalId',
+  toRow: (f, ctx) => ({
+    project: f.string('project'),
+    service: ctx.serviceOf('merge-request', f.data) ?? null,
+    iid: f.int('iid'),
+    title: f.optString('title') ?? '',
+    description: f.optString('description') ?? '',
+    author: f.string('author'),
+    mergedBy: f.optString('mergedBy'),
+    mergedAt: f.optInstant('mergedAt'),
+    mergeCommitSha: f.optString('mergeCommitSha'),
+    squashCommitSha: f.optString('squashCommitSha'),
+    targetBranch: f.string('targetBranch'),
+    approvedBy: f.json('approvedBy', null),
+    approvalsRequired: f.optInt('approvalsRequired'),
+    approvalsLeft: f.optInt('approvalsLeft'),
+    commitShas: f.json('commitShas', []),
+  }),
+};
+
+const deploymentMr: Projection = {
+  kind: 'deployment-mr',
+  entity: DeploymentMrEntity,
+  table: 'deployment_mr',
+  keyColumn: 'external_id',
+  keyProperty: 'externalId',
+  toRow: (f) => ({ deploymentId: f.string('deployment'), mergeRequestId: f.string('mergeRequest') }),
+};
+
+const commit: Projection = {
+  kind: 'commit',
+  entity: CommitEntity,
+  table: 'git_commit',
+  keyColumn: 'external_id',
+  keyProperty: 'externalId',
+  toRow: (f) => ({
+    project: f.string('project'),
+    sha: f.string('sha'),
+    title: f.optString('title') ?? '',
+    message: f.optString('message') ?? '',
+    authorName: f.string('authorName'),
+    authorEmail: f.string('authorEmail'),
+    committedAt: f.instant('committedAt'),
+    signature: f.string('signature'),
+  }),
+};
+
+const identity: Projection = {
+  kind: 'identity',
+  entity: IdentityEntity,
+  table: 'identity',
+  keyColumn: 'external_id',
+  keyProperty: 'externalId',
+  toRow: (f) => ({
+    userName: f.string('userName'),
+    email: f.optString('email'),
+    name: f.optString('name') ?? f.string('userName'),
+    active: f.bool('active'),
+  }),
+};
+
+/** The record kinds controls query through a projection table, and how. */
+export const PROJECTIONS: Partial<Record<RecordKind, Projection>> = {
+  deployment,
+  change,
+  'change-approval': changeApproval,
+  'merge-request': mergeRequest,
+  'deployment-mr': deploymentMr,
+  commit,
+  identity,
+};
