@@ -14,18 +14,18 @@ const NOT_APPROVED_STATES = ['canceled', 'new', 'assess', 'authorize'];
 
 const SQL = `
 SELECT DISTINCT d.connector, d.external_id, d.project, d.service, d.environment, d.started_at,
-       c.connector AS change_connector, c.external_id AS change_number, c.type, c.state, c.approval,
+       c.connector AS change_connector, c.number AS change_number, c.type, c.state, c.approval,
        c.approval_set_at
 FROM deployment d
 JOIN link l ON l.deployment_connector = d.connector AND l.deployment_id = d.external_id
-JOIN change_request c ON c.external_id = l.change_number AND c.deleted = FALSE
+JOIN change_request c ON c.number = l.change_number AND c.deleted = FALSE
 WHERE d.is_production = TRUE AND d.status = 'success' AND d.deleted = FALSE
   AND c.type <> 'standard'
   AND (c.approval <> 'approved'
        OR c.approval_set_at IS NULL
        OR c.approval_set_at > d.started_at
        OR c.state IN (:...notApprovedStates))
-ORDER BY d.connector, d.external_id, c.external_id`;
+ORDER BY d.connector, d.external_id, c.number`;
 
 interface Row {
   connector: string;

@@ -14,7 +14,7 @@ FROM deployment d
 WHERE d.is_production = TRUE AND d.status = 'success' AND d.deleted = FALSE
   AND NOT EXISTS (
     SELECT 1 FROM link l
-    JOIN change_request c ON c.external_id = l.change_number AND c.deleted = FALSE
+    JOIN change_request c ON c.number = l.change_number AND c.deleted = FALSE
     WHERE l.deployment_connector = d.connector AND l.deployment_id = d.external_id
   )
 ORDER BY d.connector, d.external_id`;

@@ -92,14 +92,15 @@ export class FindingService {
         const key = findingKey(controlId, flag.subjectRef);
         flaggedKeys.add(key);
         const prior = existing.get(key);
+        const priorStatus = prior?.status;
         const exception = this.exceptions.covering(controlId, flag.subjectRef, now);
         const next: FindingStatus = exception
           ? 'accepted'
           : !prior
             ? 'open'
-            : prior.status === 'resolved'
+            : priorStatus === 'resolved'
               ? 'reopened'
-              : prior.status === 'accepted'
+              : priorStatus === 'accepted'
                 ? 'open'
                 : prior.status;
         const service = flag.service ?? null;
@@ -123,11 +124,11 @@ export class FindingService {
         });
         changed.push(entity);
         result.touched.push(key);
-        if (!prior || prior.status !== next) {
+        if (priorStatus !== next) {
           events.push({
             findingKey: key,
             runId,
-            fromStatus: prior?.status ?? null,
+            fromStatus: priorStatus ?? null,
             toStatus: next,
             at,
             reason: exception ? `covered by an exception approved by ${exception.approvedBy}: ${exception.reason}` : flag.reason,

@@ -8,10 +8,10 @@ import * as semver from 'semver';
 import { AuditHubPlugin, manifestProblems, SDK_VERSION } from '@audit-hub/plugin-sdk';
 import { HubError } from '../common/errors';
 
-/** Built-in plugins: id → package name. */
-export const BUILTIN_PLUGINS: Readonly<Record<string, string>> = {
-  gitlab: '@audit-hub/plugin-gitlab',
-  servicenow: '@audit-hub/plugin-servicenow',
+/** Built-in plugins: id → package, loaded by a static require so bundlers and tests see them. */
+export const BUILTIN_PLUGINS: Readonly<Record<string, { packageName: string; load: () => unknown }>> = {
+  gitlab: { packageName: '@audit-hub/plugin-gitlab', load: () => require('@audit-hub/plugin-gitlab') },
+  servicenow: { packageName: '@audit-hub/plugin-servicenow', load: () => require('@audit-hub/plugin-servicenow') },
 };
 
 export interface LoadedPlugin {
@@ -31,8 +31,9 @@ export class PluginRegistry {
   load(ref: string): LoadedPlugin {
     const cached = this.loaded.get(ref);
     if (cached) return cached;
-    const packageName = BUILTIN_PLUGINS[ref] ?? ref;
-    if (!BUILTIN_PLUGINS[ref] && !/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/.test(ref)) {
+    const builtin = BUILTIN_PLUGINS[ref];
+    const packageName = builtin?.packageName ?? ref;
+    if (!builtin && !/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/.test(ref)) {
       throw new HubError(
         'plugin_not_found',
         `plugin "${ref}" is neither a built-in plugin (${Object.keys(BUILTIN_PLUGINS).join(', ')}) nor an npm package name`,
@@ -40,8 +41,7 @@ export class PluginRegistry {
     }
     let mod: any;
     try {
-      const resolved = require.resolve(packageName, { paths: this.resolvePaths });
-      mod = require(resolved);
+      mod = builtin ? builtin.load() : require(require.resolve(packageName, { paths: this.resolvePaths }));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes(packageName)) {
         throw new HubError(
