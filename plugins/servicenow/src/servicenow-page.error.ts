@@ -1,0 +1,17 @@
+/**
+ * A Table API answer that is not a page: not JSON, no `result` list, a row that is not an object or
+ * has no sys_id, or a `{"error": …, "status": "failure"}` envelope on a 2xx. The stream that meets
+ * one records it as a problem (the stream is `partial`) and stops, rather than reading on from a
+ * position it cannot trust. The texts are redacted before construction.
+ */
+export class MalformedPageError extends Error {
+  constructor(
+    /** The request, e.g. `GET /api/now/table/change_request (sys_updated_on>=2024-05-01 10:00:00, offset 0)`. */
+    readonly where: string,
+    /** What is wrong with the answer. */
+    readonly reason: string,
+  ) {
+    super(`${where}: ${reason}`);
+    this.name = 'MalformedPageError';
+  }
+}

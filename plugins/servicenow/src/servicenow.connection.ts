@@ -1,0 +1,24 @@
+/** A ServiceNow connector instance: its access check and its four streams. */
+import type { Connection, PluginContext } from '@audit-hub/plugin-sdk';
+import { checkAccess } from './servicenow-access.check';
+import { approvalsStream } from './servicenow-approvals.stream';
+import { changesStream } from './servicenow-changes.stream';
+import { groupsStream } from './servicenow-groups.stream';
+import { ServiceNowTableClient } from './servicenow-table.client';
+import { usersStream } from './servicenow-users.stream';
+import { type ServiceNowAuth, type ServiceNowOptions, resolveOptions } from './servicenow.config';
+
+export function connectServiceNow(ctx: PluginContext<ServiceNowAuth, ServiceNowOptions>): Connection {
+  const options = resolveOptions(ctx.options);
+  const client = new ServiceNowTableClient(ctx.http, options.pageSize);
+  const redact = (text: string) => ctx.http.redact(text);
+  return {
+    check: () => checkAccess(client),
+    streams: [
+      changesStream(client, options, redact),
+      approvalsStream(client, redact),
+      usersStream(client, redact),
+      groupsStream(client, ctx.connectorId, redact),
+    ],
+  };
+}

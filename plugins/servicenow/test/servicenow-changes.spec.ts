@@ -1,0 +1,136 @@
+import nock from 'nock';
+import { CHANGE_FIELDS } from '../src/servicenow-change.mapper';
+import { BASE_URL, JSON_HEADERS, connect, drain, firstRun, stream, tablePath, tableQuery } from './harness';
+import { fixture, sample } from './samples';
+
+const ORDER = 'ORDERBYsys_updated_on^ORDERBYsys_id';
+const JDOE = 'a8f98bb0eb32010045e1a5115206fe3a';
+const ASMITH = '62826bf03710200044e0bfc8bcbe5df1';
+const GONE = '0a826bf03710200044e0bfc8bcbe5d00';
+
+function changesPage(from: string, offset = 0) {
+  return tableQuery({ query: `sys_updated_on>=${from}^${ORDER}`, fields: CHANGE_FIELDS, limit: 3, offset });
+}
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+describe('changes stream (change_request)', () => {
+  it('maps every field, continues past a short page, skips re-read rows and stops on an empty page', async () => {
+    const scope = nock(BASE_URL)
+      .get(tablePath('change_request'))
+      .query(changesPage('2024-04-01 00:00:00'))
+      .reply(200, fixture('change-request-page-1.json'), JSON_HEADERS)
+      .get(tablePath('sys_user'))
+      .query(
+        tableQuery({ query: `sys_idIN${JDOE},${ASMITH},${GONE}`, fields: ['sys_id', 'user_name'], limit: 3 }),
+      )
+      .reply(200, fixture('sys-user-lookup.json'), JSON_HEADERS)
+      .get(tablePath('change_request'))
+      .query(changesPage('2024-05-02 08:30:00'))
+      .reply(200, fixture('change-request-page-2.json'), JSON_HEADERS)
+      .get(tablePath('change_request'))
+      .query(changesPage('2024-05-03 09:00:00'))
+      .reply(200, fixture('change-request-page-3.json'), JSON_HEADERS)
+      .get(tablePath('change_request'))
+      .query(changesPage('2024-05-03 09:00:00', 3))
+      .reply(200, fixture('empty-page.json'), JSON_HEADERS);
+
+    const { connection } = await connect({ pageSize: 3, stateMap: { '7': 'review' } });
+    const batches = await drain(stream(connection, 'changes'), firstRun());
+    scope.done();
+
+    expect(batches).toHaveLength(2);
+    const [first, second] = batches;
+    expect(first.cursor).toEqual({ updatedOn: '2024-05-02 08:30:00' });
+    expect(first.records.map((r) => r.externalId)).toEqual(['CHG0030001', 'CHG0030002']);
+    expect(first.records[0]).toMatchObject({ kind: 'change', externalId: 'CHG0030001' });
+    expect(first.records[0].data).toEqual({
+      number: 'CHG0030001',
+      sysId: '1766f1de47410200e90d87e8dee49001',
+      type: 'normal',
+      state: 'implement',
+      approval: 'approved',
+      approvalSetAt: '2024-04-30T16:00:00.000Z',
+      plannedStart: '2024-05-01T09:00:00.000Z',
+      plannedEnd: '2024-05-01T11:00:00.000Z',
+      requestedBy: 'jdoe',
+      assignedTo: 'asmith',
+      ci: { sysId: '3a27f1520a0a0bb400ecd6ff7afcf036', name: 'payments-api' },
+      shortDescription: 'Deploy payments-api 2.4.0',
+      description: 'Release 2.4.0 of payments-api to production.\r\n\r\nBackout: redeploy 2.3.9.',
+    });
+    // Empty strings are absent fields; a requester missing from sys_user is a problem, not a sys_id.
+    expect(first.records[1].data).toEqual({
+      number: 'CHG0030002',
+      sysId: '1766f1de47410200e90d87e8dee49002',
+      type: 'emergency',
+      state: 'closed',
+      approval: 'not_requested',
+      closedAt: '2024-05-02T08:30:00.000Z',
+      closeCode: 'successful',
+      shortDescription: 'Hotfix ledger rounding',
+      description: '',
+    });
+    expect(first.problems).toEqual([
+      {
+        where: 'change_request CHG0030002 (sys_id 1766f1de47410200e90d87e8dee49002) requested_by',
+        error: `user ${GONE} is not in sys_user (deleted, or hidden from the integration user by an ACL)`,
+        kinds: ['change'],
+      },
+    ]);
+
+    // CHG0030002 was served again (same second as the watermark) and is not emitted twice; the
+    // requesters of page 2 were resolved on page 1 and are not looked up again.
+    expect(second.cursor).toEqual({ updatedOn: '2024-05-03 09:00:00' });
+    expect(second.records.map((r) => r.externalId)).toEqual(['CHG0030003']);
+    expect(second.records[0].data).toMatchObject({ type: 'standard', state: 'review', requestedBy: 'jdoe' });
+    expect(second.problems).toEqual([
+      {
+        where: 'change_request CHG0030004 (sys_id 1766f1de47410200e90d87e8dee49004)',
+        error: expect.stringContaining('unknown state code "99": map it in options.stateMap'),
+        kinds: ['change'],
+      },
+    ]);
+  });
+
+  it('starts the next run at the saved watermark, inclusive', async () => {
+    const scope = nock(BASE_URL)
+      .get(tablePath('change_request'))
+      .query(changesPage('2024-05-03 09:00:00'))
+      .reply(200, fixture('empty-page.json'), JSON_HEADERS);
+    const { connection } = await connect({ pageSize: 3 });
+    const batches = await drain(stream(connection, 'changes'), {
+      cursor: { updatedOn: '2024-05-03 09:00:00' },
+      full: false,
+      since: new Date('2024-04-01T00:00:00Z'),
+    });
+    scope.done();
+    expect(batches).toEqual([]);
+  });
+
+  it('ANDs options.changeQuery in front of the watermark', async () => {
+    const scope = nock(BASE_URL)
+      .get(tablePath('change_request'))
+      .query(
+        tableQuery({
+          query: `active=true^ORtype=emergency^sys_updated_on>=2024-04-01 00:00:00^${ORDER}`,
+          fields: CHANGE_FIELDS,
+          limit: 1000,
+        }),
+      )
+      .reply(200, fixture('empty-page.json'), JSON_HEADERS);
+    const { connection } = await connect({ changeQuery: 'active=true^ORtype=emergency' });
+    expect(await drain(stream(connection, 'changes'), firstRun())).toEqual([]);
+    scope.done();
+  });
+
+  it('asks only for change_request fields the vendor change record has', () => {
+    const vendor = JSON.parse(sample('servicenow/chg-rest-change-get.json')) as {
+      result: Record<string, unknown>;
+    };
+    const ownFields = CHANGE_FIELDS.filter((field) => !field.includes('.'));
+    expect(ownFields.filter((field) => !(field in vendor.result))).toEqual([]);
+  });
+});
