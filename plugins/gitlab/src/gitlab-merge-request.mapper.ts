@@ -1,0 +1,72 @@
+/** GitLab merge request (shipped with a deployment) → `merge-request` and `deployment-mr` records. */
+import { externalIds, type MergeRequestRecord, type NormalizedRecord } from '@audit-hub/domain';
+import { compact, toIsoUtc } from './gitlab-deployment.mapper';
+import type { GitLabMergeRequest, GitLabMergeRequestApprovals } from './gitlab.types';
+
+/**
+ * User names of an MR's approvers from `/merge_requests/:iid/approvals`, where each `approved_by`
+ * element wraps the user as `{user: {...}}` (unlike `/approval_state`, whose elements are bare
+ * users; a bare one is accepted too).
+ */
+export function mapApprovedBy(approvals: GitLabMergeRequestApprovals): string[] {
+  const names: string[] = [];
+  for (const entry of approvals.approved_by ?? []) {
+    const wrapped = entry as { user?: { username?: string } | null; username?: string };
+    const name = wrapped?.user?.username ?? wrapped?.username;
+    if (name && !names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
+/**
+ * @param approvals the MR's `/approvals` body; null when GitLab would not tell (403/404 on Free):
+ *   then `approvedBy` is null (unknown), never an empty list (which would mean "nobody approved").
+ */
+export function mapMergeRequest(
+  mr: GitLabMergeRequest,
+  projectPath: string,
+  approvals: GitLabMergeRequestApprovals | null,
+): NormalizedRecord<'merge-request'> {
+  const data: MergeRequestRecord = compact({
+    project: projectPath,
+    iid: mr.iid,
+    title: mr.title ?? '',
+    description: mr.description ?? '',
+    author: mr.author?.username ?? '',
+    mergedBy: (mr.merge_user ?? mr.merged_by)?.username ?? undefined,
+    mergedAt: mr.merged_at ? toIsoUtc(mr.merged_at) : undefined,
+    mergeCommitSha: mr.merge_commit_sha ?? undefined,
+    squashCommitSha: mr.squash_commit_sha ?? undefined,
+    targetBranch: mr.target_branch ?? '',
+    approvedBy: approvals ? mapApprovedBy(approvals) : null,
+    approvalsRequired: numberOrUndefined(approvals?.approvals_required),
+    approvalsLeft: numberOrUndefined(approvals?.approvals_left),
+    // The MR's own commits need one more request per MR (`/merge_requests/:iid/commits`); not read yet.
+    commitShas: [],
+  });
+  return {
+    kind: 'merge-request',
+    externalId: mergeRequestExternalId(projectPath, mr.iid),
+    data,
+    raw: approvals ? { ...mr, approvals } : mr,
+  };
+}
+
+export function mergeRequestExternalId(projectPath: string, iid: number): string {
+  return externalIds.mergeRequest(projectPath, iid);
+}
+
+export function mapDeploymentMr(
+  deploymentExternalId: string,
+  mergeRequestExternalId: string,
+): NormalizedRecord<'deployment-mr'> {
+  return {
+    kind: 'deployment-mr',
+    externalId: externalIds.deploymentMr(deploymentExternalId, mergeRequestExternalId),
+    data: { deployment: deploymentExternalId, mergeRequest: mergeRequestExternalId },
+  };
+}
+
+function numberOrUndefined(value: number | null | undefined): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}

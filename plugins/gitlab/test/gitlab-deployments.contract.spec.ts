@@ -1,0 +1,613 @@
+/**
+ * Contract tests of the `deployments` stream: the real GitLab samples (and docs-derived fixtures
+ * where no sample exists, see fixtures/README.md) replayed through nock as raw text.
+ */
+import nock from 'nock';
+import { BASE, readDeployments, recordsOf, SINCE, TOKEN } from './context';
+import { fixture, listOf, parsed, sample } from './samples';
+
+const PROJECT = 'diaspora/diaspora-client';
+const PROJECT_ID = 4;
+const SHA_42 = 'a91957a858320c0e17f3a0eca7cfacbff50ea29a';
+const P = `/api/v4/projects/${PROJECT_ID}`;
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
+/** GitLab's paging headers of a last page: `X-Next-Page` empty, and no `X-Total` (as above 10,000 rows). */
+const LAST_PAGE = { ...JSON_HEADERS, 'X-Page': '1', 'X-Per-Page': '100', 'X-Next-Page': '' };
+
+function gitlab(): nock.Scope {
+  return nock(BASE, { reqheaders: { 'private-token': TOKEN } });
+}
+
+/** The configured project resolved by path, and its environments. */
+function projectAndEnvironments(
+  scope: nock.Scope,
+  environments = fixture('environments-list-with-production.json'),
+) {
+  scope
+    .get('/api/v4/projects/diaspora%2Fdiaspora-client')
+    .reply(200, fixture('project-get.json'), JSON_HEADERS)
+    .get(`${P}/environments`)
+    .query({ per_page: '100' })
+    .reply(200, environments, LAST_PAGE);
+}
+
+function deploymentsQuery(updatedAfter: string, page?: string) {
+  return {
+    order_by: 'updated_at',
+    sort: 'asc',
+    updated_after: updatedAfter,
+    per_page: '100',
+    ...(page ? { page } : {}),
+  };
+}
+
+interface FanOut {
+  detail?: string;
+  variables?: [number, string];
+  testReport?: string;
+  mergeRequests?: [number, string];
+  approvals?: [number, string];
+  signature?: [number, string];
+}
+
+/** The fan-out of successful deployment 42 (pipeline 42, MR !1, commit a91957a8). */
+function fanOut42(scope: nock.Scope, over: FanOut = {}) {
+  const [mrStatus, mrBody] = over.mergeRequests ?? [200, fixture('deployment-merge_requests-list.json')];
+  const [varStatus, varBody] = over.variables ?? [200, sample('pipelines-variables.json')];
+  scope
+    .get(`${P}/deployments/42`)
+    .reply(200, over.detail ?? sample('deployments-get.json'), JSON_HEADERS)
+    .get(`${P}/pipelines/42/variables`)
+    .query({ per_page: '100' })
+    .reply(varStatus, varBody, varStatus === 200 ? LAST_PAGE : JSON_HEADERS)
+    .get(`${P}/pipelines/42/test_report_summary`)
+    .reply(200, over.testReport ?? fixture('pipelines-test_report_summary.json'), JSON_HEADERS)
+    .get(`${P}/deployments/42/merge_requests`)
+    .query({ per_page: '100' })
+    .times(mrStatus >= 500 ? 2 : 1)
+    .reply(mrStatus, mrBody, mrStatus === 200 ? LAST_PAGE : JSON_HEADERS);
+  if (mrStatus === 200) {
+    const [status, body] = over.approvals ?? [200, sample('merge_requests-approvals.json')];
+    scope.get(`${P}/merge_requests/1/approvals`).reply(status, body, JSON_HEADERS);
+  }
+  const [sigStatus, sigBody] = over.signature ?? [200, sample('commits-signature-x509.json')];
+  scope.get(`${P}/repository/commits/${SHA_42}/signature`).reply(sigStatus, sigBody, JSON_HEADERS);
+}
+
+/** deployments-get.json with the Premium `approvals` of deployments-get-approvals-fragment.json. */
+function premiumDetail(): string {
+  const detail = parsed(sample('deployments-get.json'));
+  const fragment = parsed(sample('deployments-get-approvals-fragment.json'));
+  return JSON.stringify({
+    ...detail,
+    pending_approval_count: fragment.pending_approval_count,
+    approvals: fragment.approvals,
+  });
+}
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+describe('gitlab deployments stream (contract)', () => {
+  it('maps a successful production deployment and fans it out to approvals, variables, tests, MRs and the signed commit', async () => {
+    const scope = gitlab();
+    projectAndEnvironments(scope);
+    scope
+      .get(`${P}/deployments`)
+      .query(deploymentsQuery(SINCE.toISOString()))
+      .reply(200, listOf(sample('deployments-get.json')), LAST_PAGE);
+    fanOut42(scope, { detail: premiumDetail() });
+
+    const batches = await readDeployments({ projects: [PROJECT], versionVariable: 'foo' });
+    scope.done();
+
+    expect(batches).toHaveLength(1);
+    expect(batches[0].problems).toBeUndefined();
+    expect(batches[0].cursor).toEqual({
+      projects: { '4': '2016-08-11T11:34:01.123Z' },
+      paths: { '4': PROJECT },
+    });
+
+    const deployment = recordsOf(batches, 'deployment').get('42');
+    expect(deployment?.data).toStrictEqual({
+      project: PROJECT,
+      environment: 'production',
+      // The tier comes from /environments (id 9); the deployment itself carries none.
+      tier: 'production',
+      // The deployment's own status, not deployable.status.
+      status: 'success',
+      // deployable.started_at is null: the deployment's created_at.
+      startedAt: '2016-08-11T11:32:35.444Z',
+      finishedAt: '2016-08-11T11:32:35.145Z',
+      commitSha: SHA_42,
+      commitMessage:
+        "Merge branch 'rename-readme' into 'main'\r\n\r\nRename README\r\n\r\n\r\n\r\nSee merge request !2",
+      ref: 'main',
+      isTag: false,
+      // Not a tag: the configured version variable (`foo` = `bar` in pipelines-variables.json).
+      version: 'bar',
+      triggeredBy: 'root',
+      viaPipeline: true,
+      pipelineId: '42',
+      jobName: 'deploy',
+      variables: { RUN_NIGHTLY_BUILD: 'true', foo: 'bar' },
+      approvals: [
+        {
+          user: 'project_6_bot',
+          status: 'approved',
+          at: '2022-02-24T20:22:30.097Z',
+          comment: 'Looks good to me',
+        },
+      ],
+      testReport: { total: 3363, failed: 0 },
+      artifacts: [],
+    });
+
+    const mr = recordsOf(batches, 'merge-request').get(`${PROJECT}!1`);
+    expect(mr?.data).toStrictEqual({
+      project: PROJECT,
+      iid: 1,
+      title: 'test1',
+      description: 'fixed login page css paddings',
+      author: 'admin',
+      mergedBy: 'DouweM',
+      mergedAt: '2018-09-07T11:16:17.520Z',
+      targetBranch: 'master',
+      // `approved_by: [{user: {username: "root"}}]`: the {user} wrapper of /approvals.
+      approvedBy: ['root'],
+      approvalsRequired: 2,
+      approvalsLeft: 1,
+      commitShas: [],
+    });
+
+    const link = recordsOf(batches, 'deployment-mr').get(`42→${PROJECT}!1`);
+    expect(link?.data).toStrictEqual({ deployment: '42', mergeRequest: `${PROJECT}!1` });
+
+    const commit = recordsOf(batches, 'commit').get(`${PROJECT}@${SHA_42}`);
+    expect(commit?.data).toStrictEqual({
+      project: PROJECT,
+      sha: SHA_42,
+      title: "Merge branch 'rename-readme' into 'main'",
+      message:
+        "Merge branch 'rename-readme' into 'main'\r\n\r\nRename README\r\n\r\n\r\n\r\nSee merge request !2",
+      authorName: 'Administrator',
+      authorEmail: 'admin@example.com',
+      committedAt: '2016-08-11T11:28:26.000Z',
+      // commits-signature-x509.json: verification_status "unverified".
+      signature: 'unverified',
+    });
+    // The X.509 serial (39 digits) is kept exactly; JSON.parse would have rounded it.
+    const raw = commit?.raw as { signature: { x509_certificate: { serial_number: unknown } } };
+    expect(raw.signature.x509_certificate.serial_number).toBe('278969561018901340486471282831158785578');
+  });
+
+  it('on GitLab Free: no tier on the environment, no deployment approvals, MR approvals 403, unsigned commit, no test report', async () => {
+    const scope = gitlab();
+    // environments-list.json knows only `review/fix-foo`: the production deployment gets no tier,
+    // and the plugin does not guess one from the name (the core's name patterns do).
+    projectAndEnvironments(scope, sample('environments-list.json'));
+    scope
+      .get(`${P}/deployments`)
+      .query(deploymentsQuery(SINCE.toISOString()))
+      .reply(200, listOf(sample('deployments-get.json')), LAST_PAGE);
+    fanOut42(scope, {
+      testReport: fixture('pipelines-test_report_summary-none.json'),
+      approvals: [403, '{"message":"403 Forbidden"}'],
+      signature: [404, sample('commits-signature-404-unsigned.json')],
+    });
+
+    const batches = await readDeployments({ projects: [PROJECT] });
+    scope.done();
+
+    expect(batches.flatMap((b) => b.problems ?? [])).toEqual([]);
+    const deployment = recordsOf(batches, 'deployment').get('42')?.data;
+    expect(deployment?.tier).toBeNull();
+    // The Free deployment body has no `approvals`: unknown (null), not "none" ([]).
+    expect(deployment?.approvals).toBeNull();
+    // total.count 0: the pipeline archived no test report.
+    expect(deployment?.testReport).toBeNull();
+    // No VERSION variable and not a tag: the short SHA.
+    expect(deployment?.version).toBe('a91957a8');
+    // 403 on a Premium endpoint: approvers unknown (null), never "nobody approved" ([]).
+    const mr = recordsOf(batches, 'merge-request').get(`${PROJECT}!1`)?.data;
+    expect(mr?.approvedBy).toBeNull();
+    expect(mr).not.toHaveProperty('approvalsRequired');
+    expect(mr).not.toHaveProperty('approvalsLeft');
+    expect(recordsOf(batches, 'commit').get(`${PROJECT}@${SHA_42}`)?.data.signature).toBe('unsigned');
+  });
+
+  it('reads a PGP-verified signature as verified', async () => {
+    const scope = gitlab();
+    projectAndEnvironments(scope);
+    scope
+      .get(`${P}/deployments`)
+      .query(deploymentsQuery(SINCE.toISOString()))
+      .reply(200, listOf(sample('deployments-get.json')), LAST_PAGE);
+    fanOut42(scope, { signature: [200, sample('commits-signature-pgp.json')] });
+
+    const batches = await readDeployments({ projects: [PROJECT] });
+    scope.done();
+    expect(recordsOf(batches, 'commit').get(`${PROJECT}@${SHA_42}`)?.data.signature).toBe('verified');
+  });
+
+  it('follows X-Next-Page without X-Total, stops on an empty one, and saves the watermark after each page', async () => {
+    const scope = gitlab();
+    projectAndEnvironments(scope);
+    scope
+      .get(`${P}/deployments`)
+      .query(deploymentsQuery(SINCE.toISOString()))
+      .reply(200, sample('deployments-list.json'), {
+        ...JSON_HEADERS,
+        'X-Page': '1',
+        'X-Per-Page': '100',
+        'X-Next-Page': '2',
+      })
+      .get(`${P}/deployments`)
+      .query(deploymentsQuery(SINCE.toISOString(), '2'))
+      .reply(200, listOf(sample('deployments-get.json')), {
+        ...LAST_PAGE,
+        'X-Page': '2',
+        'X-Prev-Page': '1',
+      });
+    fanOut42(scope);
+
+    const batches = await readDeployments({ projects: [PROJECT] });
+    scope.done();
+
+    expect(batches).toHaveLength(2);
+    expect(batches[0].records.map((r) => `${r.kind}:${r.externalId}`)).toEqual([
+      'deployment:41',
+      'deployment:42',
+    ]);
+    expect(batches[0].cursor).toEqual({
+      projects: { '4': '2016-08-11T11:34:01.123Z' },
+      paths: { '4': PROJECT },
+    });
+    expect(batches[1].records.map((r) => r.kind).sort()).toEqual([
+      'commit',
+      'deployment',
+      'deployment-mr',
+      'merge-request',
+    ]);
+
+    // deployments-list.json: both deployments are `created` (their jobs succeeded): no fan-out, no finish.
+    const created = parsed(sample('deployments-list.json'))[0];
+    expect(created.deployable.status).toBe('success');
+    expect(batches[0].records[0].data).toStrictEqual({
+      project: PROJECT,
+      environment: 'production',
+      tier: 'production',
+      status: 'created',
+      startedAt: '2016-08-11T07:36:40.222Z',
+      commitSha: '99d03678b90d914dbb1b109132516d71a4a03ea8',
+      commitMessage:
+        "Merge branch 'new-title' into 'main'\r\n\r\nUpdate README\r\n\r\n\r\n\r\nSee merge request !1",
+      ref: 'main',
+      isTag: false,
+      version: '99d03678',
+      triggeredBy: 'root',
+      viaPipeline: true,
+      pipelineId: '36',
+      jobName: 'deploy',
+      variables: {},
+      approvals: null,
+      artifacts: [],
+    });
+  });
+
+  it('on the next run sends updated_after=<saved watermark>, keeps the first-collected path and the other projects’ cursors', async () => {
+    const previous = {
+      projects: { '4': '2016-08-11T11:34:01.123Z', '77': '2016-08-05T00:00:00.000Z' },
+      paths: { '4': 'diaspora/old-client-name', '77': 'other/project' },
+    };
+    const scope = gitlab();
+    projectAndEnvironments(scope);
+    scope
+      .get(`${P}/deployments`)
+      .query(deploymentsQuery('2016-08-11T11:34:01.123Z'))
+      .reply(200, listOf(sample('deployments-get.json')), LAST_PAGE);
+    fanOut42(scope);
+
+    const batches = await readDeployments({ projects: [PROJECT] }, previous);
+    scope.done();
+
+    expect(batches).toHaveLength(1);
+    expect(batches[0].cursor).toEqual(previous);
+    expect(batches[0].records.map((r) => r.externalId)).toEqual([
+      '42',
+      'diaspora/old-client-name!1',
+      '42→diaspora/old-client-name!1',
+      `diaspora/old-client-name@${SHA_42}`,
+    ]);
+    expect(recordsOf(batches, 'deployment').get('42')?.data.project).toBe('diaspora/old-client-name');
+  });
+
+  it('starts from collect.since when the saved watermark is older, and yields nothing when nothing changed', async () => {
+    const scope = gitlab();
+    projectAndEnvironments(scope);
+    scope.get(`${P}/deployments`).query(deploymentsQuery(SINCE.toISOString())).reply(200, '[]', LAST_PAGE);
+
+    const batches = await readDeployments(
+      { projects: [PROJECT] },
+      { projects: { '4': '2015-01-01T00:00:00.000Z' } },
+    );
+    scope.done();
+    expect(batches).toEqual([]);
+  });
+
+  it('waits as a 429 asks, then reads the page', async () => {
+    const sleeps: number[] = [];
+    const scope = gitlab();
+    projectAndEnvironments(scope);
+    scope
+      .get(`${P}/deployments`)
+      .query(deploymentsQuery(SINCE.toISOString()))
+      .reply(429, '{"message":"429 Too Many Requests"}', {
+        ...JSON_HEADERS,
+        'Retry-After': '7',
+        'RateLimit-Limit': '600',
+        'RateLimit-Remaining': '0',
+      })
+      .get(`${P}/deployments`)
+      .query(deploymentsQuery(SINCE.toISOString()))
+      .reply(200, sample('deployments-list.json'), LAST_PAGE);
+
+    const batches = await readDeployments({ projects: [PROJECT] }, null, SINCE, { sleeps });
+    scope.done();
+    expect(sleeps).toEqual([7000]);
+    expect([...recordsOf(batches, 'deployment').keys()]).toEqual(['41', '42']);
+  });
+
+  it.each([
+    ['bad JSON', '[{"id": 41, "status": "succ'],
+    ['not a list', '{"message":"this is not a page of deployments"}'],
+  ])(
+    'reports a page that is %s as a problem (partial), without moving the watermark past it',
+    async (_, body) => {
+      const scope = gitlab();
+      projectAndEnvironments(scope);
+      scope
+        .get(`${P}/deployments`)
+        .query(deploymentsQuery(SINCE.toISOString()))
+        .reply(200, body, JSON_HEADERS);
+
+      const batches = await readDeployments({ projects: [PROJECT] });
+      scope.done();
+
+      expect(batches).toHaveLength(1);
+      expect(batches[0].records).toEqual([]);
+      expect(batches[0].cursor).toEqual({ projects: {}, paths: { '4': PROJECT } });
+      expect(batches[0].problems).toEqual([
+        {
+          where: `project ${PROJECT} deployments`,
+          error: expect.stringMatching(/GET \/api\/v4\/projects\/4\/deployments failed \(malformed 200\)/),
+        },
+      ]);
+    },
+  );
+
+  it('turns a fan-out failure (MRs 500 after retries) into a problem naming the deployment, and holds the watermark before it', async () => {
+    const scope = gitlab();
+    projectAndEnvironments(scope);
+    scope
+      .get(`${P}/deployments`)
+      .query(deploymentsQuery(SINCE.toISOString()))
+      .reply(200, listOf(sample('deployments-get.json')), LAST_PAGE);
+    // GitLab error pages can quote the request; the token must not reach the problem.
+    fanOut42(scope, {
+      mergeRequests: [500, `{"message":"500 Internal Server Error (PRIVATE-TOKEN: ${TOKEN})"}`],
+    });
+
+    const batches = await readDeployments({ projects: [PROJECT] });
+    scope.done();
+
+    expect(batches).toHaveLength(1);
+    const [problem] = batches[0].problems ?? [];
+    expect(problem).toEqual({
+      where: `deployment 42 of ${PROJECT}: merge requests`,
+      error: expect.stringContaining(
+        'GET /api/v4/projects/4/deployments/42/merge_requests failed (server 500)',
+      ),
+      kinds: ['merge-request', 'deployment-mr'],
+    });
+    expect(problem.error).not.toContain(TOKEN);
+    expect(problem.error).toContain('[REDACTED]');
+    // The deployment and its commit are still recorded; no MR was.
+    expect(batches[0].records.map((r) => r.kind)).toEqual(['deployment', 'commit']);
+    // 1 ms before the deployment's updated_at, so the next run reads it (and its MRs) again.
+    expect(batches[0].cursor).toEqual({
+      projects: { '4': '2016-08-11T11:34:01.122Z' },
+      paths: { '4': PROJECT },
+    });
+  });
+
+  it('reports pipeline variables the token may not read (403) as a problem, without holding the watermark', async () => {
+    const scope = gitlab();
+    projectAndEnvironments(scope);
+    scope
+      .get(`${P}/deployments`)
+      .query(deploymentsQuery(SINCE.toISOString()))
+      .reply(200, listOf(sample('deployments-get.json')), LAST_PAGE);
+    fanOut42(scope, { variables: [403, '{"message":"403 Forbidden"}'] });
+
+    const batches = await readDeployments({ projects: [PROJECT] });
+    scope.done();
+
+    expect(batches[0].problems).toEqual([
+      {
+        where: `deployment 42 of ${PROJECT}: pipeline 42 variables`,
+        error: expect.stringContaining('failed (forbidden 403): 403 Forbidden'),
+        kinds: ['deployment'],
+      },
+    ]);
+    const deployment = recordsOf(batches, 'deployment').get('42')?.data;
+    expect(deployment?.variables).toEqual({});
+    expect(deployment?.version).toBe('a91957a8');
+    // The same 403 would come back next run: the watermark moves on (the run still says partial).
+    expect(batches[0].cursor).toEqual({
+      projects: { '4': '2016-08-11T11:34:01.123Z' },
+      paths: { '4': PROJECT },
+    });
+  });
+
+  it('fails the stream when the main deployments list fails, without printing the token', async () => {
+    const scope = gitlab();
+    projectAndEnvironments(scope);
+    scope
+      .get(`${P}/deployments`)
+      .query(deploymentsQuery(SINCE.toISOString()))
+      .times(2)
+      .reply(502, `<html><title>502 Bad Gateway for token ${TOKEN}</title></html>`, {
+        'Content-Type': 'text/html',
+      });
+
+    const failure = readDeployments({ projects: [PROJECT] });
+    await expect(failure).rejects.toMatchObject({ name: 'UpstreamError', code: 'server', status: 502 });
+    const err = await failure.catch((e: Error) => e);
+    expect(String((err as Error).message)).not.toContain(TOKEN);
+    expect(JSON.stringify(err)).not.toContain(TOKEN);
+    scope.done();
+  });
+
+  it('records a deployment created through the API: no pipeline, commit read from the repository', async () => {
+    const scope = gitlab();
+    projectAndEnvironments(scope);
+    scope
+      .get(`${P}/deployments`)
+      .query(deploymentsQuery(SINCE.toISOString()))
+      .reply(200, listOf(fixture('deployments-create-response.json')), LAST_PAGE)
+      .get(`${P}/deployments/42`)
+      .reply(200, fixture('deployments-create-response.json'), JSON_HEADERS)
+      .get(`${P}/deployments/42/merge_requests`)
+      .query({ per_page: '100' })
+      .reply(200, '[]', LAST_PAGE)
+      .get(`${P}/repository/commits/${SHA_42}`)
+      .reply(200, fixture('commits-get.json'), JSON_HEADERS)
+      .get(`${P}/repository/commits/${SHA_42}/signature`)
+      .reply(404, sample('commits-signature-404-unsigned.json'), JSON_HEADERS);
+
+    const batches = await readDeployments({ projects: [PROJECT] });
+    scope.done();
+
+    expect(batches[0].problems).toBeUndefined();
+    expect(recordsOf(batches, 'deployment').get('42')?.data).toStrictEqual({
+      project: PROJECT,
+      environment: 'production',
+      tier: 'production',
+      status: 'success',
+      startedAt: '2016-08-11T11:32:35.444Z',
+      // No job and no updated_at in this body: no finish time to report.
+      commitSha: SHA_42,
+      ref: 'main',
+      isTag: false,
+      version: 'a91957a8',
+      triggeredBy: 'root',
+      viaPipeline: false,
+      variables: {},
+      approvals: null,
+      artifacts: [],
+    });
+    expect(recordsOf(batches, 'commit').get(`${PROJECT}@${SHA_42}`)?.data).toStrictEqual({
+      project: PROJECT,
+      sha: SHA_42,
+      title: 'Sanitize for network graph',
+      message: 'Sanitize for network graph',
+      authorName: 'randx',
+      authorEmail: 'user@example.com',
+      committedAt: '2021-09-20T06:06:12.300Z',
+      signature: 'unsigned',
+    });
+    // Watermark from created_at when the body has no updated_at.
+    expect(batches[0].cursor).toEqual({
+      projects: { '4': '2016-08-11T11:32:35.444Z' },
+      paths: { '4': PROJECT },
+    });
+  });
+
+  it('keeps only the configured environments, but still moves the watermark past the others', async () => {
+    const scope = gitlab();
+    projectAndEnvironments(scope);
+    scope
+      .get(`${P}/deployments`)
+      .query(deploymentsQuery(SINCE.toISOString()))
+      .reply(200, sample('deployments-list.json'), LAST_PAGE);
+
+    const batches = await readDeployments({ projects: [PROJECT], environments: ['staging*', 'review/*'] });
+    scope.done();
+    expect(batches).toHaveLength(1);
+    expect(batches[0].records).toEqual([]);
+    expect(batches[0].cursor).toEqual({
+      projects: { '4': '2016-08-11T11:34:01.123Z' },
+      paths: { '4': PROJECT },
+    });
+  });
+});
+
+describe('gitlab project discovery (contract)', () => {
+  it('with no projects or groups configured, audits every unarchived project the token is a member of', async () => {
+    const scope = gitlab()
+      .get('/api/v4/projects')
+      .query({ membership: 'true', archived: 'false', simple: 'true', per_page: '100' })
+      .reply(200, fixture('projects-simple.json'), LAST_PAGE)
+      .get(`${P}/environments`)
+      .query({ per_page: '100' })
+      .reply(200, fixture('environments-list-with-production.json'), LAST_PAGE)
+      .get(`${P}/deployments`)
+      .query(deploymentsQuery(SINCE.toISOString()))
+      .reply(200, sample('deployments-list.json'), LAST_PAGE)
+      .get('/api/v4/projects/6/environments')
+      .query({ per_page: '100' })
+      .reply(200, '[]', LAST_PAGE)
+      .get('/api/v4/projects/6/deployments')
+      .query(deploymentsQuery(SINCE.toISOString()))
+      .reply(200, '[]', LAST_PAGE);
+
+    const batches = await readDeployments({});
+    scope.done();
+
+    expect(batches).toHaveLength(1);
+    expect([...recordsOf(batches, 'deployment').values()].map((r) => [r.externalId, r.data.project])).toEqual(
+      [
+        ['41', PROJECT],
+        ['42', PROJECT],
+      ],
+    );
+    expect(batches[0].cursor).toEqual({
+      projects: { '4': '2016-08-11T11:34:01.123Z' },
+      paths: { '4': PROJECT },
+    });
+  });
+
+  it('reads group projects with subgroups, once each, and names a configured project that is missing', async () => {
+    const scope = gitlab()
+      .get('/api/v4/projects/acme%2Fgone')
+      .reply(404, '{"message":"404 Project Not Found"}', JSON_HEADERS)
+      .get('/api/v4/projects/4')
+      .reply(200, fixture('project-get.json'), JSON_HEADERS)
+      .get('/api/v4/groups/diaspora/projects')
+      .query({ include_subgroups: 'true', archived: 'false', simple: 'true', per_page: '100' })
+      .reply(200, fixture('projects-simple.json'), LAST_PAGE);
+    for (const id of [4, 6]) {
+      scope
+        .get(`/api/v4/projects/${id}/environments`)
+        .query({ per_page: '100' })
+        .reply(200, '[]', LAST_PAGE)
+        .get(`/api/v4/projects/${id}/deployments`)
+        .query(deploymentsQuery(SINCE.toISOString()))
+        .reply(200, '[]', LAST_PAGE);
+    }
+
+    const batches = await readDeployments({ projects: ['acme/gone', '4'], groups: ['diaspora'] });
+    scope.done();
+
+    expect(batches).toHaveLength(1);
+    expect(batches[0].records).toEqual([]);
+    expect(batches[0].problems).toEqual([
+      {
+        where: 'project "acme/gone"',
+        error: expect.stringContaining('404 Project Not Found'),
+      },
+    ]);
+  });
+});
