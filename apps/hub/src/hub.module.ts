@@ -26,6 +26,11 @@ import { CollectHandler } from './runs/collect.handler';
 import { EvaluateHandler } from './runs/evaluate.handler';
 import { InProcessRunner } from './runs/in-process.runner';
 import { RECONCILE_RUNNER } from './runs/job.types';
+import { BullMqRunner } from './runs/bullmq.runner';
+import { QueueService } from './queue/queue.service';
+import { JobHandlerRegistry } from './queue/job-handler.registry';
+import { APP_CONFIG } from './config/config.module';
+import type { AppConfig } from './config/config.schema';
 import { RunReportBuilder } from './runs/run-report.builder';
 import { ReconcileService } from './runs/reconcile.service';
 
@@ -68,12 +73,24 @@ export class HubModule {
         CollectHandler,
         EvaluateHandler,
         InProcessRunner,
-        { provide: RECONCILE_RUNNER, useExisting: InProcessRunner },
+        JobHandlerRegistry,
+        QueueService,
+        BullMqRunner,
+        {
+          // The runtime shape: BullMQ on Redis when storage.redis is set, else in-process.
+          provide: RECONCILE_RUNNER,
+          useFactory: (config: AppConfig, inProcess: InProcessRunner, bull: BullMqRunner) =>
+            config.storage.redis ? bull : inProcess,
+          inject: [APP_CONFIG, InProcessRunner, BullMqRunner],
+        },
         RunReportBuilder,
         ReconcileService,
       ],
       exports: [
         AppLogger,
+        QueueService,
+        RunService,
+        RECONCILE_RUNNER,
         Clock,
         ConnectorRegistry,
         ConnectorCheckService,

@@ -51,12 +51,13 @@ export class ConnectorRegistry {
     private readonly logger: AppLogger,
   ) {}
 
-  /** Every configured connector, validated; throws a ConfigError listing all problems. */
+  /** Every enabled connector, validated; throws a ConfigError listing all problems. */
   instances(): ConnectorInstance[] {
     if (this.instancesCache) return this.instancesCache;
     const problems: string[] = [];
     const result: ConnectorInstance[] = [];
     this.loaded.config.connectors.forEach((c, index) => {
+      if (c.enabled === false) return;
       const at = (key: string) => {
         const line = this.loaded.lineOf(['connectors', index, key]) ?? this.loaded.lineOf(['connectors', index]);
         return `connectors[${index}].${key}${line ? ` (line ${line})` : ''}`;

@@ -23,6 +23,9 @@ import { ServiceResolver } from '../linking/service.resolver';
 import { AppLogger } from '../common/app-logger';
 import { Clock } from '../common/clock';
 import type { CollectJob } from './job.types';
+import type { JobContext } from '../queue/job-handler.registry';
+import { isUpstreamError } from '@audit-hub/http';
+import { isStoreError } from '../store/store.error';
 
 @Injectable()
 export class CollectHandler {
@@ -42,15 +45,23 @@ export class CollectHandler {
     this.services = new ServiceResolver(config.services);
   }
 
-  async handle(job: CollectJob, signal?: AbortSignal): Promise<SourceStatus> {
+  /**
+   * A retryable failure (an upstream still down after the HTTP client's own retries, a write race)
+   * is thrown while the queue has attempts left, so BullMQ retries the job with backoff; the last
+   * attempt records the stream as failed and completes.
+   */
+  async handle(job: CollectJob, ctx: JobContext = { attemptsMade: 0, attempts: 1 }): Promise<SourceStatus> {
+    const signal = ctx.signal;
     const { runId, connector, stream: streamName } = job;
     const run = await this.dataSource.getRepository(RunEntity).findOneByOrFail({ id: runId });
     const now = new Date(run.startedAt);
     const statusRepo = this.dataSource.getRepository(SourceStatusEntity);
     const key = { runId, connector, stream: streamName };
     const log = this.logger.child({ runId, connector, stream: streamName });
-    let records = 0;
-    const problems: SourceProblem[] = [];
+    // A retried or recovered job resumes after the last committed batch: keep what it counted.
+    const previous = await statusRepo.findOneBy(key);
+    let records = previous?.records ?? 0;
+    const problems: SourceProblem[] = [...(previous?.problems ?? [])];
     let error: string | null = null;
     let status: SourceStatus = 'complete';
     let open: OpenConnection | undefined;
@@ -107,6 +118,11 @@ export class CollectHandler {
           .update({ connector, stream: streamName }, { lastSuccessAt: now.toISOString() });
       }
     } catch (err) {
+      const retryable = (isUpstreamError(err) || isStoreError(err)) && err.retryable;
+      if (retryable && ctx.attemptsMade + 1 < ctx.attempts) {
+        log.warn('stream attempt failed; the queue retries it', { error: this.redactor.redact(String((err as Error).message)) });
+        throw err;
+      }
       status = 'failed';
       error = this.redactor.redact(err instanceof Error ? err.message : String(err));
       log.warn('stream failed', { error });

@@ -3,6 +3,7 @@
  * this process — collect jobs with bounded concurrency, then evaluation once all of them ended.
  */
 import { Injectable } from '@nestjs/common';
+import { AppLogger } from '../common/app-logger';
 import pLimit from 'p-limit';
 import { CollectHandler } from './collect.handler';
 import { EvaluateHandler } from './evaluate.handler';
@@ -13,11 +14,18 @@ export class InProcessRunner implements ReconcileRunner {
   constructor(
     private readonly collect: CollectHandler,
     private readonly evaluate: EvaluateHandler,
+    private readonly logger: AppLogger,
   ) {}
+
+  async start(plan: RunPlan): Promise<void> {
+    void this.execute(plan).catch((err) =>
+      this.logger.error('run failed', { runId: plan.runId, error: err instanceof Error ? err.message : String(err) }),
+    );
+  }
 
   async execute(plan: RunPlan, concurrency = 4): Promise<void> {
     const limit = pLimit(concurrency);
-    await Promise.all(plan.collect.map((job) => limit(() => this.collect.handle(job))));
+    await Promise.all(plan.collect.map((job) => limit(() => this.collect.handle(job, { attemptsMade: 0, attempts: 1 }))));
     await this.evaluate.handle({ runId: plan.runId });
   }
 }

@@ -26,9 +26,11 @@ export interface RunPlan {
   collect: CollectJob[];
 }
 
-/** Executes a planned run to its end (every collect job, then evaluate). */
 export interface ReconcileRunner {
+  /** Executes a planned run to its end (every collect job, then evaluate) and waits for it. */
   execute(plan: RunPlan): Promise<void>;
+  /** Starts a planned run without waiting (scheduled and API-triggered runs). */
+  start(plan: RunPlan): Promise<unknown>;
 }
 
 export const RECONCILE_RUNNER = Symbol('RECONCILE_RUNNER');

@@ -1,0 +1,129 @@
+/**
+ * BullMQ on Redis for the single-server and distributed shapes: the reconcile flow producer, queue
+ * events for waiting on a run, and workers that run the same job handlers as the in-process runner.
+ * Connections are opened lazily, so a hub without `storage.redis` never touches Redis.
+ */
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import IORedis from 'ioredis';
+import { FlowProducer, Queue, QueueEvents, UnrecoverableError, Worker, type RedisOptions } from 'bullmq';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config.schema';
+import { AppLogger } from '../common/app-logger';
+import { HubError } from '../common/errors';
+import { JobHandlerRegistry } from './job-handler.registry';
+import { queuePrefix, RECONCILE_QUEUE, redisOptions } from './redis.options';
+
+function envMs(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+@Injectable()
+export class QueueService implements OnApplicationShutdown {
+  private flowProducer?: FlowProducer;
+  private queueEvents?: QueueEvents;
+  private queueInstance?: Queue;
+  private readonly workers = new Set<Worker>();
+  private pingClient?: IORedis;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly handlers: JobHandlerRegistry,
+    private readonly logger: AppLogger,
+  ) {}
+
+  get enabled(): boolean {
+    return !!this.config.storage.redis;
+  }
+
+  connection(): RedisOptions {
+    if (!this.config.storage.redis) throw new HubError('usage', 'storage.redis is not configured');
+    return redisOptions(this.config.storage.redis);
+  }
+
+  flow(): FlowProducer {
+    this.flowProducer ??= new FlowProducer({ connection: this.connection(), prefix: queuePrefix() });
+    return this.flowProducer;
+  }
+
+  queue(): Queue {
+    this.queueInstance ??= new Queue(RECONCILE_QUEUE, { connection: this.connection(), prefix: queuePrefix() });
+    return this.queueInstance;
+  }
+
+  async events(): Promise<QueueEvents> {
+    if (!this.queueEvents) {
+      this.queueEvents = new QueueEvents(RECONCILE_QUEUE, { connection: this.connection(), prefix: queuePrefix() });
+      await this.queueEvents.waitUntilReady();
+    }
+    return this.queueEvents;
+  }
+
+  /** Starts a worker on the reconcile queue; it runs until `closeWorker` or shutdown. */
+  startWorker(concurrency = 4): Worker {
+    const log = this.logger.child({ role: 'worker' });
+    const worker = new Worker(
+      RECONCILE_QUEUE,
+      async (job, _token, signal) => {
+        if (!this.handlers.isJobName(job.name)) throw new UnrecoverableError(`unknown job "${job.name}"`);
+        return this.handlers.handle(job.name, job.data, {
+          attemptsMade: job.attemptsMade,
+          attempts: job.opts.attempts ?? 1,
+          signal,
+        });
+      },
+      {
+        connection: this.connection(),
+        prefix: queuePrefix(),
+        concurrency,
+        // A worker killed mid-job loses its lock after lockDuration; the stalled-job check then
+        // hands the job to another worker, which resumes from the last committed batch.
+        lockDuration: envMs('AUDIT_HUB_JOB_LOCK_MS', 30_000),
+        stalledInterval: envMs('AUDIT_HUB_JOB_STALLED_MS', 30_000),
+        maxStalledCount: 2,
+      },
+    );
+    worker.on('failed', (job, err) => log.warn('job failed', { job: job?.id, name: job?.name, error: err.message }));
+    worker.on('error', (err) => log.warn('worker error', { error: err.message }));
+    this.workers.add(worker);
+    return worker;
+  }
+
+  async closeWorker(worker: Worker): Promise<void> {
+    this.workers.delete(worker);
+    await worker.close();
+  }
+
+  /** True when Redis answers a PING within the timeout (readiness). */
+  async ping(timeoutMs = 1000): Promise<boolean> {
+    if (!this.enabled) return true;
+    // A client of its own that fails fast: BullMQ's connections retry forever by design.
+    this.pingClient ??= new IORedis({
+      ...this.connection(),
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: timeoutMs,
+      retryStrategy: () => 1000,
+    } as any);
+    const client = this.pingClient;
+    if (!client.listenerCount('error')) client.on('error', () => undefined);
+    try {
+      if (client.status === 'wait') await client.connect();
+      const answer = await Promise.race([
+        client.ping(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
+      ]);
+      return answer === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.workers].map((w) => w.close()));
+    this.workers.clear();
+    this.pingClient?.disconnect();
+    await Promise.allSettled([this.flowProducer?.close(), this.queueEvents?.close(), this.queueInstance?.close()]);
+  }
+}
