@@ -4,6 +4,7 @@ import { MigrateCommand } from './commands/migrate.command';
 import { ConnectorsCheckCommand, ConnectorsCommand } from './commands/connectors.command';
 import { ReconcileCommand } from './commands/reconcile.command';
 import { FindingsCommand } from './commands/findings.command';
+import { ServeCommand } from './commands/serve.command';
 
 @Module({
   providers: [
@@ -13,6 +14,7 @@ import { FindingsCommand } from './commands/findings.command';
     ConnectorsCheckCommand,
     ReconcileCommand,
     FindingsCommand,
+    ServeCommand,
   ],
 })
 export class CliModule {}

@@ -10,7 +10,10 @@ export interface HttpRequest {
   path: string;
   query?: Record<string, QueryValue>;
   headers?: Record<string, string>;
-  /** JSON-serialised unless a string. */
+  /**
+   * JSON-serialised (with `Content-Type: application/json`) unless a string or Buffer, which is
+   * sent as is (axios labels a string form-urlencoded unless a `Content-Type` header is given).
+   */
   body?: unknown;
   /**
    * Whether the request may be retried. Defaults by method: GET, HEAD, PUT, DELETE, LIST and OPTIONS
@@ -31,6 +34,7 @@ export interface HttpRequest {
 
 export interface HttpResponse<T = unknown> {
   status: number;
+  /** Lower-case names; a repeated header's values joined with `, `. */
   headers: Record<string, string>;
   data: T;
   /** The raw body text, as the upstream sent it (for page digests). */

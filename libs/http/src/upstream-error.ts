@@ -39,7 +39,9 @@ export class UpstreamError extends Error {
   constructor(init: UpstreamErrorInit, message?: string) {
     const status = init.status !== undefined ? ` ${init.status}` : '';
     const detail = init.detail ? `: ${init.detail}` : '';
-    super(message ?? `${init.connector}: ${init.method} ${init.path} failed (${init.code}${status})${detail}`);
+    super(
+      message ?? `${init.connector}: ${init.method} ${init.path} failed (${init.code}${status})${detail}`,
+    );
     this.name = 'UpstreamError';
     this.connector = init.connector;
     this.method = init.method;

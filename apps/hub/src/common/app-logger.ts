@@ -10,6 +10,8 @@ import { Redactor } from '../config/redactor';
 
 export type LogFields = Record<string, unknown>;
 
+const NEST_INTERNALS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
 function serializeError(err: unknown): unknown {
   if (err instanceof Error) {
     const extra = typeof (err as any).toJSON === 'function' ? (err as any).toJSON() : {};
@@ -49,8 +51,9 @@ export class AppLogger implements LoggerService {
   info(message: unknown, fields?: unknown): void {
     this.write('info', message, fields);
   }
+  /** Nest's framework chatter (module wiring, route mapping) is debug; its other logs are info. */
   log(message: unknown, fields?: unknown): void {
-    this.write('info', message, fields);
+    this.write(typeof fields === 'string' && NEST_INTERNALS.has(fields) ? 'debug' : 'info', message, fields);
   }
   warn(message: unknown, fields?: unknown): void {
     this.write('warn', message, fields);

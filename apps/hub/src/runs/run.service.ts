@@ -5,7 +5,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CAPABILITY_KINDS } from '@audit-hub/plugin-sdk';
 import { Clock } from '../common/clock';
 import { Redactor } from '../config/redactor';
@@ -23,8 +23,12 @@ export class RunService {
     private readonly redactor: Redactor,
   ) {}
 
-  async create(trigger: RunTrigger, opts: { full?: boolean; scheduleKey?: string; id?: string } = {}): Promise<RunEntity> {
-    const run = this.dataSource.getRepository(RunEntity).create({
+  async create(
+    trigger: RunTrigger,
+    opts: { full?: boolean; scheduleKey?: string; id?: string; manager?: EntityManager } = {},
+  ): Promise<RunEntity> {
+    const repo = (opts.manager ?? this.dataSource.manager).getRepository(RunEntity);
+    const run = repo.create({
       id: opts.id ?? randomUUID(),
       trigger,
       scheduleKey: opts.scheduleKey ?? null,
@@ -35,7 +39,16 @@ export class RunService {
       error: null,
       summary: null,
     });
-    return this.dataSource.getRepository(RunEntity).save(run);
+    await repo.insert(run as any);
+    return run;
+  }
+
+  /** Closes a run that could not even be planned. */
+  async fail(runId: string, error: string): Promise<void> {
+    await this.dataSource.getRepository(RunEntity).update(
+      { id: runId },
+      { status: 'failed', error: this.redactor.redact(error), finishedAt: this.clock.now().toISOString() },
+    );
   }
 
   /** Lists every connector's streams and records each as a pending source of the run. */

@@ -1,0 +1,35 @@
+/**
+ * Liveness and readiness. Ready means the database answers and, in queue mode, Redis answers: a
+ * process that cannot reach either must not take traffic or claim to be healthy.
+ */
+import { Controller, Get } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { QueueService } from '../queue/queue.service';
+
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly queues: QueueService,
+  ) {}
+
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => this.db.pingCheck('database', { timeout: 1500 }),
+      async () => {
+        const check = this.indicators.check('redis');
+        if (!this.queues.enabled) return check.up({ mode: 'in-process' });
+        return (await this.queues.ping(1500)) ? check.up() : check.down({ message: 'Redis does not answer' });
+      },
+    ]);
+  }
+}

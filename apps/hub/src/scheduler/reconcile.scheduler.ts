@@ -1,0 +1,85 @@
+/**
+ * Fires `schedule.reconcile` in every scheduler process (@nestjs/schedule). Creating the run is
+ * guarded by a unique (schedule, tick) row inserted in the same transaction as the run, so any
+ * number of schedulers start exactly one run per tick; the losers see the unique violation and
+ * stand down.
+ */
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config.schema';
+import { AppLogger } from '../common/app-logger';
+import { RunService } from '../runs/run.service';
+import { RECONCILE_RUNNER, ReconcileRunner } from '../runs/job.types';
+import { RunEntity } from '../store/entities/run.entity';
+import { ScheduleTickEntity } from '../store/entities/schedule-tick.entity';
+import { runInTransaction } from '../store/transaction';
+import { scheduledTickAt, tickRunId } from './schedule-tick';
+
+export const RECONCILE_SCHEDULE = 'reconcile';
+
+@Injectable()
+export class ReconcileScheduler implements OnApplicationBootstrap {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: SchedulerRegistry,
+    private readonly dataSource: DataSource,
+    private readonly runs: RunService,
+    @Inject(RECONCILE_RUNNER) private readonly runner: ReconcileRunner,
+    private readonly logger: AppLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const expression = this.config.schedule.reconcile;
+    if (!expression) {
+      this.logger.info('no schedule.reconcile configured: runs start only on demand');
+      return;
+    }
+    const job = CronJob.from({
+      cronTime: expression,
+      timeZone: this.config.schedule.timezone,
+      onTick: () => void this.fire(new Date()),
+      start: true,
+    });
+    this.registry.addCronJob(RECONCILE_SCHEDULE, job as any);
+    this.logger.info('reconcile scheduled', { cron: expression, timezone: this.config.schedule.timezone });
+  }
+
+  /** Handles one tick; returns the run id when this process started the run, else null. */
+  async fire(firedAt: Date): Promise<string | null> {
+    const tick = scheduledTickAt(this.config.schedule.reconcile!, this.config.schedule.timezone, firedAt);
+    const runId = tickRunId(RECONCILE_SCHEDULE, tick);
+    const scheduleKey = `${RECONCILE_SCHEDULE}@${tick.toISOString()}`;
+    let run: RunEntity | null = null;
+    try {
+      run = await runInTransaction(this.dataSource, async (tx) => {
+        await tx.getRepository(ScheduleTickEntity).insert({ schedule: RECONCILE_SCHEDULE, tick: tick.toISOString(), runId });
+        return this.runs.create('schedule', { id: runId, scheduleKey, manager: tx });
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        this.logger.debug('tick already taken by another scheduler', { tick: tick.toISOString() });
+        return null;
+      }
+      this.logger.error('scheduled run could not start', { tick: tick.toISOString(), error: (err as Error).message });
+      return null;
+    }
+    try {
+      const plan = await this.runs.plan(run);
+      await this.runner.start(plan);
+      this.logger.info('scheduled run started', { runId, tick: tick.toISOString() });
+    } catch (err) {
+      this.logger.error('scheduled run could not be planned', { runId, error: (err as Error).message });
+      await this.runs.fail(runId, (err as Error).message);
+    }
+    return runId;
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string }; message?: string };
+  const code = e.driverError?.code ?? e.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e.message ?? '');
+}
