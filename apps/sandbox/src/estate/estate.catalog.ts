@@ -1,0 +1,223 @@
+import type { Criticality, Tier } from './estate.model';
+
+/** Fixed vocabulary of the simulated enterprise (Acme): service names, people names, work titles. */
+
+export const ORGANIZATION = { id: 7, name: 'Acme', path: 'acme', domain: 'acme.com' } as const;
+
+export interface ServiceBlueprint {
+  name: string;
+  team: string;
+  criticality: Criticality;
+  personalData: boolean;
+  description: string;
+  /** Environments besides staging; `production` unless said otherwise. */
+  environments: { name: string; tier: Tier }[];
+}
+
+/**
+ * The six services of scale 1. Three carry environment traps: `checkout-web` deploys to a second
+ * production environment `prod-eu`; `ledger-service` calls its production environment `live`;
+ * `identity-gateway` has `prod-sandbox`, whose name looks like production but whose tier is `other`.
+ */
+export const BASE_SERVICES: ServiceBlueprint[] = [
+  {
+    name: 'payments-api',
+    team: 'payments',
+    criticality: 'high',
+    personalData: true,
+    description: 'Card and SEPA payment processing API',
+    environments: [{ name: 'production', tier: 'production' }],
+  },
+  {
+    name: 'checkout-web',
+    team: 'storefront',
+    criticality: 'medium',
+    personalData: false,
+    description: 'Customer-facing checkout front end',
+    environments: [
+      { name: 'production', tier: 'production' },
+      { name: 'prod-eu', tier: 'production' },
+    ],
+  },
+  {
+    name: 'ledger-service',
+    team: 'finance',
+    criticality: 'high',
+    personalData: false,
+    description: 'General ledger and double-entry bookkeeping',
+    environments: [{ name: 'live', tier: 'production' }],
+  },
+  {
+    name: 'identity-gateway',
+    team: 'platform',
+    criticality: 'high',
+    personalData: true,
+    description: 'Single sign-on and token exchange gateway',
+    environments: [
+      { name: 'production', tier: 'production' },
+      { name: 'prod-sandbox', tier: 'other' },
+    ],
+  },
+  {
+    name: 'notifications-worker',
+    team: 'platform',
+    criticality: 'low',
+    personalData: false,
+    description: 'E-mail, SMS and push notification worker',
+    environments: [{ name: 'production', tier: 'production' }],
+  },
+  {
+    name: 'reporting-batch',
+    team: 'finance',
+    criticality: 'medium',
+    personalData: false,
+    description: 'Nightly financial reporting jobs',
+    environments: [{ name: 'production', tier: 'production' }],
+  },
+];
+
+/** An old repository: GitLab lists it only without `archived=false`; it is not a catalog service. */
+export const ARCHIVED_SERVICE = {
+  name: 'legacy-billing',
+  team: 'finance',
+  description: 'Retired billing monolith (read-only)',
+};
+
+export const BASE_TEAMS = ['payments', 'storefront', 'finance', 'platform'];
+
+/** Name parts for the services added at scale > 1. */
+export const EXTRA_SERVICE_DOMAINS = [
+  'orders',
+  'inventory',
+  'pricing',
+  'search',
+  'catalog',
+  'shipping',
+  'billing',
+  'loyalty',
+  'fraud',
+  'profile',
+  'media',
+  'tax',
+  'returns',
+  'partner',
+  'warehouse',
+  'invoice',
+];
+export const EXTRA_SERVICE_KINDS = ['api', 'service', 'worker', 'web', 'batch', 'gateway'];
+export const EXTRA_TEAM_NAMES = [
+  'commerce',
+  'logistics',
+  'growth',
+  'risk',
+  'data',
+  'core',
+  'mobile',
+  'partners',
+];
+
+export const FIRST_NAMES = [
+  'Amelia',
+  'Bruno',
+  'Chloe',
+  'Dmitri',
+  'Elena',
+  'Farid',
+  'Greta',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kavya',
+  'Liam',
+  'Marta',
+  'Nikolai',
+  'Olivia',
+  'Pedro',
+  'Quinn',
+  'Rosa',
+  'Samir',
+  'Tara',
+  'Umar',
+  'Vera',
+  'Wei',
+  'Ximena',
+  'Yusuf',
+  'Zofia',
+  'Anton',
+  'Beatriz',
+  'Caleb',
+  'Daria',
+];
+
+export const LAST_NAMES = [
+  'Hart',
+  'Novak',
+  'Okafor',
+  'Lindqvist',
+  'Moreau',
+  'Tanaka',
+  'Silva',
+  'Keller',
+  'Brennan',
+  'Rossi',
+  'Haddad',
+  'Kowalski',
+  'Nguyen',
+  'Fischer',
+  'Costa',
+  'Varga',
+  'Ahmed',
+  'Jensen',
+  'Petrov',
+  'Duarte',
+  'Quintero',
+  'Becker',
+  'Osei',
+  'Larsen',
+  'Meyer',
+  'Santos',
+  'Ivanova',
+  'Walsh',
+  'Yilmaz',
+  'Dubois',
+];
+
+export const WORK_VERBS = ['Add', 'Fix', 'Refactor', 'Improve', 'Harden', 'Remove', 'Update', 'Speed up'];
+export const WORK_OBJECTS = [
+  'retry handling',
+  'request validation',
+  'connection pooling',
+  'audit logging',
+  'rate limiting',
+  'currency rounding',
+  'idempotency keys',
+  'health checks',
+  'feature flag cleanup',
+  'error messages',
+  'metrics labels',
+  'timeout defaults',
+  'schema migration',
+  'cache invalidation',
+  'pagination',
+  'dependency versions',
+];
+export const WORK_PLACES = [
+  'in the webhook sender',
+  'for the batch importer',
+  'in the HTTP client',
+  'for the admin API',
+  'in the scheduler',
+  'for outbound e-mail',
+  'in the token service',
+  'for the reconciliation job',
+];
+
+/** Unlinked operational changes (no deployment), for a realistic change log. */
+export const INFRA_CHANGES = [
+  'Patch operating system on database hosts',
+  'Rotate TLS certificates on the edge proxies',
+  'Increase disk on the log cluster',
+  'Update firewall rules for the partner VPN',
+  'Upgrade the Kubernetes node pool',
+  'Renew the payment gateway HSM keys',
+];
