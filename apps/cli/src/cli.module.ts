@@ -5,6 +5,8 @@ import { ConnectorsCheckCommand, ConnectorsCommand } from './commands/connectors
 import { ReconcileCommand } from './commands/reconcile.command';
 import { FindingsCommand } from './commands/findings.command';
 import { ServeCommand } from './commands/serve.command';
+import { DemoCommand } from './commands/demo.command';
+import { SandboxCommand } from './commands/sandbox.command';
 
 @Module({
   providers: [
@@ -15,6 +17,8 @@ import { ServeCommand } from './commands/serve.command';
     ReconcileCommand,
     FindingsCommand,
     ServeCommand,
+    DemoCommand,
+    SandboxCommand,
   ],
 })
 export class CliModule {}

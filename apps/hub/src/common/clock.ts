@@ -7,20 +7,15 @@ import { HubError } from './errors';
  */
 @Injectable()
 export class Clock {
-  private readonly pinned?: Date;
-
   constructor() {
-    const raw = process.env.AUDIT_HUB_NOW;
-    if (raw) {
-      const at = new Date(raw);
-      if (Number.isNaN(at.getTime())) {
-        throw new HubError('usage', `AUDIT_HUB_NOW: "${raw}" is not an ISO instant`);
-      }
-      this.pinned = at;
-    }
+    this.now(); // refuse a malformed AUDIT_HUB_NOW at start-up, not mid-run
   }
 
   now(): Date {
-    return this.pinned ? new Date(this.pinned.getTime()) : new Date();
+    const raw = process.env.AUDIT_HUB_NOW;
+    if (!raw) return new Date();
+    const at = new Date(raw);
+    if (Number.isNaN(at.getTime())) throw new HubError('usage', `AUDIT_HUB_NOW: "${raw}" is not an ISO instant`);
+    return at;
   }
 }

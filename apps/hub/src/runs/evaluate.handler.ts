@@ -4,7 +4,7 @@
  * `incomplete` (a source failed or was partial) or `failed`.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { ControlStatus, RecordKind, RunStatus } from '@audit-hub/domain';
 import { CAPABILITY_KINDS } from '@audit-hub/plugin-sdk';
 import { Redactor } from '../config/redactor';
@@ -15,6 +15,7 @@ import { LinkService } from '../linking/link.service';
 import { RunEntity } from '../store/entities/run.entity';
 import { SourceStatusEntity } from '../store/entities/source-status.entity';
 import { ControlResultEntity } from '../store/entities/control-result.entity';
+import { FindingEntity } from '../store/entities/finding.entity';
 import { AppLogger } from '../common/app-logger';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
@@ -88,6 +89,12 @@ export class EvaluateHandler {
     } catch (err) {
       failure = this.redactor.redact(err instanceof Error ? err.message : String(err));
       log.error('evaluation failed', { error: failure });
+    }
+    // Controls left unevaluated keep their open findings open: report those, not zero.
+    for (const r of results.filter((x) => x.status === 'not_evaluated')) {
+      r.open = await this.dataSource
+        .getRepository(FindingEntity)
+        .count({ where: { controlId: r.controlId, status: In(['open', 'reopened']) } });
     }
     await this.dataSource.getRepository(ControlResultEntity).save(results);
     const sourceProblems = sources.filter((s) => s.status !== 'complete');
