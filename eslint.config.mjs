@@ -5,7 +5,17 @@ import boundaries from 'eslint-plugin-boundaries';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'coverage/**', '**/*.js', '**/*.mjs', 'bench/results/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'data/**',
+      'coverage/**',
+      '**/*.js',
+      '**/*.mjs',
+      'bench/results/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   prettier,
   {
@@ -31,8 +41,16 @@ export default tseslint.config(
         {
           default: 'allow',
           rules: [
-            { from: 'lib', disallow: ['app', 'plugin', 'test', 'bench'], message: 'libs never import apps or plugins' },
-            { from: 'plugin', disallow: ['app', 'plugin', 'test', 'bench'], message: 'plugins import only @audit-hub libs' },
+            {
+              from: 'lib',
+              disallow: ['app', 'plugin', 'test', 'bench'],
+              message: 'libs never import apps or plugins',
+            },
+            {
+              from: 'plugin',
+              disallow: ['app', 'plugin', 'test', 'bench'],
+              message: 'plugins import only @audit-hub libs',
+            },
           ],
         },
       ],
@@ -46,8 +64,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'typeorm', 'bullmq', 'ioredis'], message: 'plugins and libs must not depend on NestJS, TypeORM or BullMQ' },
-            { group: ['@audit-hub/plugin-*', '!@audit-hub/plugin-sdk', '!@audit-hub/plugin-sdk/*'], message: 'a plugin never imports another plugin' },
+            {
+              group: ['@nestjs/*', 'typeorm', 'bullmq', 'ioredis'],
+              message: 'plugins and libs must not depend on NestJS, TypeORM or BullMQ',
+            },
+            {
+              group: ['@audit-hub/plugin-*', '!@audit-hub/plugin-sdk', '!@audit-hub/plugin-sdk/*'],
+              message: 'a plugin never imports another plugin',
+            },
             { group: ['**/apps/**', '../../apps/*'], message: 'libs and plugins never import apps' },
           ],
         },

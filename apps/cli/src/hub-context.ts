@@ -16,7 +16,10 @@ export interface ContextOptions extends HubModuleOptions {
   loaded?: LoadedConfig;
 }
 
-export async function withHub<T>(opts: ContextOptions, work: (app: INestApplicationContext, loaded: LoadedConfig) => Promise<T>): Promise<T> {
+export async function withHub<T>(
+  opts: ContextOptions,
+  work: (app: INestApplicationContext, loaded: LoadedConfig) => Promise<T>,
+): Promise<T> {
   const loaded = opts.loaded ?? loadConfig({ path: opts.config });
   const logger = new AppLogger(new Redactor(loaded.secrets));
   const app = await NestFactory.createApplicationContext(HubModule.forRoot(loaded, opts), {

@@ -9,7 +9,10 @@ import { CliModule } from './cli.module';
  * callback, so the code is set here.
  */
 function commanderExit(err: { code?: string; exitCode?: number }): never {
-  const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
+  const ok =
+    err.code === 'commander.helpDisplayed' ||
+    err.code === 'commander.version' ||
+    err.code === 'commander.help';
   process.exit(ok ? 0 : 2);
 }
 

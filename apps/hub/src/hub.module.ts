@@ -37,6 +37,8 @@ import { ReconcileService } from './runs/reconcile.service';
 export interface HubModuleOptions {
   /** Apply pending migrations when the database connects (default true; `migrate` does it explicitly). */
   migrationsRun?: boolean;
+  /** Where the JSON logs go (default stderr); every line is redacted first. */
+  logStream?: NodeJS.WritableStream;
 }
 
 @Module({})
@@ -58,7 +60,11 @@ export class HubModule {
       ],
       providers: [
         Clock,
-        { provide: AppLogger, useFactory: (r: Redactor) => new AppLogger(r), inject: [Redactor] },
+        {
+          provide: AppLogger,
+          useFactory: (r: Redactor) => new AppLogger(r, undefined, opts.logStream),
+          inject: [Redactor],
+        },
         { provide: PluginRegistry, useFactory: () => new PluginRegistry() },
         { provide: RecordStore, useFactory: (ds: DataSource) => new RecordStore(ds), inject: [DataSource] },
         ConnectorRegistry,

@@ -12,7 +12,9 @@ export class WorkerRole implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (!this.queues.enabled) {
-      this.logger.warn('worker role without storage.redis: runs execute in-process in the process that starts them');
+      this.logger.warn(
+        'worker role without storage.redis: runs execute in-process in the process that starts them',
+      );
       return;
     }
     const concurrency = Number(process.env.AUDIT_HUB_WORKER_CONCURRENCY) || 4;

@@ -15,7 +15,14 @@ const F = {
     'HIPAA:164.308(a)(1)(ii)(D)',
   ],
   EMG: ['SOX:ITGC-CM', 'PCI-DSS-4.0:6.5.1', 'ISO27001-2022:A.8.32', 'SOC2:CC8.1'],
-  SOD: ['SOX:ITGC-SOD', 'PCI-DSS-4.0:6.5.4', 'ISO27001-2022:A.5.3', 'SOC2:CC5.1', 'SOC2:CC8.1', 'HIPAA:164.308(a)(3)'],
+  SOD: [
+    'SOX:ITGC-SOD',
+    'PCI-DSS-4.0:6.5.4',
+    'ISO27001-2022:A.5.3',
+    'SOC2:CC5.1',
+    'SOC2:CC8.1',
+    'HIPAA:164.308(a)(3)',
+  ],
   ACC: [
     'SOX:ITGC-AC',
     'PCI-DSS-4.0:7.2.1',
@@ -30,9 +37,23 @@ const F = {
     'HIPAA:164.308(a)(4)',
     'HIPAA:164.312(a)(1)',
   ],
-  PIPE: ['SOX:ITGC-CM', 'PCI-DSS-4.0:6.5.1', 'PCI-DSS-4.0:6.5.3', 'ISO27001-2022:A.8.32', 'ISO27001-2022:A.8.25', 'SOC2:CC8.1'],
+  PIPE: [
+    'SOX:ITGC-CM',
+    'PCI-DSS-4.0:6.5.1',
+    'PCI-DSS-4.0:6.5.3',
+    'ISO27001-2022:A.8.32',
+    'ISO27001-2022:A.8.25',
+    'SOC2:CC8.1',
+  ],
   QG: ['SOX:ITGC-CM', 'PCI-DSS-4.0:6.2.3', 'PCI-DSS-4.0:6.2.4', 'ISO27001-2022:A.8.29', 'SOC2:CC8.1'],
-  ART: ['SOX:ITGC-CM', 'PCI-DSS-4.0:6.5.1', 'PCI-DSS-4.0:11.5.2', 'ISO27001-2022:A.8.32', 'SOC2:CC7.1', 'HIPAA:164.312(c)(1)'],
+  ART: [
+    'SOX:ITGC-CM',
+    'PCI-DSS-4.0:6.5.1',
+    'PCI-DSS-4.0:11.5.2',
+    'ISO27001-2022:A.8.32',
+    'SOC2:CC7.1',
+    'HIPAA:164.312(c)(1)',
+  ],
   INV: ['SOX:ITGC-CM', 'PCI-DSS-4.0:12.5.1', 'ISO27001-2022:A.5.9', 'ISO27001-2022:A.8.9', 'SOC2:CC6.1'],
   RBK: ['SOX:ITGC-CM', 'PCI-DSS-4.0:6.5.1', 'ISO27001-2022:A.8.32', 'SOC2:CC8.1'],
   EVD: ['SOX:ITGC-CM', 'PCI-DSS-4.0:6.2.4', 'ISO27001-2022:A.8.29', 'SOC2:CC8.1', 'HIPAA:164.312(b)'],
@@ -41,7 +62,9 @@ const F = {
 /** Added to every finding of a service tagged `personalData: true`. */
 export const GDPR_TOKEN = 'GDPR:Art.32';
 
-function def(d: Omit<ControlDefinition, 'enabledByDefault'> & { enabledByDefault?: boolean }): ControlDefinition {
+function def(
+  d: Omit<ControlDefinition, 'enabledByDefault'> & { enabledByDefault?: boolean },
+): ControlDefinition {
   return { enabledByDefault: true, ...d };
 }
 
@@ -129,7 +152,15 @@ export const CONTROL_CATALOG: readonly ControlDefinition[] = [
       'A production deployment of a high-impact service has fewer than minApprovers distinct approvers, excluding the deployer and the code authors.',
     severity: 'high',
     params: { minApprovers: 2 },
-    needs: ['deployment', 'change', 'change-approval', 'deployment-mr', 'merge-request', 'identity', 'config-item'],
+    needs: [
+      'deployment',
+      'change',
+      'change-approval',
+      'deployment-mr',
+      'merge-request',
+      'identity',
+      'config-item',
+    ],
     frameworks: F.SOD,
   }),
   def({
@@ -158,7 +189,8 @@ export const CONTROL_CATALOG: readonly ControlDefinition[] = [
     id: 'RM-ACC-002',
     title: 'Access held by leaver or unknown identity',
     subjectType: 'entitlement',
-    description: 'An entitlement is held by an identity that is inactive or unknown to every identity source.',
+    description:
+      'An entitlement is held by an identity that is inactive or unknown to every identity source.',
     severity: 'high',
     params: {},
     needs: ['entitlement', 'identity'],
@@ -219,7 +251,8 @@ export const CONTROL_CATALOG: readonly ControlDefinition[] = [
     id: 'RM-ART-001',
     title: 'Artifact changed between build and deployment',
     subjectType: 'deployment',
-    description: 'An artifact the deployment used has a different digest from the one recorded when it was built.',
+    description:
+      'An artifact the deployment used has a different digest from the one recorded when it was built.',
     severity: 'critical',
     params: {},
     needs: ['deployment', 'build'],

@@ -125,14 +125,7 @@ export interface QualityGateRecord {
 
 export type ChangeType = 'normal' | 'standard' | 'emergency';
 export type ChangeState =
-  | 'new'
-  | 'assess'
-  | 'authorize'
-  | 'scheduled'
-  | 'implement'
-  | 'review'
-  | 'closed'
-  | 'canceled';
+  'new' | 'assess' | 'authorize' | 'scheduled' | 'implement' | 'review' | 'closed' | 'canceled';
 export type ChangeApprovalStatus = 'not_requested' | 'requested' | 'approved' | 'rejected';
 
 export interface ChangeRecord {

@@ -12,7 +12,9 @@ export function deploymentRef(connector: string, project: string, id: string | n
 
 /** Deployment ref from a stored deployment's externalId (Jenkins ids already hold `job#number`). */
 export function deploymentRefFromExternalId(connector: string, project: string, externalId: string): string {
-  return externalId.includes('#') ? `${connector}:${externalId}` : deploymentRef(connector, project, externalId);
+  return externalId.includes('#')
+    ? `${connector}:${externalId}`
+    : deploymentRef(connector, project, externalId);
 }
 
 export function changeRef(connector: string, number: string): string {

@@ -53,8 +53,10 @@ export function manifestProblems(manifest: unknown): string[] {
   if (!manifest || typeof manifest !== 'object') return ['manifest: must be an object'];
   const m = manifest as Record<string, unknown>;
   const problems: string[] = [];
-  if (typeof m.id !== 'string' || !KEBAB.test(m.id)) problems.push('manifest.id: must be a kebab-case string');
-  if (typeof m.name !== 'string' || !m.name.trim()) problems.push('manifest.name: must be a non-empty string');
+  if (typeof m.id !== 'string' || !KEBAB.test(m.id))
+    problems.push('manifest.id: must be a kebab-case string');
+  if (typeof m.name !== 'string' || !m.name.trim())
+    problems.push('manifest.name: must be a non-empty string');
   if (typeof m.version !== 'string' || !m.version.trim()) problems.push('manifest.version: must be a string');
   if (typeof m.sdkVersion !== 'string' || !m.sdkVersion.trim())
     problems.push('manifest.sdkVersion: must be a semver range string');
@@ -63,7 +65,9 @@ export function manifestProblems(manifest: unknown): string[] {
   } else {
     m.capabilities.forEach((c, i) => {
       if (!(CAPABILITIES as readonly unknown[]).includes(c))
-        problems.push(`manifest.capabilities[${i}]: unknown capability ${JSON.stringify(c)} (one of ${CAPABILITIES.join(', ')})`);
+        problems.push(
+          `manifest.capabilities[${i}]: unknown capability ${JSON.stringify(c)} (one of ${CAPABILITIES.join(', ')})`,
+        );
     });
   }
   return problems;

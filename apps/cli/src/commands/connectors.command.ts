@@ -3,7 +3,10 @@ import { ConnectorCheckService } from '../../../hub/src/connectors/connector-che
 import { withHub } from '../hub-context';
 import { guarded } from './command-errors';
 
-@SubCommand({ name: 'check', description: "check each connector's reachability, credentials and read permissions" })
+@SubCommand({
+  name: 'check',
+  description: "check each connector's reachability, credentials and read permissions",
+})
 export class ConnectorsCheckCommand extends CommandRunner {
   async run(_params: string[], opts: { config?: string }): Promise<void> {
     await guarded(async () =>

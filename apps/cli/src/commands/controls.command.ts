@@ -14,19 +14,23 @@ export class ControlsCommand extends CommandRunner {
   async run(_params: string[], opts: Opts): Promise<void> {
     await guarded(async () => {
       const format = opts.format ?? 'table';
-      if (!['table', 'json'].includes(format)) throw usage(`--format: must be table or json, not "${format}"`);
+      if (!['table', 'json'].includes(format))
+        throw usage(`--format: must be table or json, not "${format}"`);
       await withHub({ config: opts.config }, async (app) => {
-        const controls = app.get(ControlRegistry).effective().map((c) => ({
-          id: c.definition.id,
-          title: c.definition.title,
-          severity: c.severity,
-          enabled: c.enabled,
-          params: c.params,
-          frameworks: c.definition.frameworks,
-          subject: c.definition.subjectType,
-          needs: c.definition.needs,
-          description: c.definition.description,
-        }));
+        const controls = app
+          .get(ControlRegistry)
+          .effective()
+          .map((c) => ({
+            id: c.definition.id,
+            title: c.definition.title,
+            severity: c.severity,
+            enabled: c.enabled,
+            params: c.params,
+            frameworks: c.definition.frameworks,
+            subject: c.definition.subjectType,
+            needs: c.definition.needs,
+            description: c.definition.description,
+          }));
         if (format === 'json') {
           process.stdout.write(JSON.stringify(controls, null, 2) + '\n');
         } else {
@@ -36,7 +40,13 @@ export class ControlsCommand extends CommandRunner {
               { header: 'TITLE', value: (c) => c.title },
               { header: 'SEVERITY', value: (c) => c.severity },
               { header: 'ENABLED', value: (c) => (c.enabled ? 'yes' : 'no') },
-              { header: 'PARAMS', value: (c) => Object.entries(c.params).map(([k, v]) => `${k}=${v}`).join(' ') },
+              {
+                header: 'PARAMS',
+                value: (c) =>
+                  Object.entries(c.params)
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(' '),
+              },
               { header: 'FRAMEWORKS', value: (c) => c.frameworks.join(' '), max: 80 },
             ]),
           );
@@ -45,7 +55,10 @@ export class ControlsCommand extends CommandRunner {
     });
   }
 
-  @Option({ flags: '--config <file>', description: 'config file (default $AUDIT_HUB_CONFIG, then ./config/audit-hub.yaml)' })
+  @Option({
+    flags: '--config <file>',
+    description: 'config file (default $AUDIT_HUB_CONFIG, then ./config/audit-hub.yaml)',
+  })
   parseConfig(v: string): string {
     return v;
   }

@@ -39,11 +39,14 @@ export class DemoCommand extends CommandRunner {
       const scale = positiveInt('--scale', opts.scale, 1) || 1;
       const seed = positiveInt('--seed', opts.seed, 42);
       const now = demoNow();
-      if (Number.isNaN(now.getTime())) throw usage(`AUDIT_HUB_NOW: "${process.env.AUDIT_HUB_NOW}" is not an ISO instant`);
+      if (Number.isNaN(now.getTime()))
+        throw usage(`AUDIT_HUB_NOW: "${process.env.AUDIT_HUB_NOW}" is not an ISO instant`);
       process.env.AUDIT_HUB_NOW = now.toISOString();
       const dir = resolve(opts.dir ?? join('data', 'demo'));
       mkdirSync(dir, { recursive: true });
-      process.stderr.write(`Starting the simulated estate (seed ${seed}, scale ${scale}, as of ${now.toISOString()})…\n`);
+      process.stderr.write(
+        `Starting the simulated estate (seed ${seed}, scale ${scale}, as of ${now.toISOString()})…\n`,
+      );
       const sandbox = await startSandbox({ port: 0, seed, scale, now: () => now });
       try {
         const configPath = join(dir, 'audit-hub.yaml');
@@ -57,7 +60,8 @@ export class DemoCommand extends CommandRunner {
           const report = await app.get(ReconcileService).reconcile({
             trigger: 'demo',
             onProgress: (e) => {
-              if (e.phase === 'planned') process.stderr.write(`Collecting ${e.jobs} streams from GitLab and ServiceNow…\n`);
+              if (e.phase === 'planned')
+                process.stderr.write(`Collecting ${e.jobs} streams from GitLab and ServiceNow…\n`);
               if (e.phase === 'evaluated') process.stderr.write('Evaluated the controls.\n');
             },
           });
@@ -82,7 +86,10 @@ export class DemoCommand extends CommandRunner {
   parseSeed(v: string): string {
     return v;
   }
-  @Option({ flags: '--dir <dir>', description: 'where the demo keeps its config and database (default ./data/demo)' })
+  @Option({
+    flags: '--dir <dir>',
+    description: 'where the demo keeps its config and database (default ./data/demo)',
+  })
   parseDir(v: string): string {
     return v;
   }

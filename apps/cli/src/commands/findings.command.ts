@@ -18,10 +18,13 @@ export class FindingsCommand extends CommandRunner {
   async run(_params: string[], opts: Opts): Promise<void> {
     await guarded(async () => {
       const format = opts.format ?? 'table';
-      if (!['table', 'json', 'csv'].includes(format)) throw usage(`--format: must be table, json or csv, not "${format}"`);
+      if (!['table', 'json', 'csv'].includes(format))
+        throw usage(`--format: must be table, json or csv, not "${format}"`);
       await withHub({ config: opts.config }, async (app) => {
         const findings = (
-          await app.get(FindingQueryService).list({ status: opts.status, control: opts.control, service: opts.service })
+          await app
+            .get(FindingQueryService)
+            .list({ status: opts.status, control: opts.control, service: opts.service })
         ).map(findingView);
         if (format === 'json') process.stdout.write(JSON.stringify(findings, null, 2) + '\n');
         else if (format === 'csv') process.stdout.write(findingsCsv(findings));

@@ -1,7 +1,11 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../../hub/src/config/config.loader';
-import { dataSourceOptions, redactDatabaseUrl, runMigrations } from '../../../hub/src/store/data-source.factory';
+import {
+  dataSourceOptions,
+  redactDatabaseUrl,
+  runMigrations,
+} from '../../../hub/src/store/data-source.factory';
 import { guarded } from './command-errors';
 
 @Command({ name: 'migrate', description: 'apply database migrations' })

@@ -21,7 +21,8 @@ export function reconcileExitCode(report: RunReport, failOn?: Severity): number 
   if (
     failOn &&
     report.findings.some(
-      (f) => (f.status === 'open' || f.status === 'reopened') && severityRank(f.severity) >= severityRank(failOn),
+      (f) =>
+        (f.status === 'open' || f.status === 'reopened') && severityRank(f.severity) >= severityRank(failOn),
     )
   ) {
     return EXIT.findings;
@@ -29,12 +30,16 @@ export function reconcileExitCode(report: RunReport, failOn?: Severity): number 
   return EXIT.ok;
 }
 
-@Command({ name: 'reconcile', description: 'one run now: collect from every enabled connector, evaluate, remediate' })
+@Command({
+  name: 'reconcile',
+  description: 'one run now: collect from every enabled connector, evaluate, remediate',
+})
 export class ReconcileCommand extends CommandRunner {
   async run(_params: string[], opts: Opts): Promise<void> {
     await guarded(async () => {
       const format = opts.format ?? 'table';
-      if (!['table', 'json'].includes(format)) throw usage(`--format: must be table or json, not "${format}"`);
+      if (!['table', 'json'].includes(format))
+        throw usage(`--format: must be table or json, not "${format}"`);
       if (opts.failOn && !(SEVERITIES as readonly string[]).includes(opts.failOn)) {
         throw usage(`--fail-on: must be one of ${SEVERITIES.join(', ')}, not "${opts.failOn}"`);
       }
@@ -62,7 +67,10 @@ export class ReconcileCommand extends CommandRunner {
     });
   }
 
-  @Option({ flags: '--config <file>', description: 'config file (default $AUDIT_HUB_CONFIG, then ./config/audit-hub.yaml)' })
+  @Option({
+    flags: '--config <file>',
+    description: 'config file (default $AUDIT_HUB_CONFIG, then ./config/audit-hub.yaml)',
+  })
   parseConfig(v: string): string {
     return v;
   }
@@ -77,7 +85,10 @@ export class ReconcileCommand extends CommandRunner {
     return v;
   }
 
-  @Option({ flags: '--fail-on <severity>', description: 'exit 1 when open findings of this run are at or above it' })
+  @Option({
+    flags: '--fail-on <severity>',
+    description: 'exit 1 when open findings of this run are at or above it',
+  })
   parseFailOn(v: string): string {
     return v;
   }

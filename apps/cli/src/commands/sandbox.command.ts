@@ -9,7 +9,10 @@ interface Opts {
   seed?: string;
 }
 
-@Command({ name: 'sandbox', description: 'serve the simulated estate alone, and print a config that points at it' })
+@Command({
+  name: 'sandbox',
+  description: 'serve the simulated estate alone, and print a config that points at it',
+})
 export class SandboxCommand extends CommandRunner {
   async run(_params: string[], opts: Opts): Promise<void> {
     await guarded(async () => {
@@ -19,9 +22,16 @@ export class SandboxCommand extends CommandRunner {
       // The estate's clock moves with real time from AUDIT_HUB_NOW (or now), so time travel works.
       const start = demoNow().getTime();
       const startedAt = Date.now();
-      const sandbox = await startSandbox({ port, seed, scale, now: () => new Date(start + (Date.now() - startedAt)) });
+      const sandbox = await startSandbox({
+        port,
+        seed,
+        scale,
+        now: () => new Date(start + (Date.now() - startedAt)),
+      });
       process.stdout.write(sandbox.configYaml());
-      process.stderr.write(`Simulated estate serving at ${sandbox.url} (GitLab under /gitlab, ServiceNow under /servicenow). Ctrl-C stops it.\n`);
+      process.stderr.write(
+        `Simulated estate serving at ${sandbox.url} (GitLab under /gitlab, ServiceNow under /servicenow). Ctrl-C stops it.\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => void sandbox.close().then(resolve);
         process.once('SIGINT', stop);

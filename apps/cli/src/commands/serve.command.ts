@@ -15,7 +15,10 @@ interface Opts {
 
 export function parseRoles(value: string | undefined): Role[] {
   if (!value) return [...ROLES];
-  const roles = value.split(',').map((r) => r.trim()).filter(Boolean);
+  const roles = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (bad.length || !roles.length) {
     throw usage(`--role: unknown role ${bad.join(', ') || '(empty)'} (a comma list of ${ROLES.join(', ')})`);
@@ -26,7 +29,8 @@ export function parseRoles(value: string | undefined): Role[] {
 export function parsePort(value: string | undefined): number {
   const raw = value ?? process.env.PORT ?? '3000';
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage(`--port: "${raw}" is not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw usage(`--port: "${raw}" is not a port number`);
   return port;
 }
 
@@ -38,7 +42,10 @@ export class ServeCommand extends CommandRunner {
       const port = parsePort(opts.port);
       const loaded = loadConfig({ path: opts.config });
       const logger = new AppLogger(new Redactor(loaded.secrets));
-      const app = await NestFactory.create(ServeModule.forRoot(loaded, roles), { logger, abortOnError: false });
+      const app = await NestFactory.create(ServeModule.forRoot(loaded, roles), {
+        logger,
+        abortOnError: false,
+      });
       await app.listen(port);
       const address = app.getHttpServer().address();
       const bound = typeof address === 'object' && address ? address.port : port;

@@ -29,7 +29,11 @@ export function demoSummary(report: RunReport): string {
     if (!controls.length) continue;
     const findings = active
       .filter((f) => familyOf(f.controlId) === family)
-      .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.controlId.localeCompare(b.controlId));
+      .sort(
+        (a, b) =>
+          SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+          a.controlId.localeCompare(b.controlId),
+      );
     out.push(`\n${title} (${controls.map((c) => `${c.id} ${c.status}`).join(', ')})\n`);
     out.push(
       findings.length

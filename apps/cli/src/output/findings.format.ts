@@ -15,7 +15,22 @@ export function findingsTable(findings: FindingView[]): string {
 
 export function findingsCsv(findings: FindingView[]): string {
   return renderCsv(
-    ['key', 'controlId', 'title', 'severity', 'status', 'subjectType', 'subjectRef', 'service', 'environment', 'reason', 'frameworks', 'firstSeenAt', 'lastSeenAt', 'ticket'],
+    [
+      'key',
+      'controlId',
+      'title',
+      'severity',
+      'status',
+      'subjectType',
+      'subjectRef',
+      'service',
+      'environment',
+      'reason',
+      'frameworks',
+      'firstSeenAt',
+      'lastSeenAt',
+      'ticket',
+    ],
     findings.map((f) => [
       f.key,
       f.controlId,

@@ -3,7 +3,12 @@
  * process that cannot reach either must not take traffic or claim to be healthy.
  */
 import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { QueueService } from '../queue/queue.service';
 
 @Controller('health')

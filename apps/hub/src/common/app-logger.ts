@@ -10,7 +10,13 @@ import { Redactor } from '../config/redactor';
 
 export type LogFields = Record<string, unknown>;
 
-const NEST_INTERNALS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+const NEST_INTERNALS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
 
 function serializeError(err: unknown): unknown {
   if (err instanceof Error) {
@@ -27,6 +33,7 @@ export class AppLogger implements LoggerService {
   constructor(
     private readonly redactor: Redactor,
     base?: Logger,
+    destination: NodeJS.WritableStream = process.stderr,
   ) {
     this.pino =
       base ??
@@ -37,7 +44,7 @@ export class AppLogger implements LoggerService {
           timestamp: pino.stdTimeFunctions.isoTime,
           serializers: { err: serializeError, error: serializeError },
         },
-        redactingStderr(redactor),
+        redactingStream(redactor, destination),
       );
   }
 
@@ -85,8 +92,11 @@ export class AppLogger implements LoggerService {
   }
 }
 
-/** A pino destination that redacts each serialised line before it reaches stderr. */
-export function redactingStderr(redactor: Redactor, target: NodeJS.WritableStream = process.stderr): Writable {
+/** A pino destination that redacts each serialised line before it reaches its target (stderr). */
+export function redactingStream(
+  redactor: Redactor,
+  target: NodeJS.WritableStream = process.stderr,
+): Writable {
   return new Writable({
     write(chunk, _enc, done) {
       target.write(redactor.redact(chunk.toString()));

@@ -15,7 +15,8 @@ export class Clock {
     const raw = process.env.AUDIT_HUB_NOW;
     if (!raw) return new Date();
     const at = new Date(raw);
-    if (Number.isNaN(at.getTime())) throw new HubError('usage', `AUDIT_HUB_NOW: "${raw}" is not an ISO instant`);
+    if (Number.isNaN(at.getTime()))
+      throw new HubError('usage', `AUDIT_HUB_NOW: "${raw}" is not an ISO instant`);
     return at;
   }
 }

@@ -40,6 +40,11 @@ export class ConnectorCheckService {
       checks = [{ name: 'reachable', ok: false, detail: err instanceof Error ? err.message : String(err) }];
     }
     checks = checks.map((c) => ({ ...c, ...(c.detail ? { detail: this.redactor.redact(c.detail) } : {}) }));
-    return { connector: id, plugin: instance.pluginRef, ok: checks.length > 0 && checks.every((c) => c.ok), checks };
+    return {
+      connector: id,
+      plugin: instance.pluginRef,
+      ok: checks.length > 0 && checks.every((c) => c.ok),
+      checks,
+    };
   }
 }

@@ -4,7 +4,13 @@
  * on demand with an HTTP client bound to its base URL, auth, limits and redaction.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import type { AuditHubPlugin, Capability, Connection, PluginContext, PluginLogger } from '@audit-hub/plugin-sdk';
+import type {
+  AuditHubPlugin,
+  Capability,
+  Connection,
+  PluginContext,
+  PluginLogger,
+} from '@audit-hub/plugin-sdk';
 import { secretFields } from '@audit-hub/plugin-sdk';
 import { HttpClient, ResponseInfo } from '@audit-hub/http';
 import { LOADED_CONFIG } from '../config/config.module';
@@ -59,7 +65,8 @@ export class ConnectorRegistry {
     this.loaded.config.connectors.forEach((c, index) => {
       if (c.enabled === false) return;
       const at = (key: string) => {
-        const line = this.loaded.lineOf(['connectors', index, key]) ?? this.loaded.lineOf(['connectors', index]);
+        const line =
+          this.loaded.lineOf(['connectors', index, key]) ?? this.loaded.lineOf(['connectors', index]);
         return `connectors[${index}].${key}${line ? ` (line ${line})` : ''}`;
       };
       let plugin: AuditHubPlugin;
@@ -98,7 +105,11 @@ export class ConnectorRegistry {
         http: c.http ?? {},
       });
     });
-    if (problems.length) throw new ConfigError('config_invalid', problems.map((p) => this.redactor.redact(p)));
+    if (problems.length)
+      throw new ConfigError(
+        'config_invalid',
+        problems.map((p) => this.redactor.redact(p)),
+      );
     this.instancesCache = result;
     return result;
   }
@@ -127,7 +138,9 @@ export class ConnectorRegistry {
       concurrency: instance.http.concurrency,
       retry: {
         ...(instance.http.retries !== undefined ? { retries: instance.http.retries } : {}),
-        ...(instance.http.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: instance.http.maxRetryAfterMs } : {}),
+        ...(instance.http.maxRetryAfterMs !== undefined
+          ? { maxRetryAfterMs: instance.http.maxRetryAfterMs }
+          : {}),
       },
       secrets: this.redactor.secrets(),
       signal: opts.signal,

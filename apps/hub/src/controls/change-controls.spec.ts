@@ -96,7 +96,10 @@ describe.each(DB_KINDS)('change controls on %s', (kind) => {
     const out: Record<string, string[]> = {};
     for (const c of controls) {
       const flags = await c.evaluate({ db: ds, runId, now: T0, params: {}, config });
-      await findings.apply(runId, T0, effective(c), flags, { none: false, blockedConnectors: new Set(blocked) });
+      await findings.apply(runId, T0, effective(c), flags, {
+        none: false,
+        blockedConnectors: new Set(blocked),
+      });
       out[c.definition.id] = flags.map((f) => f.subjectRef).sort();
     }
     return out;
@@ -179,7 +182,9 @@ describe.each(DB_KINDS)('change controls on %s', (kind) => {
     expect(f4.frameworks).toContain('SOX:ITGC-CM');
     const f3 = await ds.getRepository(FindingEntity).findOneByOrFail({ key: 'RM-CHG-001|gitlab:acme/pay#3' });
     expect(f3.reason).toMatch(/references CHG0000099, which does not exist/);
-    const f13 = await ds.getRepository(FindingEntity).findOneByOrFail({ key: 'RM-CHG-002|gitlab:acme/pay#13' });
+    const f13 = await ds
+      .getRepository(FindingEntity)
+      .findOneByOrFail({ key: 'RM-CHG-002|gitlab:acme/pay#13' });
     expect(f13.reason).toMatch(/CHG0000007 had approval "rejected"/);
     expect(f13.reason).not.toMatch(/CHG0000001/);
   });
@@ -213,7 +218,18 @@ describe.each(DB_KINDS)('change controls on %s', (kind) => {
     await ingest(
       'servicenow',
       ['CHG0000001', 'CHG0000002', 'CHG0000004', 'CHG0000005', 'CHG0000006', 'CHG0000007'].map((n) =>
-        change(n, n === 'CHG0000002' ? { approvalSetAt: at(70) } : n === 'CHG0000004' ? { state: 'assess' } : n === 'CHG0000005' ? { state: 'canceled' } : n === 'CHG0000007' ? { approval: 'rejected', approvalSetAt: at(-30) } : {}),
+        change(
+          n,
+          n === 'CHG0000002'
+            ? { approvalSetAt: at(70) }
+            : n === 'CHG0000004'
+              ? { state: 'assess' }
+              : n === 'CHG0000005'
+                ? { state: 'canceled' }
+                : n === 'CHG0000007'
+                  ? { approval: 'rejected', approvalSetAt: at(-30) }
+                  : {},
+        ),
       ),
       'run-e',
     );

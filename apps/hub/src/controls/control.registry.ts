@@ -40,7 +40,9 @@ export class ControlRegistry {
     for (const [id, o] of Object.entries(overrides)) {
       const def = CONTROL_CATALOG.find((c) => c.id === id);
       if (!def) {
-        problems.push(`controls.${id}: unknown control (the catalog has ${CONTROL_CATALOG.map((c) => c.id).join(', ')})`);
+        problems.push(
+          `controls.${id}: unknown control (the catalog has ${CONTROL_CATALOG.map((c) => c.id).join(', ')})`,
+        );
         continue;
       }
       for (const [name, value] of Object.entries(o.params ?? {})) {

@@ -21,7 +21,12 @@ export async function linkReferencesOf(
   }
   for (const [connector, ids] of byConnector) {
     for (const part of chunk(ids)) {
-      const rows = await sqlQuery<{ deployment_id: string; change_number: string; found_in: string; source_ref: string | null }>(
+      const rows = await sqlQuery<{
+        deployment_id: string;
+        change_number: string;
+        found_in: string;
+        source_ref: string | null;
+      }>(
         db,
         `SELECT deployment_id, change_number, found_in, source_ref FROM link
          WHERE deployment_connector = :connector AND deployment_id IN (:...ids)

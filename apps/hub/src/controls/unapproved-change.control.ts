@@ -63,7 +63,10 @@ export class UnapprovedChangeControl implements Control {
         service: d.service ?? undefined,
         environment: d.environment,
         reason: `Deployed to ${d.environment} at ${fmt(d.started_at)}; ${why.join('; ')}.`,
-        related: changes.map((c) => ({ type: 'change' as const, ref: changeRef(c.change_connector, c.change_number) })),
+        related: changes.map((c) => ({
+          type: 'change' as const,
+          ref: changeRef(c.change_connector, c.change_number),
+        })),
         input: {
           startedAt: d.started_at,
           changes: changes.map((c) => ({

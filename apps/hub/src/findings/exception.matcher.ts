@@ -42,13 +42,19 @@ export class ExceptionMatcher {
   private readonly compiled: { rule: ExceptionConfig; re: RegExp; end: Date }[];
 
   constructor(rules: ExceptionConfig[]) {
-    this.compiled = rules.map((rule) => ({ rule, re: subjectGlob(rule.subject), end: expiryEnd(rule.expires) }));
+    this.compiled = rules.map((rule) => ({
+      rule,
+      re: subjectGlob(rule.subject),
+      end: expiryEnd(rule.expires),
+    }));
   }
 
   /** The exception covering a finding at `now`, if any (the one expiring last wins). */
   covering(controlId: string, subjectRef: string, now: Date): AppliedException | undefined {
     const hits = this.compiled
-      .filter((c) => c.rule.control === controlId && c.re.test(subjectRef) && now.getTime() <= c.end.getTime())
+      .filter(
+        (c) => c.rule.control === controlId && c.re.test(subjectRef) && now.getTime() <= c.end.getTime(),
+      )
       .sort((a, b) => b.end.getTime() - a.end.getTime());
     if (!hits.length) return undefined;
     const { control, subject, reason, requestedBy, approvedBy, expires } = hits[0].rule;

@@ -21,7 +21,10 @@ export class FindingQueryService {
       const statuses = filter.status.split(',').map((s) => s.trim());
       const bad = statuses.filter((s) => !(FINDING_STATUSES as readonly string[]).includes(s));
       if (bad.length) {
-        throw new HubError('usage', `--status: unknown status ${bad.join(', ')} (one of ${FINDING_STATUSES.join(', ')})`);
+        throw new HubError(
+          'usage',
+          `--status: unknown status ${bad.join(', ')} (one of ${FINDING_STATUSES.join(', ')})`,
+        );
       }
       where.status = In(statuses as FindingStatus[]);
     }

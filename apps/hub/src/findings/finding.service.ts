@@ -63,7 +63,9 @@ export class FindingService {
     private readonly dataSource: DataSource,
   ) {
     this.exceptions = new ExceptionMatcher(config.exceptions ?? []);
-    this.services = new Map((config.services ?? []).map((s) => [s.name, { team: s.team, personalData: s.personalData }]));
+    this.services = new Map(
+      (config.services ?? []).map((s) => [s.name, { team: s.team, personalData: s.personalData }]),
+    );
   }
 
   async apply(
@@ -75,15 +77,21 @@ export class FindingService {
   ): Promise<ApplyResult> {
     const controlId = control.definition.id;
     const at = now.toISOString();
-    const result: ApplyResult = { touched: [], opened: 0, reopened: 0, resolved: 0, accepted: 0, open: 0, flagged: 0 };
+    const result: ApplyResult = {
+      touched: [],
+      opened: 0,
+      reopened: 0,
+      resolved: 0,
+      accepted: 0,
+      open: 0,
+      flagged: 0,
+    };
     const evaluatedFlags = dedupeFlags(flags.filter((f) => isEvaluated(scope, f.subjectConnector)));
     result.flagged = evaluatedFlags.length;
 
     await runInTransaction(this.dataSource, async (tx) => {
       const repo = tx.getRepository(FindingEntity);
-      const existing = new Map(
-        (await repo.find({ where: { controlId } })).map((f) => [f.key, f] as const),
-      );
+      const existing = new Map((await repo.find({ where: { controlId } })).map((f) => [f.key, f] as const));
       const changed: FindingEntity[] = [];
       const events: Partial<FindingEventEntity>[] = [];
       const flaggedKeys = new Set<string>();
@@ -105,7 +113,16 @@ export class FindingService {
                 : prior.status;
         const service = flag.service ?? null;
         const svc = service ? this.services.get(service) : undefined;
-        const entity = prior ?? repo.create({ key, controlId, firstSeenAt: at, ticket: null, resolvedAt: null, resolvedByRun: null });
+        const entity =
+          prior ??
+          repo.create({
+            key,
+            controlId,
+            firstSeenAt: at,
+            ticket: null,
+            resolvedAt: null,
+            resolvedByRun: null,
+          });
         Object.assign(entity, {
           subjectType: flag.subjectType,
           subjectRef: flag.subjectRef,
@@ -116,7 +133,9 @@ export class FindingService {
           status: next,
           reason: flag.reason,
           related: flag.related,
-          frameworks: svc?.personalData ? [...control.definition.frameworks, GDPR_TOKEN] : [...control.definition.frameworks],
+          frameworks: svc?.personalData
+            ? [...control.definition.frameworks, GDPR_TOKEN]
+            : [...control.definition.frameworks],
           lastSeenAt: at,
           lastRunId: runId,
           exception: exception ? { ...exception } : null,
@@ -131,7 +150,9 @@ export class FindingService {
             fromStatus: priorStatus ?? null,
             toStatus: next,
             at,
-            reason: exception ? `covered by an exception approved by ${exception.approvedBy}: ${exception.reason}` : flag.reason,
+            reason: exception
+              ? `covered by an exception approved by ${exception.approvedBy}: ${exception.reason}`
+              : flag.reason,
             input: { ...flag.input, ...(exception ? { exception } : {}) },
           });
           if (next === 'open') result.opened++;
@@ -144,7 +165,13 @@ export class FindingService {
         if (flaggedKeys.has(prior.key) || !ACTIVE.includes(prior.status)) continue;
         if (!isEvaluated(scope, subjectConnectorOf(prior.subjectType, prior.subjectRef))) continue;
         const from = prior.status;
-        Object.assign(prior, { status: 'resolved', resolvedAt: at, resolvedByRun: runId, lastRunId: runId, exception: null });
+        Object.assign(prior, {
+          status: 'resolved',
+          resolvedAt: at,
+          resolvedByRun: runId,
+          lastRunId: runId,
+          exception: null,
+        });
         changed.push(prior);
         result.touched.push(prior.key);
         result.resolved++;
@@ -169,7 +196,8 @@ export class FindingService {
   /** Findings by key, for the run output. */
   async byKeys(keys: string[], manager: EntityManager = this.dataSource.manager): Promise<FindingEntity[]> {
     const out: FindingEntity[] = [];
-    for (const part of chunk(keys)) out.push(...(await manager.getRepository(FindingEntity).findBy({ key: In(part) })));
+    for (const part of chunk(keys))
+      out.push(...(await manager.getRepository(FindingEntity).findBy({ key: In(part) })));
     return out;
   }
 }

@@ -55,7 +55,8 @@ export class LinkService {
       ? await sqlQuery<Key>(this.dataSource, 'SELECT connector, external_id FROM deployment')
       : await sqlQuery<Key>(this.dataSource, TOUCHED_SQL, { runId });
     const byConnector = new Map<string, string[]>();
-    for (const k of keys) byConnector.set(k.connector, [...(byConnector.get(k.connector) ?? []), k.external_id]);
+    for (const k of keys)
+      byConnector.set(k.connector, [...(byConnector.get(k.connector) ?? []), k.external_id]);
     for (const [connector, ids] of byConnector) {
       for (const part of chunk(ids)) await this.relinkChunk(connector, part);
     }
@@ -79,7 +80,12 @@ export class LinkService {
          WHERE d.connector = :connector AND d.external_id IN (:...ids)`,
         { connector, ids },
       );
-      const mrs = await sqlQuery<{ deployment_id: string; merge_request_id: string; title: string; description: string | null }>(
+      const mrs = await sqlQuery<{
+        deployment_id: string;
+        merge_request_id: string;
+        title: string;
+        description: string | null;
+      }>(
         tx,
         `SELECT dm.deployment_id, dm.merge_request_id, m.title, m.description
          FROM deployment_mr dm
@@ -88,7 +94,12 @@ export class LinkService {
         { connector, ids },
       );
       const rows: LinkRow[] = [];
-      const add = (deploymentId: string, text: string | null | undefined, foundIn: LinkRow['foundIn'], sourceRef: string | null) => {
+      const add = (
+        deploymentId: string,
+        text: string | null | undefined,
+        foundIn: LinkRow['foundIn'],
+        sourceRef: string | null,
+      ) => {
         for (const n of this.extractor.numbers(text)) {
           rows.push({ deploymentConnector: connector, deploymentId, changeNumber: n, foundIn, sourceRef });
         }
@@ -101,10 +112,14 @@ export class LinkService {
       for (const m of mrs) {
         add(m.deployment_id, `${m.title ?? ''}\n${m.description ?? ''}`, 'merge_request', m.merge_request_id);
       }
-      await sqlQuery(tx, `DELETE FROM link WHERE deployment_connector = :connector AND deployment_id IN (:...ids)`, {
-        connector,
-        ids,
-      });
+      await sqlQuery(
+        tx,
+        `DELETE FROM link WHERE deployment_connector = :connector AND deployment_id IN (:...ids)`,
+        {
+          connector,
+          ids,
+        },
+      );
       const unique = dedupe(rows);
       for (const part of chunk(unique, 200)) {
         await tx

@@ -28,14 +28,22 @@ describe('EnvironmentClassifier', () => {
 
 describe('ServiceResolver', () => {
   const r = new ServiceResolver([
-    { name: 'payments-api', personalData: false, keys: { gitlab: 'acme/payments', jenkins: 'payments/pay-deploy' } },
+    {
+      name: 'payments-api',
+      personalData: false,
+      keys: { gitlab: 'acme/payments', jenkins: 'payments/pay-deploy' },
+    },
   ]);
   it('maps catalog keys per system', () => {
     expect(r.serviceOfKey({ id: 'gitlab', plugin: 'gitlab' }, 'acme/payments')).toBe('payments-api');
-    expect(r.serviceOfKey({ id: 'jenkins-eu', plugin: 'jenkins' }, 'payments/pay-deploy')).toBe('payments-api');
+    expect(r.serviceOfKey({ id: 'jenkins-eu', plugin: 'jenkins' }, 'payments/pay-deploy')).toBe(
+      'payments-api',
+    );
   });
   it('applies the naming defaults to services not listed', () => {
-    expect(r.serviceOfKey({ id: 'gitlab', plugin: 'gitlab' }, 'acme/platform/Billing-API')).toBe('billing-api');
+    expect(r.serviceOfKey({ id: 'gitlab', plugin: 'gitlab' }, 'acme/platform/Billing-API')).toBe(
+      'billing-api',
+    );
     expect(r.serviceOfKey({ id: 'jenkins', plugin: 'jenkins' }, 'shop/Cart-deploy')).toBe('cart');
   });
 });

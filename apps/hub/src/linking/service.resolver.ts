@@ -41,7 +41,9 @@ export class ServiceResolver {
       case 'build':
         return typeof data?.job === 'string' ? this.serviceOfKey(connector, data.job) : undefined;
       case 'quality-gate':
-        return typeof data?.projectKey === 'string' ? this.serviceOfKey(connector, data.projectKey) : undefined;
+        return typeof data?.projectKey === 'string'
+          ? this.serviceOfKey(connector, data.projectKey)
+          : undefined;
       default:
         return undefined;
     }

@@ -5,7 +5,12 @@ import { PluginRegistry } from './plugin-registry';
 import { HubError } from '../common/errors';
 
 /** Writes an npm package into `<root>/node_modules/<name>`, as `npm install` would. */
-function writePackage(root: string, name: string, manifest: Record<string, unknown> | null, extra = ''): void {
+function writePackage(
+  root: string,
+  name: string,
+  manifest: Record<string, unknown> | null,
+  extra = '',
+): void {
   const dir = join(root, 'node_modules', ...name.split('/'));
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', main: 'index.js' }));
@@ -49,7 +54,9 @@ describe('PluginRegistry', () => {
   });
 
   it('refuses an unknown plugin with the package to install', () => {
-    expect(() => registry.load('@acme/not-installed')).toThrow(/not found: install the npm package @acme\/not-installed/);
+    expect(() => registry.load('@acme/not-installed')).toThrow(
+      /not found: install the npm package @acme\/not-installed/,
+    );
     expect(() => registry.load('Not A Name')).toThrow(/neither a built-in plugin/);
   });
 
@@ -76,13 +83,17 @@ describe('PluginRegistry', () => {
 
   it('refuses an unsupported SDK range', () => {
     writePackage(root, 'future-plugin', { ...good, id: 'future', sdkVersion: '^2.0.0' });
-    expect(() => registry.load('future-plugin')).toThrow(/needs plugin SDK \^2\.0\.0; this audit-hub provides 1\.0\.0/);
+    expect(() => registry.load('future-plugin')).toThrow(
+      /needs plugin SDK \^2\.0\.0; this audit-hub provides 1\.0\.0/,
+    );
   });
 
   it('refuses two packages declaring the same plugin id', () => {
     writePackage(root, 'first-plugin', good);
     writePackage(root, 'second-plugin', good);
     registry.load('first-plugin');
-    expect(() => registry.load('second-plugin')).toThrow(/plugin id "bitbucket" is declared by both first-plugin and second-plugin/);
+    expect(() => registry.load('second-plugin')).toThrow(
+      /plugin id "bitbucket" is declared by both first-plugin and second-plugin/,
+    );
   });
 });

@@ -8,10 +8,14 @@ import * as semver from 'semver';
 import { AuditHubPlugin, manifestProblems, SDK_VERSION } from '@audit-hub/plugin-sdk';
 import { HubError } from '../common/errors';
 
+/* eslint-disable @typescript-eslint/no-require-imports -- plugins are loaded at start-up by name, which needs require() */
 /** Built-in plugins: id → package, loaded by a static require so bundlers and tests see them. */
 export const BUILTIN_PLUGINS: Readonly<Record<string, { packageName: string; load: () => unknown }>> = {
   gitlab: { packageName: '@audit-hub/plugin-gitlab', load: () => require('@audit-hub/plugin-gitlab') },
-  servicenow: { packageName: '@audit-hub/plugin-servicenow', load: () => require('@audit-hub/plugin-servicenow') },
+  servicenow: {
+    packageName: '@audit-hub/plugin-servicenow',
+    load: () => require('@audit-hub/plugin-servicenow'),
+  },
 };
 
 export interface LoadedPlugin {
@@ -43,7 +47,10 @@ export class PluginRegistry {
     try {
       mod = builtin ? builtin.load() : require(require.resolve(packageName, { paths: this.resolvePaths }));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes(packageName)) {
+      if (
+        (err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' &&
+        String((err as Error).message).includes(packageName)
+      ) {
         throw new HubError(
           'plugin_not_found',
           `plugin "${ref}" not found: install the npm package ${packageName}, or use a built-in plugin (${Object.keys(BUILTIN_PLUGINS).join(', ')})`,
@@ -68,13 +75,20 @@ export class PluginRegistry {
 
   private validate(ref: string, plugin: AuditHubPlugin | undefined): asserts plugin is AuditHubPlugin {
     if (!plugin || typeof plugin !== 'object') {
-      throw new HubError('plugin_invalid', `plugin "${ref}" exports no plugin object (export it as default or as "plugin")`);
+      throw new HubError(
+        'plugin_invalid',
+        `plugin "${ref}" exports no plugin object (export it as default or as "plugin")`,
+      );
     }
     const problems = manifestProblems(plugin.manifest);
     if (typeof plugin.connect !== 'function') problems.push('connect: must be a function');
-    if (!plugin.configSchema || typeof plugin.configSchema !== 'object') problems.push('configSchema: must be an object');
+    if (!plugin.configSchema || typeof plugin.configSchema !== 'object')
+      problems.push('configSchema: must be an object');
     if (problems.length) {
-      throw new HubError('plugin_invalid', `plugin "${ref}" has an invalid manifest:\n  ${problems.join('\n  ')}`);
+      throw new HubError(
+        'plugin_invalid',
+        `plugin "${ref}" has an invalid manifest:\n  ${problems.join('\n  ')}`,
+      );
     }
     const range = plugin.manifest.sdkVersion;
     if (!semver.validRange(range) || !semver.satisfies(SDK_VERSION, range)) {

@@ -31,7 +31,9 @@ export class JobHandlerRegistry {
     const missing = JOB_NAMES.filter((n) => typeof this.handlers[n] !== 'function');
     const extra = Object.keys(this.handlers).filter((n) => !JOB_NAMES.includes(n as JobName));
     if (missing.length || extra.length) {
-      throw new Error(`job handlers: missing ${missing.join(', ') || 'none'}; unknown ${extra.join(', ') || 'none'}`);
+      throw new Error(
+        `job handlers: missing ${missing.join(', ') || 'none'}; unknown ${extra.join(', ') || 'none'}`,
+      );
     }
   }
 

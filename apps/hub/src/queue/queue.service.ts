@@ -47,13 +47,19 @@ export class QueueService implements OnApplicationShutdown {
   }
 
   queue(): Queue {
-    this.queueInstance ??= new Queue(RECONCILE_QUEUE, { connection: this.connection(), prefix: queuePrefix() });
+    this.queueInstance ??= new Queue(RECONCILE_QUEUE, {
+      connection: this.connection(),
+      prefix: queuePrefix(),
+    });
     return this.queueInstance;
   }
 
   async events(): Promise<QueueEvents> {
     if (!this.queueEvents) {
-      this.queueEvents = new QueueEvents(RECONCILE_QUEUE, { connection: this.connection(), prefix: queuePrefix() });
+      this.queueEvents = new QueueEvents(RECONCILE_QUEUE, {
+        connection: this.connection(),
+        prefix: queuePrefix(),
+      });
       await this.queueEvents.waitUntilReady();
     }
     return this.queueEvents;
@@ -83,7 +89,9 @@ export class QueueService implements OnApplicationShutdown {
         maxStalledCount: 2,
       },
     );
-    worker.on('failed', (job, err) => log.warn('job failed', { job: job?.id, name: job?.name, error: err.message }));
+    worker.on('failed', (job, err) =>
+      log.warn('job failed', { job: job?.id, name: job?.name, error: err.message }),
+    );
     worker.on('error', (err) => log.warn('worker error', { error: err.message }));
     this.workers.add(worker);
     return worker;
@@ -124,6 +132,10 @@ export class QueueService implements OnApplicationShutdown {
     await Promise.allSettled([...this.workers].map((w) => w.close()));
     this.workers.clear();
     this.pingClient?.disconnect();
-    await Promise.allSettled([this.flowProducer?.close(), this.queueEvents?.close(), this.queueInstance?.close()]);
+    await Promise.allSettled([
+      this.flowProducer?.close(),
+      this.queueEvents?.close(),
+      this.queueInstance?.close(),
+    ]);
   }
 }

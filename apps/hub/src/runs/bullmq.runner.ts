@@ -11,7 +11,10 @@ import { QueueService } from '../queue/queue.service';
 import { RECONCILE_QUEUE } from '../queue/redis.options';
 import type { CollectJob, ReconcileRunner, RunPlan } from './job.types';
 
-const KEEP = { removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 }, removeOnFail: { age: 30 * 24 * 3600 } };
+const KEEP = {
+  removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
 
 /** BullMQ job ids may not contain `:`; connector ids and stream names are kebab-case already. */
 export function jobId(...parts: string[]): string {
@@ -27,7 +30,12 @@ export class BullMqRunner implements ReconcileRunner {
       name: 'evaluate',
       queueName: RECONCILE_QUEUE,
       data: { runId: plan.runId },
-      opts: { jobId: jobId('evaluate', plan.runId), attempts: 3, backoff: { type: 'exponential', delay: 2000 }, ...KEEP },
+      opts: {
+        jobId: jobId('evaluate', plan.runId),
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 2000 },
+        ...KEEP,
+      },
       children: plan.collect.map((c: CollectJob) => ({
         name: 'collect',
         queueName: RECONCILE_QUEUE,

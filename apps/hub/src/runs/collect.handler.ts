@@ -73,19 +73,26 @@ export class CollectHandler {
       await statusRepo.update(key, { kinds: stream.kinds });
       const saved = job.full
         ? null
-        : await this.dataSource.getRepository(StreamCursorEntity).findOneBy({ connector, stream: streamName });
+        : await this.dataSource
+            .getRepository(StreamCursorEntity)
+            .findOneBy({ connector, stream: streamName });
       const since = new Date(now.getTime() - this.config.collect.sinceMs);
       let cursorFrozen = false;
       const ingestCtx = {
         connector,
         runId,
         now,
-        isProduction: (environment: string, tier: string | null) => this.environments.isProduction(environment, tier),
+        isProduction: (environment: string, tier: string | null) =>
+          this.environments.isProduction(environment, tier),
         serviceOf: (kind: any, data: unknown) =>
           this.services.serviceOf({ id: connector, plugin: instance.plugin.manifest.id }, kind, data),
       };
       log.info('collecting', { cursor: saved?.cursor ?? null, full: job.full });
-      for await (const batch of stream.read({ cursor: (saved?.cursor as Cursor) ?? null, full: job.full, since })) {
+      for await (const batch of stream.read({
+        cursor: (saved?.cursor as Cursor) ?? null,
+        full: job.full,
+        since,
+      })) {
         const batchProblems = (batch.problems ?? []).map((p) => ({
           message: this.redactor.redact(`${p.where}: ${p.error}`),
           where: this.redactor.redact(p.where),
@@ -120,14 +127,17 @@ export class CollectHandler {
     } catch (err) {
       const retryable = (isUpstreamError(err) || isStoreError(err)) && err.retryable;
       if (retryable && ctx.attemptsMade + 1 < ctx.attempts) {
-        log.warn('stream attempt failed; the queue retries it', { error: this.redactor.redact(String((err as Error).message)) });
+        log.warn('stream attempt failed; the queue retries it', {
+          error: this.redactor.redact(String((err as Error).message)),
+        });
         throw err;
       }
       status = 'failed';
       error = this.redactor.redact(err instanceof Error ? err.message : String(err));
       log.warn('stream failed', { error });
     } finally {
-      if (open) await open.close().catch((e) => log.warn('closing the connection failed', { error: String(e) }));
+      if (open)
+        await open.close().catch((e) => log.warn('closing the connection failed', { error: String(e) }));
     }
     await statusRepo.update(key, {
       status,

@@ -44,7 +44,9 @@ export class EvaluateHandler {
     const log = this.logger.child({ runId: run.id });
     const sources = await this.dataSource.getRepository(SourceStatusEntity).findBy({ runId: run.id });
     const provided = new Set<RecordKind>(
-      this.connectors.instances().flatMap((i) => i.plugin.manifest.capabilities.flatMap((c) => [...CAPABILITY_KINDS[c]])),
+      this.connectors
+        .instances()
+        .flatMap((i) => i.plugin.manifest.capabilities.flatMap((c) => [...CAPABILITY_KINDS[c]])),
     );
     let failure: string | null = null;
     const results: ControlResultEntity[] = [];
@@ -60,7 +62,11 @@ export class EvaluateHandler {
         }
         const missing = c.definition.needs.filter((k) => !provided.has(k));
         if (missing.length) {
-          results.push({ ...base, status: 'disabled', reason: `no configured connector provides ${missing.join(', ')}` });
+          results.push({
+            ...base,
+            status: 'disabled',
+            reason: `no configured connector provides ${missing.join(', ')}`,
+          });
           continue;
         }
         const { scope, reasons } = evaluationScope(c.definition, sources);
@@ -69,7 +75,13 @@ export class EvaluateHandler {
           continue;
         }
         try {
-          const flags = await c.control.evaluate({ db: this.dataSource, runId: run.id, now, params: c.params, config: this.config });
+          const flags = await c.control.evaluate({
+            db: this.dataSource,
+            runId: run.id,
+            now,
+            params: c.params,
+            config: this.config,
+          });
           const applied = await this.findings.apply(run.id, now, c, flags, scope);
           const status: ControlStatus = scope.blockedConnectors.size ? 'partial' : 'evaluated';
           results.push({
@@ -102,9 +114,18 @@ export class EvaluateHandler {
     const error =
       failure ??
       (sourceProblems.length
-        ? sourceProblems.map((s) => `${s.connector}/${s.stream} ${s.status}${s.error ? `: ${s.error}` : ''}`).join('; ')
+        ? sourceProblems
+            .map((s) => `${s.connector}/${s.stream} ${s.status}${s.error ? `: ${s.error}` : ''}`)
+            .join('; ')
         : null);
-    await runs.update({ id: run.id }, { status, error, finishedAt: new Date(Math.max(this.clock.now().getTime(), now.getTime())).toISOString() });
+    await runs.update(
+      { id: run.id },
+      {
+        status,
+        error,
+        finishedAt: new Date(Math.max(this.clock.now().getTime(), now.getTime())).toISOString(),
+      },
+    );
     log.info('run finished', { status });
     return status;
   }

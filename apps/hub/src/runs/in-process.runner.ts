@@ -19,13 +19,18 @@ export class InProcessRunner implements ReconcileRunner {
 
   async start(plan: RunPlan): Promise<void> {
     void this.execute(plan).catch((err) =>
-      this.logger.error('run failed', { runId: plan.runId, error: err instanceof Error ? err.message : String(err) }),
+      this.logger.error('run failed', {
+        runId: plan.runId,
+        error: err instanceof Error ? err.message : String(err),
+      }),
     );
   }
 
   async execute(plan: RunPlan, concurrency = 4): Promise<void> {
     const limit = pLimit(concurrency);
-    await Promise.all(plan.collect.map((job) => limit(() => this.collect.handle(job, { attemptsMade: 0, attempts: 1 }))));
+    await Promise.all(
+      plan.collect.map((job) => limit(() => this.collect.handle(job, { attemptsMade: 0, attempts: 1 }))),
+    );
     await this.evaluate.handle({ runId: plan.runId });
   }
 }

@@ -4,7 +4,14 @@
  */
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { CONTROL_CATALOG, controlDefinition, FINDING_STATUSES, FindingStatus, Severity, SEVERITIES } from '@audit-hub/domain';
+import {
+  CONTROL_CATALOG,
+  controlDefinition,
+  FINDING_STATUSES,
+  FindingStatus,
+  Severity,
+  SEVERITIES,
+} from '@audit-hub/domain';
 import { RunEntity } from '../store/entities/run.entity';
 import { SourceStatusEntity } from '../store/entities/source-status.entity';
 import { ControlResultEntity } from '../store/entities/control-result.entity';
@@ -35,7 +42,14 @@ export interface RunReport {
     finishedAt: string | null;
     status: string;
     error?: string | null;
-    sources: { connector: string; stream: string; status: string; records: number; error: string | null; problems?: unknown[] }[];
+    sources: {
+      connector: string;
+      stream: string;
+      status: string;
+      records: number;
+      error: string | null;
+      problems?: unknown[];
+    }[];
   };
   controls: { id: string; status: string; reason: string | null; open: number }[];
   findings: FindingView[];
@@ -81,12 +95,16 @@ export class RunReportBuilder {
     const controlRows = await this.dataSource.getRepository(ControlResultEntity).findBy({ runId });
     const order = (id: string) => CONTROL_CATALOG.findIndex((c) => c.id === id);
     const events = await this.dataSource.getRepository(FindingEventEntity).findBy({ runId });
-    const touchedKeys = [...new Set([
-      ...events.map((e) => e.findingKey),
-      ...(await this.dataSource.getRepository(FindingEntity).find({ select: { key: true }, where: { lastRunId: runId } })).map(
-        (f) => f.key,
-      ),
-    ])];
+    const touchedKeys = [
+      ...new Set([
+        ...events.map((e) => e.findingKey),
+        ...(
+          await this.dataSource
+            .getRepository(FindingEntity)
+            .find({ select: { key: true }, where: { lastRunId: runId } })
+        ).map((f) => f.key),
+      ]),
+    ];
     const findings: FindingEntity[] = [];
     for (const part of chunk(touchedKeys)) {
       findings.push(...(await this.dataSource.getRepository(FindingEntity).findBy({ key: In(part) })));
@@ -103,7 +121,9 @@ export class RunReportBuilder {
       .getRepository(FindingEntity)
       .find({ select: { key: true, severity: true }, where: { status: In(['open', 'reopened']) } });
     for (const f of openRows) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
-    const accepted = await this.dataSource.getRepository(FindingEntity).count({ where: { status: 'accepted' } });
+    const accepted = await this.dataSource
+      .getRepository(FindingEntity)
+      .count({ where: { status: 'accepted' } });
     return {
       run: {
         id: run.id,

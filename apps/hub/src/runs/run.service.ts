@@ -45,10 +45,12 @@ export class RunService {
 
   /** Closes a run that could not even be planned. */
   async fail(runId: string, error: string): Promise<void> {
-    await this.dataSource.getRepository(RunEntity).update(
-      { id: runId },
-      { status: 'failed', error: this.redactor.redact(error), finishedAt: this.clock.now().toISOString() },
-    );
+    await this.dataSource
+      .getRepository(RunEntity)
+      .update(
+        { id: runId },
+        { status: 'failed', error: this.redactor.redact(error), finishedAt: this.clock.now().toISOString() },
+      );
   }
 
   /** Lists every connector's streams and records each as a pending source of the run. */

@@ -55,7 +55,9 @@ export class ReconcileScheduler implements OnApplicationBootstrap {
     let run: RunEntity | null = null;
     try {
       run = await runInTransaction(this.dataSource, async (tx) => {
-        await tx.getRepository(ScheduleTickEntity).insert({ schedule: RECONCILE_SCHEDULE, tick: tick.toISOString(), runId });
+        await tx
+          .getRepository(ScheduleTickEntity)
+          .insert({ schedule: RECONCILE_SCHEDULE, tick: tick.toISOString(), runId });
         return this.runs.create('schedule', { id: runId, scheduleKey, manager: tx });
       });
     } catch (err) {
@@ -63,7 +65,10 @@ export class ReconcileScheduler implements OnApplicationBootstrap {
         this.logger.debug('tick already taken by another scheduler', { tick: tick.toISOString() });
         return null;
       }
-      this.logger.error('scheduled run could not start', { tick: tick.toISOString(), error: (err as Error).message });
+      this.logger.error('scheduled run could not start', {
+        tick: tick.toISOString(),
+        error: (err as Error).message,
+      });
       return null;
     }
     try {
@@ -81,5 +86,10 @@ export class ReconcileScheduler implements OnApplicationBootstrap {
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; driverError?: { code?: string }; message?: string };
   const code = e.driverError?.code ?? e.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e.message ?? '');
+  return (
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    /UNIQUE constraint failed/.test(e.message ?? '')
+  );
 }
