@@ -45,14 +45,8 @@ async function adminClient(): Promise<{ client: Client; url: string }> {
 /** Test databases created here, with the admin URL that can drop them. */
 const created = new WeakMap<DataSource, { database: string; adminUrl: string }>();
 
-/** A DataSource on a fresh, migrated database. Drop it with dropTestDataSource(). */
-export async function testDataSource(kind: DbKind): Promise<DataSource> {
-  if (kind === 'sqlite') {
-    const ds = new DataSource(dataSourceOptions('sqlite::memory:'));
-    await ds.initialize();
-    await runMigrations(ds);
-    return ds;
-  }
+/** An empty PostgreSQL database of its own, for a hub or a process under test to migrate and use. */
+export async function createTestDatabase(): Promise<{ url: string; database: string; adminUrl: string; drop(): Promise<void> }> {
   const worker = process.env.JEST_WORKER_ID ?? '0';
   const database = `audit_hub_test_${worker}_${randomBytes(4).toString('hex')}`;
   const { client, url: adminUrl } = await adminClient();
@@ -64,7 +58,29 @@ export async function testDataSource(kind: DbKind): Promise<DataSource> {
   }
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
-  const ds = new DataSource(dataSourceOptions(url.toString()));
+  return { url: url.toString(), database, adminUrl, drop: () => dropDatabase(adminUrl, database) };
+}
+
+async function dropDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A DataSource on a fresh, migrated database. Drop it with dropTestDataSource(). */
+export async function testDataSource(kind: DbKind): Promise<DataSource> {
+  if (kind === 'sqlite') {
+    const ds = new DataSource(dataSourceOptions('sqlite::memory:'));
+    await ds.initialize();
+    await runMigrations(ds);
+    return ds;
+  }
+  const { url, database, adminUrl } = await createTestDatabase();
+  const ds = new DataSource(dataSourceOptions(url));
   created.set(ds, { database, adminUrl });
   try {
     await ds.initialize();
@@ -83,11 +99,5 @@ export async function dropTestDataSource(ds: DataSource | undefined): Promise<vo
   const db = created.get(ds);
   if (!db) return;
   created.delete(ds);
-  const client = new Client({ connectionString: db.adminUrl, connectionTimeoutMillis: 5_000 });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${db.database}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  await dropDatabase(db.adminUrl, db.database);
 }
