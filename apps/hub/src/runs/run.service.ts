@@ -5,7 +5,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, MoreThan } from 'typeorm';
 import { CAPABILITY_KINDS } from '@audit-hub/plugin-sdk';
 import { Clock } from '../common/clock';
 import { Redactor } from '../config/redactor';
@@ -41,6 +41,15 @@ export class RunService {
     });
     await repo.insert(run as any);
     return run;
+  }
+
+  /** Whether a run is still in progress (started after `since`). */
+  async activeSince(since: Date): Promise<boolean> {
+    return (
+      (await this.dataSource
+        .getRepository(RunEntity)
+        .count({ where: { status: 'running', startedAt: MoreThan(since.toISOString()) } })) > 0
+    );
   }
 
   /** Closes a run that could not even be planned. */

@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { AppLogger } from '../common/app-logger';
+import { Clock } from '../common/clock';
 import { RunService } from '../runs/run.service';
 import { RECONCILE_RUNNER, ReconcileRunner } from '../runs/job.types';
 import { RunEntity } from '../store/entities/run.entity';
@@ -19,6 +20,8 @@ import { runInTransaction } from '../store/transaction';
 import { scheduledTickAt, tickRunId } from './schedule-tick';
 
 export const RECONCILE_SCHEDULE = 'reconcile';
+/** A run still `running` after this long is taken as abandoned and no longer holds back the schedule. */
+const STALE_RUN_MS = 12 * 3600_000;
 
 @Injectable()
 export class ReconcileScheduler implements OnApplicationBootstrap {
@@ -29,6 +32,7 @@ export class ReconcileScheduler implements OnApplicationBootstrap {
     private readonly runs: RunService,
     @Inject(RECONCILE_RUNNER) private readonly runner: ReconcileRunner,
     private readonly logger: AppLogger,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,6 +54,11 @@ export class ReconcileScheduler implements OnApplicationBootstrap {
   /** Handles one tick; returns the run id when this process started the run, else null. */
   async fire(firedAt: Date): Promise<string | null> {
     const tick = scheduledTickAt(this.config.schedule.reconcile!, this.config.schedule.timezone, firedAt);
+    if (await this.runs.activeSince(new Date(this.clock.now().getTime() - STALE_RUN_MS))) {
+      // Overlapping runs would collect the same streams twice; the next tick catches up instead.
+      this.logger.info('skipping tick: a run is still in progress', { tick: tick.toISOString() });
+      return null;
+    }
     const runId = tickRunId(RECONCILE_SCHEDULE, tick);
     const scheduleKey = `${RECONCILE_SCHEDULE}@${tick.toISOString()}`;
     let run: RunEntity | null = null;
