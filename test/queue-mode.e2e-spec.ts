@@ -3,6 +3,7 @@
  * one run per tick and process every job once; a worker killed mid-collect hands its job to another
  * (BullMQ stalled-job recovery) and the run still completes without duplicates.
  */
+import { writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
@@ -50,7 +51,9 @@ function expectedKeys(sandbox: Sandbox): string[] {
 }
 
 async function openFindingKeys(ds: DataSource): Promise<string[]> {
-  const rows: { key: string }[] = await ds.query(`SELECT key FROM finding WHERE status IN ('open', 'reopened') ORDER BY key`);
+  const rows: { key: string }[] = await ds.query(
+    `SELECT key FROM finding WHERE status IN ('open', 'reopened') ORDER BY key`,
+  );
   return rows.map((r) => r.key).sort();
 }
 
@@ -79,8 +82,12 @@ schedule:
   reconcile: "*/4 * * * * *"
 `;
       const path = `${scratch.dir}/distributed.yaml`;
-      require('node:fs').writeFileSync(path, config);
-      const procEnv = { AUDIT_HUB_QUEUE_PREFIX: env.prefix, AUDIT_HUB_NOW: T0.toISOString(), AUDIT_HUB_LOG_LEVEL: 'info' };
+      writeFileSync(path, config);
+      const procEnv = {
+        AUDIT_HUB_QUEUE_PREFIX: env.prefix,
+        AUDIT_HUB_NOW: T0.toISOString(),
+        AUDIT_HUB_LOG_LEVEL: 'info',
+      };
       // Migrate first, so four processes do not race to create the schema.
       const migrate = spawnCli(['migrate', '--config', path], procEnv);
       expect((await migrate.exited).code).toBe(0);
@@ -91,7 +98,9 @@ schedule:
       await env.ds.initialize();
       await eventually(
         async () => {
-          const rows: { n: string }[] = await env.ds.query(`SELECT COUNT(*) AS n FROM run WHERE status <> 'running'`);
+          const rows: { n: string }[] = await env.ds.query(
+            `SELECT COUNT(*) AS n FROM run WHERE status <> 'running'`,
+          );
           return Number(rows[0].n) >= 2;
         },
         90_000,
@@ -102,7 +111,9 @@ schedule:
       const runs: { id: string; schedule_key: string; status: string }[] = await env.ds.query(
         `SELECT id, schedule_key, status FROM run ORDER BY started_at, id`,
       );
-      const ticks: { tick: string; run_id: string }[] = await env.ds.query(`SELECT tick, run_id FROM schedule_tick`);
+      const ticks: { tick: string; run_id: string }[] = await env.ds.query(
+        `SELECT tick, run_id FROM schedule_tick`,
+      );
       // One run per tick: as many runs as tick rows, each run named after its own tick.
       expect(runs.length).toBe(ticks.length);
       expect(new Set(runs.map((r) => r.schedule_key)).size).toBe(runs.length);
@@ -126,7 +137,13 @@ schedule:
           `SELECT stream, status FROM source_status WHERE run_id = $1`,
           [run.id],
         );
-        expect(sources.map((s) => s.stream).sort()).toEqual(['approvals', 'changes', 'deployments', 'groups', 'users']);
+        expect(sources.map((s) => s.stream).sort()).toEqual([
+          'approvals',
+          'changes',
+          'deployments',
+          'groups',
+          'users',
+        ]);
         expect(sources.every((s) => s.status === 'complete')).toBe(true);
       }
       expect(await openFindingKeys(env.ds)).toEqual(expectedKeys(env.sandbox));
@@ -150,7 +167,9 @@ schedule:
       proxy = createServer((req, res) => {
         setTimeout(async () => {
           try {
-            const upstream = await fetch(`${target.origin}${req.url}`, { headers: req.headers as Record<string, string> });
+            const upstream = await fetch(`${target.origin}${req.url}`, {
+              headers: req.headers as Record<string, string>,
+            });
             res.writeHead(upstream.status, Object.fromEntries(upstream.headers.entries()));
             res.end(Buffer.from(await upstream.arrayBuffer()));
           } catch {
@@ -173,7 +192,7 @@ schedule:
       doc.setIn(['connectors', 0, 'baseUrl'], `http://127.0.0.1:${port}/gitlab`);
       const config = `${doc.toString()}\nstorage:\n  database: "${env.db.url}"\n  redis: "${REDIS_URL}"\n`;
       const path = `${scratch.dir}/killed.yaml`;
-      require('node:fs').writeFileSync(path, config);
+      writeFileSync(path, config);
       const procEnv = {
         AUDIT_HUB_QUEUE_PREFIX: env.prefix,
         AUDIT_HUB_NOW: T0.toISOString(),
@@ -184,7 +203,10 @@ schedule:
       process.env.AUDIT_HUB_NOW = T0.toISOString();
       const hub = await startHub(config);
       try {
-        w1 = spawnCli(['serve', '--role', 'worker', '--port', '0', '--config', path], { ...procEnv, AUDIT_HUB_LOG_LEVEL: 'info' });
+        w1 = spawnCli(['serve', '--role', 'worker', '--port', '0', '--config', path], {
+          ...procEnv,
+          AUDIT_HUB_LOG_LEVEL: 'info',
+        });
         await w1.waitForLog((l) => l.msg === 'worker started');
         const run = await hub.app.get(RunService).create('api');
         const plan = await hub.app.get(RunService).plan(run);
@@ -206,14 +228,19 @@ schedule:
         w2 = spawnCli(['serve', '--role', 'worker', '--port', '0', '--config', path], procEnv);
         const status = await eventually(
           async () => {
-            const rows: { status: string }[] = await env.ds.query(`SELECT status FROM run WHERE id = $1`, [run.id]);
+            const rows: { status: string }[] = await env.ds.query(`SELECT status FROM run WHERE id = $1`, [
+              run.id,
+            ]);
             return rows[0]?.status !== 'running' ? rows[0].status : undefined;
           },
           120_000,
           'the run to finish',
         );
         expect(status).toBe('complete');
-        const queue = new Queue(RECONCILE_QUEUE, { connection: redisOptions(REDIS_URL), prefix: queuePrefix() });
+        const queue = new Queue(RECONCILE_QUEUE, {
+          connection: redisOptions(REDIS_URL),
+          prefix: queuePrefix(),
+        });
         try {
           const job = await queue.getJob(`collect.${run.id}.gitlab.deployments`);
           expect(job?.stalledCounter).toBeGreaterThanOrEqual(1);

@@ -16,7 +16,10 @@ import {
 } from '../apps/sandbox/src';
 import { reconcileExitCode } from '../apps/cli/src/commands/reconcile.command';
 import { openKeys, scratchDir, startHub, TestHub } from './support/hub';
-import { RUNTIME_SHAPES, ShapeStorage } from './support/runtime-shapes';
+import { POSTGRES_BULLMQ, RUNTIME_SHAPES, ShapeStorage } from './support/runtime-shapes';
+import { RECONCILE_RUNNER } from '../apps/hub/src/runs/job.types';
+import { BullMqRunner } from '../apps/hub/src/runs/bullmq.runner';
+import { InProcessRunner } from '../apps/hub/src/runs/in-process.runner';
 
 const T0 = new Date('2026-11-02T00:00:00.000Z');
 
@@ -34,20 +37,28 @@ describe.each(RUNTIME_SHAPES)('reconcile against the simulated estate ($name)', 
 
   beforeAll(async () => {
     process.env.AUDIT_HUB_NOW = T0.toISOString();
+    storage = await shape.storage(scratch.dir);
+    Object.assign(process.env, storage.env);
     sandbox = await startSandbox({ port: 0, seed: 7, scale: 1, now: () => now });
-    hub = await startHub(
-      `${sandbox.configYaml()}\nstorage:\n  database: "sqlite:${scratch.dir}/hub.sqlite"\n`,
-    );
+    hub = await startHub(`${sandbox.configYaml()}\n${storage.yaml}`);
   });
 
   afterAll(async () => {
     delete process.env.AUDIT_HUB_NOW;
     await hub?.close();
     await sandbox?.close();
+    await storage?.cleanup();
+    for (const k of Object.keys(storage?.env ?? {})) delete process.env[k];
     scratch.remove();
   });
 
   it('finds exactly the planted violations, and nothing else', async () => {
+    // The shape really is the one named: BullMQ runs the jobs exactly when Redis is configured.
+    const runner = hub.app.get(RECONCILE_RUNNER);
+    expect(runner).toBeInstanceOf(shape === POSTGRES_BULLMQ ? BullMqRunner : InProcessRunner);
+    expect(
+      hub.loaded.config.storage.database.startsWith(shape === POSTGRES_BULLMQ ? 'postgres' : 'sqlite'),
+    ).toBe(true);
     const report = await hub.reconcile();
     expect(report.run.status).toBe('complete');
     expect(report.run.sources.every((s) => s.status === 'complete')).toBe(true);

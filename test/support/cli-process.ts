@@ -15,11 +15,15 @@ export interface CliProcess {
   /** Resolves with the exit code (or the signal) once the process ended. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves with the first JSON log line matching `predicate`. */
-  waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitForLog(
+    predicate: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
 }
 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): CliProcess {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" (npm ci does) before these tests`);
+  if (!existsSync(CLI))
+    throw new Error(`${CLI} is missing: run "npm run build" (npm ci does) before these tests`);
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd,
     env: { ...process.env, ...env },
@@ -27,7 +31,10 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: stri
   });
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const waiters: { predicate: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
+  const waiters: {
+    predicate: (l: Record<string, unknown>) => boolean;
+    resolve: (l: Record<string, unknown>) => void;
+  }[] = [];
   const seen: Record<string, unknown>[] = [];
   let partial = '';
   child.stdout!.on('data', (d) => stdout.push(String(d)));
@@ -65,7 +72,12 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: stri
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`no matching log line within ${timeoutMs} ms; stderr:\n${stderr.join('').slice(-3000)}`)),
+          () =>
+            reject(
+              new Error(
+                `no matching log line within ${timeoutMs} ms; stderr:\n${stderr.join('').slice(-3000)}`,
+              ),
+            ),
           timeoutMs,
         );
         waiters.push({
@@ -85,7 +97,11 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: stri
 }
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 60_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -46,7 +46,12 @@ async function adminClient(): Promise<{ client: Client; url: string }> {
 const created = new WeakMap<DataSource, { database: string; adminUrl: string }>();
 
 /** An empty PostgreSQL database of its own, for a hub or a process under test to migrate and use. */
-export async function createTestDatabase(): Promise<{ url: string; database: string; adminUrl: string; drop(): Promise<void> }> {
+export async function createTestDatabase(): Promise<{
+  url: string;
+  database: string;
+  adminUrl: string;
+  drop(): Promise<void>;
+}> {
   const worker = process.env.JEST_WORKER_ID ?? '0';
   const database = `audit_hub_test_${worker}_${randomBytes(4).toString('hex')}`;
   const { client, url: adminUrl } = await adminClient();

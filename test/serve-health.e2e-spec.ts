@@ -1,0 +1,107 @@
+/**
+ * `serve` as operators run it: liveness and readiness over HTTP, readiness that follows Redis, and
+ * a SIGTERM that ends the process within the shutdown timeout even when Redis is gone.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import IORedis from 'ioredis';
+import { CliProcess, eventually, spawnCli, stop } from './support/cli-process';
+import { scratchDir } from './support/hub';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function status(url: string): Promise<number> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(5000) })).status;
+  } catch {
+    return 0;
+  }
+}
+
+describe('serve with Redis that goes away', () => {
+  const scratch = scratchDir();
+  let redis: ChildProcess | undefined;
+  let serve: CliProcess | undefined;
+
+  afterAll(async () => {
+    await stop(serve, 'SIGKILL');
+    redis?.kill('SIGKILL');
+    scratch.remove();
+  });
+
+  it('reports not-ready, and exits on SIGTERM within its timeout', async () => {
+    const redisPort = await freePort();
+    redis = spawn(
+      'redis-server',
+      ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    await eventually(
+      async () => {
+        const c = new IORedis({
+          port: redisPort,
+          lazyConnect: true,
+          maxRetriesPerRequest: 0,
+          retryStrategy: () => null,
+        });
+        c.on('error', () => undefined);
+        try {
+          await c.connect();
+          return (await c.ping()) === 'PONG';
+        } catch {
+          return false;
+        } finally {
+          c.disconnect();
+        }
+      },
+      10_000,
+      'a private redis-server',
+    );
+
+    const path = `${scratch.dir}/serve.yaml`;
+    writeFileSync(
+      path,
+      `storage:\n  database: "sqlite:${scratch.dir}/hub.sqlite"\n  redis: "redis://127.0.0.1:${redisPort}"\n`,
+    );
+    serve = spawnCli(['serve', '--port', '0', '--config', path], {
+      AUDIT_HUB_SHUTDOWN_TIMEOUT_MS: '4000',
+      AUDIT_HUB_LOG_LEVEL: 'info',
+      AUDIT_HUB_QUEUE_PREFIX: 'audit-hub-serve-test',
+    });
+    const started = await serve.waitForLog((l) => l.msg === 'audit-hub serving');
+    const base = `http://127.0.0.1:${started.port}`;
+    expect(await status(`${base}/health/live`)).toBe(200);
+    await eventually(
+      async () => (await status(`${base}/health/ready`)) === 200,
+      15_000,
+      'ready with Redis up',
+    );
+
+    redis.kill('SIGKILL');
+    await eventually(
+      async () => (await status(`${base}/health/ready`)) === 503,
+      15_000,
+      'not ready with Redis down',
+    );
+    expect(await status(`${base}/health/live`)).toBe(200);
+
+    serve.child.kill('SIGTERM');
+    const exit = await Promise.race([
+      serve.exited,
+      new Promise<'hung'>((r) => setTimeout(() => r('hung'), 20_000)),
+    ]);
+    expect(exit).not.toBe('hung');
+  });
+});
