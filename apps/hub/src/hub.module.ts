@@ -33,6 +33,8 @@ import { APP_CONFIG } from './config/config.module';
 import type { AppConfig } from './config/config.schema';
 import { RunReportBuilder } from './runs/run-report.builder';
 import { ReconcileService } from './runs/reconcile.service';
+import { FINDING_TRANSITION_LISTENERS } from './findings/finding-transition.listener';
+import { COLLECT_BATCH_LISTENERS, RUN_FINISHED_LISTENERS } from './runs/run-lifecycle.listener';
 
 export interface HubModuleOptions {
   /** Apply pending migrations when the database connects (default true; `migrate` does it explicitly). */
@@ -67,6 +69,10 @@ export class HubModule {
         },
         { provide: PluginRegistry, useFactory: () => new PluginRegistry() },
         { provide: RecordStore, useFactory: (ds: DataSource) => new RecordStore(ds), inject: [DataSource] },
+        // Extension points (evidence ledger, remediation outbox): listeners are listed here.
+        { provide: FINDING_TRANSITION_LISTENERS, useFactory: () => [] },
+        { provide: COLLECT_BATCH_LISTENERS, useFactory: () => [] },
+        { provide: RUN_FINISHED_LISTENERS, useFactory: () => [] },
         ConnectorRegistry,
         ConnectorCheckService,
         LinkService,
@@ -98,6 +104,10 @@ export class HubModule {
         RunService,
         RECONCILE_RUNNER,
         Clock,
+        // Extension points (evidence ledger, remediation outbox): listeners are listed here.
+        { provide: FINDING_TRANSITION_LISTENERS, useFactory: () => [] },
+        { provide: COLLECT_BATCH_LISTENERS, useFactory: () => [] },
+        { provide: RUN_FINISHED_LISTENERS, useFactory: () => [] },
         ConnectorRegistry,
         ConnectorCheckService,
         ControlRegistry,

@@ -17,6 +17,11 @@ import { chunk } from '../common/sql';
 import type { Flag } from '../controls/control';
 import type { EffectiveControl } from '../controls/control.registry';
 import { ExceptionMatcher } from './exception.matcher';
+import {
+  FINDING_TRANSITION_LISTENERS,
+  FindingTransition,
+  FindingTransitionListener,
+} from './finding-transition.listener';
 
 const ACTIVE: FindingStatus[] = ['open', 'reopened', 'accepted'];
 
@@ -61,6 +66,7 @@ export class FindingService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
+    @Inject(FINDING_TRANSITION_LISTENERS) private readonly listeners: FindingTransitionListener[] = [],
   ) {
     this.exceptions = new ExceptionMatcher(config.exceptions ?? []);
     this.services = new Map(
@@ -188,6 +194,19 @@ export class FindingService {
 
       for (const part of chunk(changed, 200)) await repo.save(part);
       for (const part of chunk(events, 200)) await tx.getRepository(FindingEventEntity).insert(part as any[]);
+      if (events.length && this.listeners.length) {
+        const byKey = new Map(changed.map((f) => [f.key, f]));
+        const transitions: FindingTransition[] = events.map((e) => ({
+          runId,
+          at,
+          fromStatus: e.fromStatus ?? null,
+          toStatus: e.toStatus!,
+          reason: e.reason ?? '',
+          input: e.input,
+          finding: byKey.get(e.findingKey!)!,
+        }));
+        for (const l of this.listeners) await l.onTransitions(tx, transitions);
+      }
       result.open = await repo.count({ where: { controlId, status: In(['open', 'reopened']) } });
     });
     return result;

@@ -23,6 +23,8 @@ import { ServiceResolver } from '../linking/service.resolver';
 import { AppLogger } from '../common/app-logger';
 import { Clock } from '../common/clock';
 import type { CollectJob } from './job.types';
+import { COLLECT_BATCH_LISTENERS, CollectBatchListener } from './run-lifecycle.listener';
+import type { ResponseInfo } from '@audit-hub/http';
 import type { JobContext } from '../queue/job-handler.registry';
 import { isUpstreamError } from '@audit-hub/http';
 import { isStoreError } from '../store/store.error';
@@ -40,6 +42,7 @@ export class CollectHandler {
     private readonly redactor: Redactor,
     private readonly logger: AppLogger,
     private readonly clock: Clock,
+    @Inject(COLLECT_BATCH_LISTENERS) private readonly batchListeners: CollectBatchListener[] = [],
   ) {
     this.environments = new EnvironmentClassifier(config.environments.production);
     this.services = new ServiceResolver(config.services);
@@ -67,7 +70,9 @@ export class CollectHandler {
     let open: OpenConnection | undefined;
     const instance = this.connectors.get(connector);
     try {
-      open = await this.connectors.connect(connector, { signal });
+      // Responses read since the last committed batch: their digests go with that batch.
+      let pages: ResponseInfo[] = [];
+      open = await this.connectors.connect(connector, { signal, onResponse: (info) => pages.push(info) });
       const stream = open.connection.streams.find((s) => s.name === streamName);
       if (!stream) throw new Error(`connector ${connector} has no stream "${streamName}"`);
       await statusRepo.update(key, { kinds: stream.kinds });
@@ -108,6 +113,18 @@ export class CollectHandler {
               cursor: batch.cursor as any,
               updatedAt: now.toISOString(),
               lastRunId: runId,
+            });
+          }
+          const batchPages = pages;
+          pages = [];
+          for (const l of this.batchListeners) {
+            await l.onBatch(tx, {
+              runId,
+              connector,
+              stream: streamName,
+              pages: batchPages,
+              records: batch.records,
+              cursor: batch.cursor,
             });
           }
           records += batch.records.length;

@@ -22,6 +22,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { evaluationScope } from './evaluation-scope';
 import type { EvaluateJob } from './job.types';
+import { RUN_FINISHED_LISTENERS, RunFinishedListener } from './run-lifecycle.listener';
 
 @Injectable()
 export class EvaluateHandler {
@@ -35,6 +36,7 @@ export class EvaluateHandler {
     private readonly redactor: Redactor,
     private readonly logger: AppLogger,
     private readonly clock: Clock,
+    @Inject(RUN_FINISHED_LISTENERS) private readonly finishedListeners: RunFinishedListener[] = [],
   ) {}
 
   async handle(job: EvaluateJob): Promise<RunStatus> {
@@ -127,6 +129,13 @@ export class EvaluateHandler {
       },
     );
     log.info('run finished', { status });
+    for (const l of this.finishedListeners) {
+      try {
+        await l.onRunFinished(run.id, status);
+      } catch (err) {
+        log.error('after-run step failed', { error: this.redactor.redact(String((err as Error).message)) });
+      }
+    }
     return status;
   }
 }
