@@ -16,9 +16,7 @@ import { PluginRegistry } from './plugins/plugin-registry';
 import { ConnectorRegistry } from './connectors/connector.registry';
 import { ConnectorCheckService } from './connectors/connector-check.service';
 import { LinkService } from './linking/link.service';
-import { ControlRegistry } from './controls/control.registry';
-import { UnlinkedDeploymentControl } from './controls/unlinked-deployment.control';
-import { UnapprovedChangeControl } from './controls/unapproved-change.control';
+import { CONTROL_CLASSES, CONTROLS, ControlRegistry } from './controls/control.registry';
 import { FindingService } from './findings/finding.service';
 import { FindingQueryService } from './findings/finding-query.service';
 import { RunService } from './runs/run.service';
@@ -76,8 +74,8 @@ export class HubModule {
         ConnectorRegistry,
         ConnectorCheckService,
         LinkService,
-        UnlinkedDeploymentControl,
-        UnapprovedChangeControl,
+        ...CONTROL_CLASSES,
+        { provide: CONTROLS, useFactory: (...controls: unknown[]) => controls, inject: CONTROL_CLASSES },
         ControlRegistry,
         FindingService,
         FindingQueryService,

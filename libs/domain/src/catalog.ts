@@ -297,6 +297,8 @@ export const CONTROL_CATALOG: readonly ControlDefinition[] = [
     severity: 'low',
     params: {},
     needs: ['deployment', 'build'],
+    // GitLab deployments carry their pipeline's test report themselves; Jenkins builds add theirs.
+    requires: ['deployment'],
     frameworks: F.EVD,
   }),
 ];

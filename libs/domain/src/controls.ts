@@ -26,6 +26,12 @@ export interface ControlDefinition {
   severity: Severity;
   params: Record<string, ParamValue>;
   needs: RecordKind[];
+  /**
+   * The kinds without which the control cannot run at all (it is `disabled` when no configured
+   * connector provides one of them); defaults to `needs`. Kinds in `needs` but not here are used
+   * where present.
+   */
+  requires?: RecordKind[];
   frameworks: string[];
   /** Off unless a config sets `enabled: true`. */
   enabledByDefault: boolean;

@@ -17,6 +17,7 @@ import type { AppConfig } from '../config/config.schema';
 import { UnlinkedDeploymentControl } from './unlinked-deployment.control';
 import { UnapprovedChangeControl } from './unapproved-change.control';
 import type { Control } from './control';
+import { outcomeOf } from './control';
 import type { EffectiveControl } from './control.registry';
 
 const T0 = new Date('2026-11-02T14:00:00.000Z');
@@ -95,7 +96,7 @@ describe.each(DB_KINDS)('change controls on %s', (kind) => {
     await links.relink(runId, true);
     const out: Record<string, string[]> = {};
     for (const c of controls) {
-      const flags = await c.evaluate({ db: ds, runId, now: T0, params: {}, config });
+      const { flags } = outcomeOf(await c.evaluate({ db: ds, runId, now: T0, params: {}, config }));
       await findings.apply(runId, T0, effective(c), flags, {
         none: false,
         blockedConnectors: new Set(blocked),

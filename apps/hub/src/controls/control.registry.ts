@@ -10,6 +10,30 @@ import { ConfigError } from '../config/config.error';
 import type { Control } from './control';
 import { UnlinkedDeploymentControl } from './unlinked-deployment.control';
 import { UnapprovedChangeControl } from './unapproved-change.control';
+import { ChangeWindowControl } from './change-window.control';
+import { EmergencyReviewControl } from './emergency-review.control';
+import { EmergencyRateControl } from './emergency-rate.control';
+import { PipelineBypassControl } from './pipeline-bypass.control';
+import { UnsignedCommitControl } from './unsigned-commit.control';
+import { MergeApprovalsControl } from './merge-approvals.control';
+import { RollbackRateControl } from './rollback-rate.control';
+import { MissingTestEvidenceControl } from './missing-test-evidence.control';
+
+/** Every implemented control class; the registry and the module both read this list. */
+export const CONTROL_CLASSES = [
+  UnlinkedDeploymentControl,
+  UnapprovedChangeControl,
+  ChangeWindowControl,
+  EmergencyReviewControl,
+  EmergencyRateControl,
+  PipelineBypassControl,
+  UnsignedCommitControl,
+  MergeApprovalsControl,
+  RollbackRateControl,
+  MissingTestEvidenceControl,
+];
+
+export const CONTROLS = Symbol('CONTROLS');
 
 export interface EffectiveControl {
   definition: ControlDefinition;
@@ -26,10 +50,9 @@ export class ControlRegistry {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    unlinked: UnlinkedDeploymentControl,
-    unapproved: UnapprovedChangeControl,
+    @Inject(CONTROLS) controls: Control[],
   ) {
-    this.controls = [unlinked, unapproved];
+    this.controls = controls;
   }
 
   /** Implemented controls in catalog order, with config applied; throws on config naming unknown ones. */

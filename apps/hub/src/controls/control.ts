@@ -35,8 +35,24 @@ export interface ControlContext {
   config: AppConfig;
 }
 
+/** Subjects the control could not decide on (their data is missing upstream), with why. */
+export interface Undecided {
+  subjectRef: string;
+  why: string;
+}
+
+export interface ControlOutcome {
+  flags: Flag[];
+  /** Not evaluated: their findings neither open nor resolve, and the control reports `partial`. */
+  undecided: Undecided[];
+}
+
 export interface Control {
   readonly definition: ControlDefinition;
   /** Flags every subject that violates the control, as one set-based query over the store. */
-  evaluate(ctx: ControlContext): Promise<Flag[]>;
+  evaluate(ctx: ControlContext): Promise<Flag[] | ControlOutcome>;
+}
+
+export function outcomeOf(result: Flag[] | ControlOutcome): ControlOutcome {
+  return Array.isArray(result) ? { flags: result, undecided: [] } : result;
 }

@@ -1,5 +1,45 @@
-/** Queries several deployment controls share. */
+/** Queries and helpers several deployment controls share. */
+import { deploymentRefFromExternalId } from '@audit-hub/domain';
 import { chunk, Queryable, sqlQuery } from '../common/sql';
+import type { Flag } from './control';
+
+/** The audited population (controls.md): successful production deployments still on record. */
+export const PRODUCTION_DEPLOYMENT = `d.is_production = TRUE AND d.status = 'success' AND d.deleted = FALSE`;
+
+/** The columns every deployment-subject control selects as `d`. */
+export const DEPLOYMENT_COLUMNS =
+  'd.connector, d.external_id, d.project, d.service, d.environment, d.started_at';
+
+export interface DeploymentRow {
+  connector: string;
+  external_id: string;
+  project: string;
+  service: string | null;
+  environment: string;
+  started_at: string;
+}
+
+/** The subject part of a deployment finding. */
+export function deploymentSubject(
+  d: DeploymentRow,
+): Pick<Flag, 'subjectType' | 'subjectRef' | 'subjectConnector' | 'service' | 'environment'> {
+  return {
+    subjectType: 'deployment',
+    subjectRef: deploymentRefFromExternalId(d.connector, d.project, d.external_id),
+    subjectConnector: d.connector,
+    service: d.service ?? undefined,
+    environment: d.environment,
+  };
+}
+
+/** `2026-11-02 14:05 UTC`: how reasons print instants. */
+export function fmt(iso: string | null | undefined): string {
+  if (!iso) return 'an unknown time';
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
 
 export interface LinkReference {
   changeNumber: string;

@@ -5,21 +5,27 @@
  * New, Assess or Authorize (controls.md "approved at deployment time"; ServiceNow times are UTC).
  */
 import { Injectable } from '@nestjs/common';
-import { changeRef, controlDefinition, deploymentRefFromExternalId } from '@audit-hub/domain';
+import { changeRef, controlDefinition } from '@audit-hub/domain';
 import { sqlQuery } from '../common/sql';
 import type { Control, ControlContext, Flag } from './control';
-import { fmt } from './unlinked-deployment.control';
+import {
+  DEPLOYMENT_COLUMNS,
+  deploymentSubject,
+  DeploymentRow,
+  fmt,
+  PRODUCTION_DEPLOYMENT,
+} from './deployment.queries';
 
 const NOT_APPROVED_STATES = ['canceled', 'new', 'assess', 'authorize'];
 
 const SQL = `
-SELECT DISTINCT d.connector, d.external_id, d.project, d.service, d.environment, d.started_at,
+SELECT DISTINCT ${DEPLOYMENT_COLUMNS},
        c.connector AS change_connector, c.number AS change_number, c.type, c.state, c.approval,
        c.approval_set_at
 FROM deployment d
 JOIN link l ON l.deployment_connector = d.connector AND l.deployment_id = d.external_id
 JOIN change_request c ON c.number = l.change_number AND c.deleted = FALSE
-WHERE d.is_production = TRUE AND d.status = 'success' AND d.deleted = FALSE
+WHERE ${PRODUCTION_DEPLOYMENT}
   AND c.type <> 'standard'
   AND (c.approval <> 'approved'
        OR c.approval_set_at IS NULL
@@ -27,13 +33,7 @@ WHERE d.is_production = TRUE AND d.status = 'success' AND d.deleted = FALSE
        OR c.state IN (:...notApprovedStates))
 ORDER BY d.connector, d.external_id, c.number`;
 
-interface Row {
-  connector: string;
-  external_id: string;
-  project: string;
-  service: string | null;
-  environment: string;
-  started_at: string;
+interface Row extends DeploymentRow {
   change_connector: string;
   change_number: string;
   type: string;
@@ -57,11 +57,7 @@ export class UnapprovedChangeControl implements Control {
       const d = changes[0];
       const why = changes.map((c) => `${c.change_number} ${whyNotApproved(c)}`);
       return {
-        subjectType: 'deployment',
-        subjectRef: deploymentRefFromExternalId(d.connector, d.project, d.external_id),
-        subjectConnector: d.connector,
-        service: d.service ?? undefined,
-        environment: d.environment,
+        ...deploymentSubject(d),
         reason: `Deployed to ${d.environment} at ${fmt(d.started_at)}; ${why.join('; ')}.`,
         related: changes.map((c) => ({
           type: 'change' as const,

@@ -80,6 +80,8 @@ export class FindingService {
     control: EffectiveControl,
     flags: Flag[],
     scope: EvaluationScope,
+    /** Subjects the control could not decide on: their findings stay as they are. */
+    undecided: ReadonlySet<string> = new Set(),
   ): Promise<ApplyResult> {
     const controlId = control.definition.id;
     const at = now.toISOString();
@@ -92,7 +94,9 @@ export class FindingService {
       open: 0,
       flagged: 0,
     };
-    const evaluatedFlags = dedupeFlags(flags.filter((f) => isEvaluated(scope, f.subjectConnector)));
+    const evaluatedFlags = dedupeFlags(
+      flags.filter((f) => isEvaluated(scope, f.subjectConnector) && !undecided.has(f.subjectRef)),
+    );
     result.flagged = evaluatedFlags.length;
 
     await runInTransaction(this.dataSource, async (tx) => {
@@ -168,7 +172,8 @@ export class FindingService {
       }
 
       for (const prior of existing.values()) {
-        if (flaggedKeys.has(prior.key) || !ACTIVE.includes(prior.status)) continue;
+        if (flaggedKeys.has(prior.key) || !ACTIVE.includes(prior.status) || undecided.has(prior.subjectRef))
+          continue;
         if (!isEvaluated(scope, subjectConnectorOf(prior.subjectType, prior.subjectRef))) continue;
         const from = prior.status;
         Object.assign(prior, {

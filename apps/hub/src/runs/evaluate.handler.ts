@@ -21,6 +21,19 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { evaluationScope } from './evaluation-scope';
+import { outcomeOf, Undecided } from '../controls/control';
+
+/** "3 subjects not evaluated: their approvals could not be read from GitLab (gitlab:a!1, …)". */
+function undecidedReason(undecided: Undecided[]): string {
+  const byWhy = new Map<string, string[]>();
+  for (const u of undecided) byWhy.set(u.why, [...(byWhy.get(u.why) ?? []), u.subjectRef]);
+  return [...byWhy]
+    .map(
+      ([why, refs]) =>
+        `${refs.length} subject(s) not evaluated: ${why} (${refs.slice(0, 3).join(', ')}${refs.length > 3 ? ', …' : ''})`,
+    )
+    .join('; ');
+}
 import type { EvaluateJob } from './job.types';
 import { RUN_FINISHED_LISTENERS, RunFinishedListener } from './run-lifecycle.listener';
 
@@ -50,6 +63,12 @@ export class EvaluateHandler {
         .instances()
         .flatMap((i) => i.plugin.manifest.capabilities.flatMap((c) => [...CAPABILITY_KINDS[c]])),
     );
+    const providersOf = new Map<RecordKind, string[]>();
+    for (const i of this.connectors.instances()) {
+      for (const k of i.plugin.manifest.capabilities.flatMap((c) => [...CAPABILITY_KINDS[c]])) {
+        providersOf.set(k, [...(providersOf.get(k) ?? []), i.id]);
+      }
+    }
     let failure: string | null = null;
     const results: ControlResultEntity[] = [];
     try {
@@ -62,7 +81,7 @@ export class EvaluateHandler {
           results.push({ ...base, status: 'disabled', reason: 'off in config' });
           continue;
         }
-        const missing = c.definition.needs.filter((k) => !provided.has(k));
+        const missing = (c.definition.requires ?? c.definition.needs).filter((k) => !provided.has(k));
         if (missing.length) {
           results.push({
             ...base,
@@ -71,25 +90,42 @@ export class EvaluateHandler {
           });
           continue;
         }
-        const { scope, reasons } = evaluationScope(c.definition, sources);
+        const { scope, reasons } = evaluationScope(
+          c.definition,
+          sources,
+          (kind) => providersOf.get(kind) ?? [],
+        );
         if (scope.none) {
           results.push({ ...base, status: 'not_evaluated', reason: `not evaluated: ${reasons.join('; ')}` });
           continue;
         }
         try {
-          const flags = await c.control.evaluate({
-            db: this.dataSource,
-            runId: run.id,
+          const { flags, undecided } = outcomeOf(
+            await c.control.evaluate({
+              db: this.dataSource,
+              runId: run.id,
+              now,
+              params: c.params,
+              config: this.config,
+            }),
+          );
+          const applied = await this.findings.apply(
+            run.id,
             now,
-            params: c.params,
-            config: this.config,
-          });
-          const applied = await this.findings.apply(run.id, now, c, flags, scope);
-          const status: ControlStatus = scope.blockedConnectors.size ? 'partial' : 'evaluated';
+            c,
+            flags,
+            scope,
+            new Set(undecided.map((u) => u.subjectRef)),
+          );
+          const partialWhy = [
+            ...(scope.blockedConnectors.size ? [`not evaluated for subjects of ${reasons.join('; ')}`] : []),
+            ...(undecided.length ? [undecidedReason(undecided)] : []),
+          ];
+          const status: ControlStatus = partialWhy.length ? 'partial' : 'evaluated';
           results.push({
             ...base,
             status,
-            reason: status === 'partial' ? `not evaluated for subjects of ${reasons.join('; ')}` : null,
+            reason: partialWhy.length ? partialWhy.join('; ') : null,
             open: applied.open,
             flagged: applied.flagged,
           } as ControlResultEntity);

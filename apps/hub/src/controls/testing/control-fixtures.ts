@@ -1,0 +1,182 @@
+/**
+ * Test fixtures for controls: normalized records built with sensible defaults, ingested through the
+ * real RecordStore, linked by the real LinkService, evaluated by the real control on SQLite or
+ * PostgreSQL. Tests state only the facts that matter to the case.
+ */
+import type { DataSource } from 'typeorm';
+import type {
+  ChangeRecord,
+  CommitRecord,
+  DeploymentRecord,
+  MergeRequestRecord,
+  NormalizedRecord,
+  ParamValue,
+} from '@audit-hub/domain';
+import { externalIds } from '@audit-hub/domain';
+import { dropTestDataSource, testDataSource, DbKind } from '../../../../../test/support/database';
+import { RecordStore } from '../../store/record.store';
+import { LinkService } from '../../linking/link.service';
+import { EnvironmentClassifier } from '../../linking/environment.classifier';
+import { defaultConfig, type AppConfig } from '../../config/config.schema';
+import type { Control, ControlOutcome } from '../control';
+import { outcomeOf } from '../control';
+
+export const T0 = new Date('2026-11-02T14:00:00.000Z');
+export const at = (minutes: number): string => new Date(T0.getTime() + minutes * 60_000).toISOString();
+export const hours = (h: number): string => at(h * 60);
+
+export function deployment(id: number | string, patch: Partial<DeploymentRecord> = {}): NormalizedRecord {
+  return {
+    kind: 'deployment',
+    externalId: String(id),
+    data: {
+      project: 'acme/pay',
+      environment: 'production',
+      tier: 'production',
+      status: 'success',
+      startedAt: at(0),
+      finishedAt: at(5),
+      commitSha: `c0ffee${String(id).padStart(34, '0')}`,
+      commitMessage: 'Routine change',
+      ref: 'main',
+      isTag: false,
+      viaPipeline: true,
+      pipelineId: '500',
+      variables: {},
+      approvals: [],
+      testReport: { total: 10, failed: 0 },
+      artifacts: [],
+      ...patch,
+    },
+  };
+}
+
+export function change(number: string, patch: Partial<ChangeRecord> = {}): NormalizedRecord {
+  return {
+    kind: 'change',
+    externalId: number,
+    data: {
+      number,
+      sysId: `sys-${number}`,
+      type: 'normal',
+      state: 'implement',
+      approval: 'approved',
+      approvalSetAt: at(-60),
+      plannedStart: at(-30),
+      plannedEnd: at(120),
+      shortDescription: 'Release',
+      description: '',
+      ...patch,
+    },
+  };
+}
+
+export function mergeRequest(
+  project: string,
+  iid: number,
+  patch: Partial<MergeRequestRecord> = {},
+): NormalizedRecord {
+  return {
+    kind: 'merge-request',
+    externalId: externalIds.mergeRequest(project, iid),
+    data: {
+      project,
+      iid,
+      title: `Change ${iid}`,
+      description: '',
+      author: 'dev.one',
+      mergedBy: 'dev.two',
+      mergedAt: at(-120),
+      mergeCommitSha: `m${String(iid).padStart(39, '0')}`,
+      targetBranch: 'main',
+      approvedBy: ['dev.two'],
+      approvalsRequired: 1,
+      approvalsLeft: 0,
+      commitShas: [],
+      ...patch,
+    },
+  };
+}
+
+export function shipped(deploymentId: string | number, project: string, iid: number): NormalizedRecord {
+  const mr = externalIds.mergeRequest(project, iid);
+  return {
+    kind: 'deployment-mr',
+    externalId: externalIds.deploymentMr(String(deploymentId), mr),
+    data: { deployment: String(deploymentId), mergeRequest: mr },
+  };
+}
+
+export function commit(project: string, sha: string, patch: Partial<CommitRecord> = {}): NormalizedRecord {
+  return {
+    kind: 'commit',
+    externalId: externalIds.commit(project, sha),
+    data: {
+      project,
+      sha,
+      title: 'A commit',
+      message: 'A commit',
+      authorName: 'Dev One',
+      authorEmail: 'dev.one@acme.com',
+      committedAt: at(-200),
+      signature: 'verified',
+      ...patch,
+    },
+  };
+}
+
+export class ControlHarness {
+  private run = 0;
+  readonly store: RecordStore;
+  readonly links: LinkService;
+  private readonly env = new EnvironmentClassifier(['prod*', 'production*', 'live']);
+
+  private constructor(
+    readonly ds: DataSource,
+    readonly config: AppConfig,
+  ) {
+    this.store = new RecordStore(ds);
+    this.links = new LinkService(config, ds);
+  }
+
+  static async create(kind: DbKind, config: Partial<AppConfig> = {}): Promise<ControlHarness> {
+    return new ControlHarness(await testDataSource(kind), { ...defaultConfig(), ...config });
+  }
+
+  async ingest(connector: string, records: NormalizedRecord[]): Promise<void> {
+    await this.store.ingest(records, {
+      connector,
+      runId: `run-${++this.run}`,
+      now: T0,
+      isProduction: (e, t) => this.env.isProduction(e, t),
+      serviceOf: (_kind, data: any) => (data?.project ? String(data.project).split('/').pop() : undefined),
+    });
+  }
+
+  /** Links every deployment, then evaluates the control with its default params (overridable). */
+  async evaluate(
+    control: Control,
+    params: Record<string, ParamValue> = {},
+    now: Date = T0,
+  ): Promise<ControlOutcome> {
+    await this.links.relink('any', true);
+    return outcomeOf(
+      await control.evaluate({
+        db: this.ds,
+        runId: `eval-${this.run}`,
+        now,
+        params: { ...control.definition.params, ...params },
+        config: this.config,
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await dropTestDataSource(this.ds);
+  }
+}
+
+/** The subject refs an outcome flags, sorted. */
+export function flagged(outcome: ControlOutcome): string[] {
+  return outcome.flags.map((f) => f.subjectRef).sort();
+}
