@@ -16,6 +16,7 @@ export const BUILTIN_PLUGINS: Readonly<Record<string, { packageName: string; loa
     packageName: '@audit-hub/plugin-servicenow',
     load: () => require('@audit-hub/plugin-servicenow'),
   },
+  cyberark: { packageName: '@audit-hub/plugin-cyberark', load: () => require('@audit-hub/plugin-cyberark') },
 };
 
 export interface LoadedPlugin {
