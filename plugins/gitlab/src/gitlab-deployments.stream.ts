@@ -28,7 +28,7 @@ import { mapDeploymentMr, mapMergeRequest, mergeRequestExternalId } from './gitl
 import { resolveProjects, type ResolvedProject } from './gitlab-projects.resolver';
 import type { ResolvedGitLabOptions } from './gitlab.config';
 import type { GitLabClient, ListPage } from './gitlab.client';
-import type { GitLabDeployment, GitLabMergeRequestApprovals } from './gitlab.types';
+import type { GitLabCommit, GitLabDeployment, GitLabMergeRequestApprovals } from './gitlab.types';
 
 export const DEPLOYMENTS_STREAM = 'deployments';
 export const DEPLOYMENTS_KINDS: RecordKind[] = ['deployment', 'merge-request', 'deployment-mr', 'commit'];
@@ -90,6 +90,7 @@ class DeploymentsRun {
   private readonly pending: StreamProblem[] = [];
   private readonly approvals = new Map<string, Promise<GitLabMergeRequestApprovals | null>>();
   private readonly commits = new Map<string, Promise<NormalizedRecord<'commit'>>>();
+  private readonly mrCommits = new Map<string, Promise<GitLabCommit[]>>();
   private readonly environmentPatterns: RegExp[];
 
   constructor(
@@ -262,10 +263,30 @@ class DeploymentsRun {
           return [];
         }
         const id = mergeRequestExternalId(path, mr.iid);
-        const approvals = await this.approvalsOf(project.id, id, mr.iid).catch(
-          problem(`merge request !${mr.iid} approvals`, ['merge-request']),
+        const [approvals, commits] = await Promise.all([
+          this.approvalsOf(project.id, id, mr.iid).catch(
+            problem(`merge request !${mr.iid} approvals`, ['merge-request']),
+          ),
+          this.commitsOf(project.id, id, mr.iid).catch(
+            problem(`merge request !${mr.iid} commits`, ['merge-request', 'commit']),
+          ),
+        ]);
+        const shas = (commits ?? []).map((c) => c.id).filter((sha): sha is string => typeof sha === 'string');
+        // Each shipped commit with its signature (RM-PIPE-002), read once per run.
+        const commitRecords = await Promise.all(
+          (commits ?? [])
+            .filter((c) => typeof c.id === 'string')
+            .map((c) =>
+              this.commitRecord(project, path, c.id as string, c).catch(
+                problem(`commit ${c.id}`, ['commit']),
+              ),
+            ),
         );
-        return [mapMergeRequest(mr, path, approvals ?? null), mapDeploymentMr(String(deployment.id), id)];
+        return [
+          mapMergeRequest(mr, path, approvals ?? null, shas),
+          mapDeploymentMr(String(deployment.id), id),
+          ...commitRecords.filter((r): r is NormalizedRecord<'commit'> => !!r),
+        ];
       }),
     );
     return perMr.flat();
@@ -284,23 +305,37 @@ class DeploymentsRun {
     return cached;
   }
 
+  private commitsOf(projectId: number, mrId: string, iid: number): Promise<GitLabCommit[]> {
+    let cached = this.mrCommits.get(mrId);
+    if (!cached) {
+      cached = this.deps.client.mergeRequestCommits(projectId, iid);
+      this.mrCommits.set(mrId, cached);
+    }
+    return cached;
+  }
+
   /** The deployed commit with its signature; read once per run however many deployments ship it. */
   private commit(project: ResolvedProject, path: string, deployment: GitLabDeployment) {
-    const key = `${path}@${deployment.sha}`;
+    // A deployment created through the API has no job, hence no embedded commit: it is read then.
+    return this.commitRecord(project, path, deployment.sha, deployment.deployable?.commit ?? undefined);
+  }
+
+  /** A commit with its signature, read once per run however many deployments or MRs ship it. */
+  private commitRecord(project: ResolvedProject, path: string, sha: string, known?: GitLabCommit) {
+    const key = `${path}@${sha}`;
     let cached = this.commits.get(key);
     if (!cached) {
-      cached = this.readCommit(project, path, deployment);
+      cached = this.readCommit(project, path, sha, known);
       this.commits.set(key, cached);
     }
     return cached;
   }
 
-  private async readCommit(project: ResolvedProject, path: string, deployment: GitLabDeployment) {
+  private async readCommit(project: ResolvedProject, path: string, sha: string, known?: GitLabCommit) {
     const client = this.deps.client;
-    // A deployment created through the API has no job, hence no embedded commit: read it.
     const [commit, signature] = await Promise.all([
-      deployment.deployable?.commit ?? client.commit(project.id, deployment.sha),
-      client.commitSignature(project.id, deployment.sha),
+      known ?? client.commit(project.id, sha),
+      client.commitSignature(project.id, sha),
     ]);
     if (signature.status === 404 && !isSignatureNotFound(signature.data)) {
       const said = (signature.data as { message?: unknown } | undefined)?.message;
@@ -309,7 +344,7 @@ class DeploymentsRun {
       );
     }
     const status = signature.status === 404 ? 'unsigned' : mapSignatureStatus(signature.data);
-    return mapCommit(path, deployment.sha, commit, status, signature.data);
+    return mapCommit(path, sha, commit, status, signature.data);
   }
 
   /** An error's message, with every secret the client knows redacted (upstreams echo requests). */

@@ -26,6 +26,7 @@ export function mapMergeRequest(
   mr: GitLabMergeRequest,
   projectPath: string,
   approvals: GitLabMergeRequestApprovals | null,
+  commitShas: string[] = [],
 ): NormalizedRecord<'merge-request'> {
   const data: MergeRequestRecord = compact({
     project: projectPath,
@@ -41,8 +42,8 @@ export function mapMergeRequest(
     approvedBy: approvals ? mapApprovedBy(approvals) : null,
     approvalsRequired: numberOrUndefined(approvals?.approvals_required),
     approvalsLeft: numberOrUndefined(approvals?.approvals_left),
-    // The MR's own commits need one more request per MR (`/merge_requests/:iid/commits`); not read yet.
-    commitShas: [],
+    // The MR's own commits (`/merge_requests/:iid/commits`): RM-PIPE-002 checks each one's signature.
+    commitShas,
   });
   return {
     kind: 'merge-request',

@@ -158,6 +158,11 @@ export class GitLabClient {
     return response.status === 404 ? null : response.data;
   }
 
+  /** The commits of a merge request (newest first), paged. */
+  mergeRequestCommits(projectId: number, iid: number): Promise<GitLabCommit[]> {
+    return this.list<GitLabCommit>(`/projects/${projectId}/merge_requests/${iid}/commits`);
+  }
+
   async commit(projectId: number, sha: string): Promise<GitLabCommit> {
     return (await this.getObject<GitLabCommit>(`/projects/${projectId}/repository/commits/${encodeId(sha)}`))
       .data;

@@ -50,6 +50,9 @@ interface FanOut {
   signature?: [number, string];
 }
 
+const MR_COMMIT_UNSIGNED = 'ed899a2f4b50b4370feeea94676502b42383c746';
+const MR_COMMIT_SIGNED = '6104942438c14ec7bd21c6cd5bd995272b3faff6';
+
 /** The fan-out of successful deployment 42 (pipeline 42, MR !1, commit a91957a8). */
 function fanOut42(scope: nock.Scope, over: FanOut = {}) {
   const [mrStatus, mrBody] = over.mergeRequests ?? [200, fixture('deployment-merge_requests-list.json')];
@@ -69,6 +72,15 @@ function fanOut42(scope: nock.Scope, over: FanOut = {}) {
   if (mrStatus === 200) {
     const [status, body] = over.approvals ?? [200, sample('merge_requests-approvals.json')];
     scope.get(`${P}/merge_requests/1/approvals`).reply(status, body, JSON_HEADERS);
+    // The MR's own commits, each with its signature: one unsigned, one PGP-verified.
+    scope
+      .get(`${P}/merge_requests/1/commits`)
+      .query({ per_page: '100' })
+      .reply(200, fixture('merge_requests-commits.json'), LAST_PAGE)
+      .get(`${P}/repository/commits/${MR_COMMIT_UNSIGNED}/signature`)
+      .reply(404, sample('commits-signature-404-unsigned.json'), JSON_HEADERS)
+      .get(`${P}/repository/commits/${MR_COMMIT_SIGNED}/signature`)
+      .reply(200, sample('commits-signature-pgp.json'), JSON_HEADERS);
   }
   const [sigStatus, sigBody] = over.signature ?? [200, sample('commits-signature-x509.json')];
   scope.get(`${P}/repository/commits/${SHA_42}/signature`).reply(sigStatus, sigBody, JSON_HEADERS);
@@ -158,8 +170,20 @@ describe('gitlab deployments stream (contract)', () => {
       approvedBy: ['root'],
       approvalsRequired: 2,
       approvalsLeft: 1,
-      commitShas: [],
+      // merge_requests-commits.json: the MR's own commits, newest first.
+      commitShas: [MR_COMMIT_UNSIGNED, MR_COMMIT_SIGNED],
     });
+    // Each shipped MR commit is recorded with its signature (RM-PIPE-002 checks them).
+    expect(recordsOf(batches, 'commit').get(`${PROJECT}@${MR_COMMIT_UNSIGNED}`)?.data).toMatchObject({
+      sha: MR_COMMIT_UNSIGNED,
+      title: 'Replace sanitize with escape once',
+      authorName: 'Example User',
+      committedAt: '2012-09-20T08:50:22.000Z',
+      signature: 'unsigned',
+    });
+    expect(recordsOf(batches, 'commit').get(`${PROJECT}@${MR_COMMIT_SIGNED}`)?.data.signature).toBe(
+      'verified',
+    );
 
     const link = recordsOf(batches, 'deployment-mr').get(`42→${PROJECT}!1`);
     expect(link?.data).toStrictEqual({ deployment: '42', mergeRequest: `${PROJECT}!1` });
@@ -266,6 +290,8 @@ describe('gitlab deployments stream (contract)', () => {
     });
     expect(batches[1].records.map((r) => r.kind).sort()).toEqual([
       'commit',
+      'commit',
+      'commit',
       'deployment',
       'deployment-mr',
       'merge-request',
@@ -318,6 +344,8 @@ describe('gitlab deployments stream (contract)', () => {
       '42',
       'diaspora/old-client-name!1',
       '42→diaspora/old-client-name!1',
+      `diaspora/old-client-name@${MR_COMMIT_UNSIGNED}`,
+      `diaspora/old-client-name@${MR_COMMIT_SIGNED}`,
       `diaspora/old-client-name@${SHA_42}`,
     ]);
     expect(recordsOf(batches, 'deployment').get('42')?.data.project).toBe('diaspora/old-client-name');
