@@ -16,6 +16,7 @@ import { PluginRegistry } from './plugins/plugin-registry';
 import { ConnectorRegistry } from './connectors/connector.registry';
 import { ConnectorCheckService } from './connectors/connector-check.service';
 import { LinkService } from './linking/link.service';
+import { DerivedModelService } from './identities';
 import { CONTROL_CLASSES, CONTROLS, ControlRegistry } from './controls/control.registry';
 import { FindingService } from './findings/finding.service';
 import { FindingQueryService } from './findings/finding-query.service';
@@ -74,6 +75,7 @@ export class HubModule {
         ConnectorRegistry,
         ConnectorCheckService,
         LinkService,
+        DerivedModelService,
         ...CONTROL_CLASSES,
         { provide: CONTROLS, useFactory: (...controls: unknown[]) => controls, inject: CONTROL_CLASSES },
         ControlRegistry,

@@ -20,6 +20,7 @@ import { StreamCursorEntity } from '../store/entities/stream-cursor.entity';
 import { RunEntity } from '../store/entities/run.entity';
 import { EnvironmentClassifier } from '../linking/environment.classifier';
 import { ServiceResolver } from '../linking/service.resolver';
+import { ProductionResourceClassifier } from '../identities';
 import { AppLogger } from '../common/app-logger';
 import { Clock } from '../common/clock';
 import type { CollectJob } from './job.types';
@@ -33,6 +34,7 @@ import { isStoreError } from '../store/store.error';
 export class CollectHandler {
   private readonly environments: EnvironmentClassifier;
   private readonly services: ServiceResolver;
+  private readonly productionResources: ProductionResourceClassifier;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -46,6 +48,7 @@ export class CollectHandler {
   ) {
     this.environments = new EnvironmentClassifier(config.environments.production);
     this.services = new ServiceResolver(config.services);
+    this.productionResources = new ProductionResourceClassifier(config.production);
   }
 
   /**
@@ -83,7 +86,9 @@ export class CollectHandler {
             .findOneBy({ connector, stream: streamName });
       const since = new Date(now.getTime() - this.config.collect.sinceMs);
       let cursorFrozen = false;
+      const isProductionResource = this.productionResources.forPlugin(instance.plugin.manifest.id);
       const ingestCtx = {
+        ...(isProductionResource ? { isProductionResource } : {}),
         connector,
         runId,
         now,

@@ -12,6 +12,7 @@ import { ConnectorRegistry } from '../connectors/connector.registry';
 import { ControlRegistry } from '../controls/control.registry';
 import { FindingService } from '../findings/finding.service';
 import { LinkService } from '../linking/link.service';
+import { DerivedModelService } from '../identities';
 import { RunEntity } from '../store/entities/run.entity';
 import { SourceStatusEntity } from '../store/entities/source-status.entity';
 import { ControlResultEntity } from '../store/entities/control-result.entity';
@@ -49,6 +50,7 @@ export class EvaluateHandler {
     private readonly redactor: Redactor,
     private readonly logger: AppLogger,
     private readonly clock: Clock,
+    private readonly derivedModel: DerivedModelService,
     @Inject(RUN_FINISHED_LISTENERS) private readonly finishedListeners: RunFinishedListener[] = [],
   ) {}
 
@@ -72,6 +74,8 @@ export class EvaluateHandler {
     let failure: string | null = null;
     const results: ControlResultEntity[] = [];
     try {
+      const derived = await this.derivedModel.rebuild();
+      log.info('derived model rebuilt', derived);
       const relinked = await this.links.relink(run.id, run.full);
       log.info('linked', { deployments: relinked });
       for (const c of this.controls.effective()) {

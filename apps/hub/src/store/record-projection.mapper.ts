@@ -1,12 +1,17 @@
 import type { RecordKind, Tier } from '@audit-hub/domain';
 import type { EntityTarget, ObjectLiteral } from 'typeorm';
+import { BuildEntity } from './entities/build.entity';
 import { ChangeApprovalEntity } from './entities/change-approval.entity';
 import { ChangeRequestEntity } from './entities/change-request.entity';
 import { CommitEntity } from './entities/commit.entity';
+import { ConfigItemEntity } from './entities/config-item.entity';
 import { DeploymentMrEntity } from './entities/deployment-mr.entity';
 import { DeploymentEntity } from './entities/deployment.entity';
+import { EntitlementEntity } from './entities/entitlement.entity';
+import { GroupMembershipEntity } from './entities/group-membership.entity';
 import { IdentityEntity } from './entities/identity.entity';
 import { MergeRequestEntity } from './entities/merge-request.entity';
+import { QualityGateEntity } from './entities/quality-gate.entity';
 import { normalizeInstant } from './instant';
 import { StoreError } from './store.error';
 
@@ -15,6 +20,11 @@ export interface ProjectionContext {
   connector: string;
   isProduction(environment: string, tier: string | null): boolean;
   serviceOf(kind: RecordKind, data: unknown): string | undefined;
+  /**
+   * Whether an entitlement's resource (Vault policy, CyberArk safe) is production: the
+   * connector's plugin's `production.*` globs. Absent (other plugins): never production.
+   */
+  isProductionResource?(resource: string): boolean;
 }
 
 /** A projection row before its `record_id` is known (the record version is written first). */
@@ -88,6 +98,16 @@ export class RecordFields {
     if (value === undefined || value === null) return null;
     if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw this.invalid(field, 'an integer');
     return value;
+  }
+
+  /** A list of strings; `[]` when absent or null. */
+  stringList(field: string): string[] {
+    const value = this.data[field];
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+      throw this.invalid(field, 'a list of strings');
+    }
+    return value as string[];
   }
 
   /** A JSON value; `fallback` when absent or null. */
@@ -251,6 +271,106 @@ const identity: Projection = {
   }),
 };
 
+const entitlement: Projection = {
+  kind: 'entitlement',
+  entity: EntitlementEntity,
+  table: 'entitlement',
+  keyColumn: 'external_id',
+  keyProperty: 'externalId',
+  toRow(f, ctx) {
+    const resource = f.string('resource');
+    return {
+      holder: f.string('holder'),
+      holderAliases: f.stringList('holderAliases'),
+      resource,
+      via: f.optString('via'),
+      permissions: f.json('permissions', null),
+      expiresAt: f.optInstant('expiresAt'),
+      holderType: f.string('holderType'),
+      isProduction: ctx.isProductionResource?.(resource) ?? false,
+    };
+  },
+};
+
+const groupMembership: Projection = {
+  kind: 'group-membership',
+  entity: GroupMembershipEntity,
+  table: 'group_membership',
+  keyColumn: 'external_id',
+  keyProperty: 'externalId',
+  toRow: (f, ctx) => ({
+    grp: f.string('group'),
+    member: f.string('member'),
+    source: f.optString('source') ?? ctx.connector,
+  }),
+};
+
+const configItem: Projection = {
+  kind: 'config-item',
+  entity: ConfigItemEntity,
+  table: 'config_item',
+  keyColumn: 'external_id',
+  keyProperty: 'externalId',
+  toRow(f, ctx) {
+    const name = f.string('name');
+    return {
+      name,
+      class: f.string('class'),
+      version: f.optString('version'),
+      environment: f.optString('environment'),
+      installStatus: f.string('installStatus'),
+      criticality: f.optInt('criticality'),
+      ownerGroup: f.optString('ownerGroup'),
+      // An item matches a service by name (interfaces.md, `services[].keys.cmdb`); unlisted names
+      // follow the naming defaults, which are lower-cased.
+      service: ctx.serviceOf('config-item', f.data) ?? name.toLowerCase(),
+    };
+  },
+};
+
+const qualityGate: Projection = {
+  kind: 'quality-gate',
+  entity: QualityGateEntity,
+  table: 'quality_gate',
+  keyColumn: 'external_id',
+  keyProperty: 'externalId',
+  toRow: (f, ctx) => ({
+    projectKey: f.string('projectKey'),
+    service: ctx.serviceOf('quality-gate', f.data) ?? null,
+    revision: f.optString('revision'),
+    analysedAt: f.instant('analysedAt'),
+    status: f.string('status'),
+    conditions: f.json('conditions', null),
+  }),
+};
+
+const build: Projection = {
+  kind: 'build',
+  entity: BuildEntity,
+  table: 'build',
+  keyColumn: 'external_id',
+  keyProperty: 'externalId',
+  toRow(f, ctx) {
+    const startedAt = f.instant('startedAt');
+    const durationMs = f.int('durationMs');
+    if (durationMs < 0) throw f.invalid('durationMs', 'a duration of at least 0 ms');
+    return {
+      job: f.string('job'),
+      number: f.int('number'),
+      result: f.string('result'),
+      startedAt,
+      durationMs,
+      finishedAt: new Date(Date.parse(startedAt) + durationMs).toISOString(),
+      commitSha: f.optString('commitSha'),
+      parameters: f.json('parameters', {}),
+      causes: f.json('causes', []),
+      artifacts: f.json('artifacts', []),
+      testReport: f.json('testReport', null),
+      service: ctx.serviceOf('build', f.data) ?? null,
+    };
+  },
+};
+
 /** The record kinds controls query through a projection table, and how. */
 export const PROJECTIONS: Partial<Record<RecordKind, Projection>> = {
   deployment,
@@ -260,4 +380,9 @@ export const PROJECTIONS: Partial<Record<RecordKind, Projection>> = {
   'deployment-mr': deploymentMr,
   commit,
   identity,
+  entitlement,
+  'group-membership': groupMembership,
+  'config-item': configItem,
+  'quality-gate': qualityGate,
+  build,
 };

@@ -19,6 +19,11 @@ export interface IngestContext {
   isProduction(environment: string, tier: string | null): boolean;
   /** The service a record belongs to (service catalog, else naming defaults). */
   serviceOf(kind: RecordKind, data: unknown): string | undefined;
+  /**
+   * Whether an entitlement's resource is production: set for Vault and CyberArk connectors from
+   * `production.vaultPolicies` / `production.cyberarkSafes`; absent, no resource is production.
+   */
+  isProductionResource?(resource: string): boolean;
   /** The caller's transaction, so records commit together with the stream's cursor. */
   manager?: EntityManager;
 }
