@@ -17,6 +17,7 @@ export const BUILTIN_PLUGINS: Readonly<Record<string, { packageName: string; loa
     load: () => require('@audit-hub/plugin-servicenow'),
   },
   cyberark: { packageName: '@audit-hub/plugin-cyberark', load: () => require('@audit-hub/plugin-cyberark') },
+  jenkins: { packageName: '@audit-hub/plugin-jenkins', load: () => require('@audit-hub/plugin-jenkins') },
 };
 
 export interface LoadedPlugin {
