@@ -18,6 +18,10 @@ import { UnsignedCommitControl } from './unsigned-commit.control';
 import { MergeApprovalsControl } from './merge-approvals.control';
 import { RollbackRateControl } from './rollback-rate.control';
 import { MissingTestEvidenceControl } from './missing-test-evidence.control';
+import { SelfApprovalControl } from './self-approval.control';
+import { DualControlControl } from './dual-control.control';
+import { AuthorDeployedControl } from './author-deployed.control';
+import { ArtifactIntegrityControl } from './artifact-integrity.control';
 
 /** Every implemented control class; the registry and the module both read this list. */
 export const CONTROL_CLASSES = [
@@ -31,6 +35,10 @@ export const CONTROL_CLASSES = [
   MergeApprovalsControl,
   RollbackRateControl,
   MissingTestEvidenceControl,
+  SelfApprovalControl,
+  DualControlControl,
+  AuthorDeployedControl,
+  ArtifactIntegrityControl,
 ];
 
 export const CONTROLS = Symbol('CONTROLS');

@@ -1,0 +1,152 @@
+/**
+ * RM-SOD-002 Dual control missing on high-impact release: a production deployment of a high-impact
+ * service (config `criticality: high`, or CMDB business criticality 1 or 2) has fewer than
+ * `minApprovers` distinct approvers, counted over its linked changes' approvals and its deployment
+ * approvals, excluding the deployer and the code authors (the authors of the MRs shipped with it
+ * and of the deployed commit). People, not user names, are counted (docs/identities.md).
+ */
+import { Injectable } from '@nestjs/common';
+import { changeRef, controlDefinition } from '@audit-hub/domain';
+import { chunk, sqlQuery } from '../common/sql';
+import type { Control, ControlContext, ControlOutcome, Flag, Undecided } from './control';
+import {
+  DEPLOYMENT_COLUMNS,
+  deploymentSubject,
+  DeploymentRow,
+  fmt,
+  PRODUCTION_DEPLOYMENT,
+} from './deployment.queries';
+import { PersonLookup } from './person.lookup';
+
+const DEPLOYMENTS_SQL = `
+SELECT ${DEPLOYMENT_COLUMNS}, d.triggered_by, d.approvals, d.commit_sha,
+       (SELECT MIN(gc.author_email) FROM git_commit gc WHERE gc.sha = d.commit_sha AND gc.deleted = FALSE) AS commit_author_email,
+       (SELECT MIN(gc.author_name) FROM git_commit gc WHERE gc.sha = d.commit_sha AND gc.deleted = FALSE) AS commit_author_name
+FROM deployment d
+JOIN service_info s ON s.name = d.service AND s.high_impact = TRUE
+WHERE ${PRODUCTION_DEPLOYMENT}
+ORDER BY d.connector, d.external_id`;
+
+interface Row extends DeploymentRow {
+  triggered_by: string | null;
+  approvals: unknown;
+  commit_sha: string;
+  commit_author_email: string | null;
+  commit_author_name: string | null;
+}
+
+@Injectable()
+export class DualControlControl implements Control {
+  readonly definition = controlDefinition('RM-SOD-002')!;
+
+  async evaluate(ctx: ControlContext): Promise<ControlOutcome> {
+    const min = Number(ctx.params.minApprovers);
+    const rows = await sqlQuery<Row>(ctx.db, DEPLOYMENTS_SQL);
+    const changeApprovals = new Map<string, { approver: string; change: string; connector: string }[]>();
+    const authors = new Map<string, string[]>();
+    const byConnector = new Map<string, string[]>();
+    for (const r of rows)
+      byConnector.set(r.connector, [...(byConnector.get(r.connector) ?? []), r.external_id]);
+    for (const [connector, ids] of byConnector) {
+      for (const part of chunk(ids)) {
+        const approvals = await sqlQuery<{
+          deployment_id: string;
+          approver: string;
+          number: string;
+          connector: string;
+        }>(
+          ctx.db,
+          `SELECT DISTINCT l.deployment_id, a.approver, c.number, c.connector
+           FROM link l
+           JOIN change_request c ON c.number = l.change_number AND c.deleted = FALSE
+           JOIN change_approval a ON a.change_number = c.number AND a.state = 'approved' AND a.deleted = FALSE
+           WHERE l.deployment_connector = :connector AND l.deployment_id IN (:...ids)`,
+          { connector, ids: part },
+        );
+        for (const a of approvals) {
+          const key = `${connector}\u0000${a.deployment_id}`;
+          changeApprovals.set(key, [
+            ...(changeApprovals.get(key) ?? []),
+            { approver: a.approver, change: a.number, connector: a.connector },
+          ]);
+        }
+        const mrAuthors = await sqlQuery<{ deployment_id: string; author: string }>(
+          ctx.db,
+          `SELECT DISTINCT dm.deployment_id, m.author
+           FROM deployment_mr dm
+           JOIN merge_request m ON m.connector = dm.connector AND m.external_id = dm.merge_request_id AND m.deleted = FALSE
+           WHERE dm.connector = :connector AND dm.deleted = FALSE AND dm.deployment_id IN (:...ids)`,
+          { connector, ids: part },
+        );
+        for (const a of mrAuthors) {
+          const key = `${connector}\u0000${a.deployment_id}`;
+          authors.set(key, [...(authors.get(key) ?? []), a.author]);
+        }
+      }
+    }
+    const deploymentApprovals = (r: Row): string[] | null => {
+      if (r.approvals === null || r.approvals === undefined) return null;
+      const list = typeof r.approvals === 'string' ? JSON.parse(r.approvals) : r.approvals;
+      return Array.isArray(list)
+        ? list.filter((a) => a?.status === 'approved').map((a) => String(a.user))
+        : null;
+    };
+    const people = await PersonLookup.load(ctx.db, [
+      ...rows.flatMap((r) => [
+        r.triggered_by,
+        r.commit_author_email,
+        r.commit_author_name,
+        ...(deploymentApprovals(r) ?? []),
+      ]),
+      ...[...changeApprovals.values()].flat().map((a) => a.approver),
+      ...[...authors.values()].flat(),
+    ]);
+
+    const flags: Flag[] = [];
+    const undecided: Undecided[] = [];
+    for (const r of rows) {
+      const key = `${r.connector}\u0000${r.external_id}`;
+      const excluded = new Map<string, string>();
+      const exclude = (name: string | null | undefined, role: string) => {
+        const p = people.of(name);
+        if (p) excluded.set(p.personKey, `${name} (${role})`);
+      };
+      exclude(r.triggered_by, 'deployer');
+      for (const a of authors.get(key) ?? []) exclude(a, 'MR author');
+      exclude(r.commit_author_email ?? r.commit_author_name, 'commit author');
+      const fromDeployment = deploymentApprovals(r);
+      const approverNames = [
+        ...(changeApprovals.get(key) ?? []).map((a) => a.approver),
+        ...(fromDeployment ?? []),
+      ];
+      const counted = new Map<string, string>();
+      for (const name of approverNames) {
+        const p = people.of(name);
+        if (p && !excluded.has(p.personKey)) counted.set(p.personKey, name);
+      }
+      if (counted.size >= min) continue;
+      if (fromDeployment === null) {
+        undecided.push({
+          subjectRef: deploymentSubject(r).subjectRef,
+          why: 'its deployment approvals could not be read',
+        });
+        continue;
+      }
+      const changes = [...new Map((changeApprovals.get(key) ?? []).map((a) => [a.change, a])).values()];
+      flags.push({
+        ...deploymentSubject(r),
+        reason: `Deployed ${r.service} (high-impact) to ${r.environment} at ${fmt(r.started_at)} with ${counted.size} independent approver(s)${
+          counted.size ? ` (${[...counted.values()].join(', ')})` : ''
+        }, fewer than the ${min} required${excluded.size ? `; not counted: ${[...excluded.values()].join(', ')}` : ''}.`,
+        related: changes.map((c) => ({ type: 'change' as const, ref: changeRef(c.connector, c.change) })),
+        input: {
+          minApprovers: min,
+          approvers: approverNames,
+          counted: [...counted.values()],
+          excluded: [...excluded.values()],
+        },
+      });
+    }
+    return { flags, undecided };
+  }
+}

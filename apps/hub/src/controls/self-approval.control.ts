@@ -1,0 +1,129 @@
+/**
+ * RM-SOD-001 Self-approval: an approver of a change linked to a production deployment (a
+ * ServiceNow approval record in state `approved`) is the same identity as its requester, or an
+ * approver of a merge request shipped with a production deployment is the same identity as the
+ * MR's author. Identities are people resolved across systems (docs/identities.md), so `jdoe` in
+ * GitLab and `jane.doe` in ServiceNow are one person when the directory says so.
+ */
+import { Injectable } from '@nestjs/common';
+import {
+  changeRef,
+  controlDefinition,
+  deploymentRefFromExternalId,
+  mergeRequestRef,
+} from '@audit-hub/domain';
+import { sqlQuery } from '../common/sql';
+import type { Control, ControlContext, ControlOutcome, Flag, Undecided } from './control';
+import { PRODUCTION_DEPLOYMENT } from './deployment.queries';
+import { parseList } from './merge-approvals.control';
+import { PersonLookup } from './person.lookup';
+
+const CHANGE_SQL = `
+SELECT DISTINCT c.connector, c.number, c.requested_by, a.approver, a.decided_at,
+       d.connector AS deployment_connector, d.external_id AS deployment_id, d.project, d.service
+FROM change_request c
+JOIN change_approval a ON a.change_number = c.number AND a.state = 'approved' AND a.deleted = FALSE
+JOIN link l ON l.change_number = c.number
+JOIN deployment d ON d.connector = l.deployment_connector AND d.external_id = l.deployment_id
+WHERE c.deleted = FALSE AND c.requested_by IS NOT NULL AND ${PRODUCTION_DEPLOYMENT}
+ORDER BY c.number, a.approver`;
+
+const MR_SQL = `
+SELECT DISTINCT m.connector, m.external_id, m.project, m.iid, m.service, m.author, m.approved_by, d.environment
+FROM merge_request m
+JOIN deployment_mr dm ON dm.connector = m.connector AND dm.merge_request_id = m.external_id AND dm.deleted = FALSE
+JOIN deployment d ON d.connector = dm.connector AND d.external_id = dm.deployment_id
+WHERE m.deleted = FALSE AND ${PRODUCTION_DEPLOYMENT}
+ORDER BY m.connector, m.external_id`;
+
+interface ChangeRow {
+  connector: string;
+  number: string;
+  requested_by: string;
+  approver: string;
+  decided_at: string | null;
+  deployment_connector: string;
+  deployment_id: string;
+  project: string;
+  service: string | null;
+}
+
+interface MrRow {
+  connector: string;
+  external_id: string;
+  project: string;
+  iid: number;
+  service: string | null;
+  author: string;
+  approved_by: unknown;
+  environment: string;
+}
+
+@Injectable()
+export class SelfApprovalControl implements Control {
+  readonly definition = controlDefinition('RM-SOD-001')!;
+
+  async evaluate(ctx: ControlContext): Promise<ControlOutcome> {
+    const changes = await sqlQuery<ChangeRow>(ctx.db, CHANGE_SQL);
+    const mrs = await sqlQuery<MrRow>(ctx.db, MR_SQL);
+    const people = await PersonLookup.load(ctx.db, [
+      ...changes.flatMap((c) => [c.requested_by, c.approver]),
+      ...mrs.flatMap((m) => [m.author, ...(parseList(m.approved_by) ?? [])]),
+    ]);
+    const flags: Flag[] = [];
+    const undecided: Undecided[] = [];
+
+    const byChange = new Map<string, ChangeRow[]>();
+    for (const c of changes)
+      byChange.set(`${c.connector}\u0000${c.number}`, [
+        ...(byChange.get(`${c.connector}\u0000${c.number}`) ?? []),
+        c,
+      ]);
+    for (const rows of byChange.values()) {
+      const c = rows[0];
+      const selfApprovers = [
+        ...new Set(rows.filter((r) => people.same(r.approver, r.requested_by)).map((r) => r.approver)),
+      ];
+      if (!selfApprovers.length) continue;
+      flags.push({
+        subjectType: 'change',
+        subjectRef: changeRef(c.connector, c.number),
+        subjectConnector: c.connector,
+        service: c.service ?? undefined,
+        environment: 'production',
+        reason: `Change ${c.number} was requested by ${c.requested_by} and approved by ${selfApprovers.join(', ')} — the same person — and it was deployed to production.`,
+        related: [...new Map(rows.map((r) => [r.deployment_id, r])).values()].map((r) => ({
+          type: 'deployment' as const,
+          ref: deploymentRefFromExternalId(r.deployment_connector, r.project, r.deployment_id),
+        })),
+        input: {
+          requestedBy: c.requested_by,
+          approvers: rows.map((r) => r.approver),
+          person: people.of(c.requested_by)?.personKey,
+        },
+      });
+    }
+
+    for (const m of mrs) {
+      const ref = mergeRequestRef(m.connector, m.project, m.iid);
+      const approvers = parseList(m.approved_by);
+      if (approvers === null) {
+        undecided.push({ subjectRef: ref, why: 'its approvals could not be read from GitLab' });
+        continue;
+      }
+      const self = approvers.filter((a) => people.same(a, m.author));
+      if (!self.length) continue;
+      flags.push({
+        subjectType: 'merge_request',
+        subjectRef: ref,
+        subjectConnector: m.connector,
+        service: m.service ?? undefined,
+        environment: m.environment,
+        reason: `Merge request !${m.iid} in ${m.project} was authored by ${m.author} and approved by ${self.join(', ')} — the same person — and shipped to production.`,
+        related: [],
+        input: { author: m.author, approvedBy: approvers, person: people.of(m.author)?.personKey },
+      });
+    }
+    return { flags, undecided };
+  }
+}
