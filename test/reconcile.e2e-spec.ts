@@ -67,7 +67,23 @@ describe.each(RUNTIME_SHAPES)('reconcile against the simulated estate ($name)', 
       { id: 'RM-CHG-001', status: 'evaluated', reason: null, open: expect.any(Number) },
       { id: 'RM-CHG-002', status: 'evaluated', reason: null, open: expect.any(Number) },
     ]);
-    expect(report.controls.filter((c) => c.status !== 'evaluated')).toEqual([]);
+    // Everything the estate's sources feed is evaluated; the rest says why it is off.
+    // RM-SOD-002: the estate's GitLab does not expose deployment approvals (GitLab Free), so the
+    // high-impact deployments that have no change approvals to count cannot be decided.
+    expect(report.controls.filter((c) => c.status !== 'evaluated' && c.status !== 'disabled')).toEqual([
+      {
+        id: 'RM-SOD-002',
+        status: 'partial',
+        open: 0,
+        reason: expect.stringMatching(/^\d+ subject\(s\) not evaluated: its deployment approvals could not be read/),
+      },
+    ]);
+    expect(
+      Object.fromEntries(report.controls.filter((c) => c.status === 'disabled').map((c) => [c.id, c.reason])),
+    ).toEqual({
+      'RM-SOD-003': 'off in config',
+      'RM-ART-001': 'no configured connector provides build',
+    });
     expect(reconcileExitCode(report)).toBe(0);
     expect(reconcileExitCode(report, 'high')).toBe(1);
     expect(reconcileExitCode(report, 'critical')).toBe(0);

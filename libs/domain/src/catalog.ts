@@ -161,6 +161,8 @@ export const CONTROL_CATALOG: readonly ControlDefinition[] = [
       'identity',
       'config-item',
     ],
+    // High impact comes from the services catalog too; the CMDB's criticality adds to it where present.
+    requires: ['deployment', 'change', 'change-approval'],
     frameworks: F.SOD,
   }),
   def({
