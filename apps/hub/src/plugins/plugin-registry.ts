@@ -18,6 +18,7 @@ export const BUILTIN_PLUGINS: Readonly<Record<string, { packageName: string; loa
   },
   cyberark: { packageName: '@audit-hub/plugin-cyberark', load: () => require('@audit-hub/plugin-cyberark') },
   jenkins: { packageName: '@audit-hub/plugin-jenkins', load: () => require('@audit-hub/plugin-jenkins') },
+  vault: { packageName: '@audit-hub/plugin-vault', load: () => require('@audit-hub/plugin-vault') },
 };
 
 export interface LoadedPlugin {

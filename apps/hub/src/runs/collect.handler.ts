@@ -103,14 +103,21 @@ export class CollectHandler {
         full: job.full,
         since,
       })) {
-        const batchProblems = (batch.problems ?? []).map((p) => ({
+        // A record the store cannot hold is reported and left out; the rest of its batch is kept.
+        const { valid, invalid } = this.records.partition(batch.records, ingestCtx);
+        const refused = invalid.map((i) => ({
+          where: `${i.record.kind} ${i.record.externalId}`,
+          error: i.error,
+          kinds: [i.record.kind],
+        }));
+        const batchProblems = [...(batch.problems ?? []), ...refused].map((p) => ({
           message: this.redactor.redact(`${p.where}: ${p.error}`),
           where: this.redactor.redact(p.where),
           ...(p.kinds ? { kinds: p.kinds } : {}),
         }));
         if (batchProblems.length) cursorFrozen = true;
         await runInTransaction(this.dataSource, async (tx) => {
-          if (batch.records.length) await this.records.ingest(batch.records, { ...ingestCtx, manager: tx });
+          if (valid.length) await this.records.ingest(valid, { ...ingestCtx, manager: tx });
           if (batch.cursor !== undefined && !cursorFrozen) {
             await tx.getRepository(StreamCursorEntity).save({
               connector,
@@ -128,11 +135,11 @@ export class CollectHandler {
               connector,
               stream: streamName,
               pages: batchPages,
-              records: batch.records,
+              records: valid,
               cursor: batch.cursor,
             });
           }
-          records += batch.records.length;
+          records += valid.length;
           problems.push(...batchProblems);
           await tx.getRepository(SourceStatusEntity).update(key, { records, problems: problems as any });
         });

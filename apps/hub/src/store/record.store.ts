@@ -6,7 +6,7 @@ import { RecordEntity } from './entities/record.entity';
 import { EXTERNAL_ID_LENGTH } from './entities/columns';
 import { toInstant, type Instant } from './instant';
 import { PROJECTIONS, RecordFields, type Projection, type ProjectionRow } from './record-projection.mapper';
-import { StoreError } from './store.error';
+import { isStoreError, StoreError } from './store.error';
 import { withTransaction } from './transaction';
 
 /** What the core knows when it stores a batch a connector's stream yielded. */
@@ -124,6 +124,28 @@ export class RecordStore {
         );
       }
     }
+  }
+
+  /**
+   * Splits a batch into the records the store can hold and those it would refuse (with the
+   * reason), so a collector can keep the good ones and report the bad ones instead of losing both.
+   */
+  partition(
+    batch: readonly NormalizedRecord[],
+    ctx: IngestContext,
+  ): { valid: NormalizedRecord[]; invalid: { record: NormalizedRecord; error: string }[] } {
+    const valid: NormalizedRecord[] = [];
+    const invalid: { record: NormalizedRecord; error: string }[] = [];
+    for (const record of batch) {
+      try {
+        prepare([record], ctx);
+        valid.push(record);
+      } catch (err) {
+        if (!isStoreError(err) || err.code !== 'invalid_record') throw err;
+        invalid.push({ record, error: err.message });
+      }
+    }
+    return { valid, invalid };
   }
 
   /**
