@@ -83,6 +83,13 @@ describe.each(RUNTIME_SHAPES)('reconcile against the simulated estate ($name)', 
     ).toEqual({
       'RM-SOD-003': 'off in config',
       'RM-ART-001': 'no configured connector provides build',
+      'RM-ACC-001': 'no configured connector provides entitlement',
+      'RM-ACC-002': 'no configured connector provides entitlement',
+      'RM-ACC-003': 'no configured connector provides entitlement',
+      'RM-CHG-004': 'no configured connector provides config-item',
+      'RM-INV-001': 'no configured connector provides config-item',
+      'RM-INV-002': 'no configured connector provides config-item',
+      'RM-QG-001': 'no configured connector provides quality-gate',
     });
     expect(reconcileExitCode(report)).toBe(0);
     expect(reconcileExitCode(report, 'high')).toBe(1);

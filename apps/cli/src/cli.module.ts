@@ -7,6 +7,8 @@ import { FindingsCommand } from './commands/findings.command';
 import { ServeCommand } from './commands/serve.command';
 import { DemoCommand } from './commands/demo.command';
 import { SandboxCommand } from './commands/sandbox.command';
+import { EvidenceCommand, EvidenceVerifyCommand } from './commands/evidence.command';
+import { ReportCommand } from './commands/report.command';
 
 @Module({
   providers: [
@@ -19,6 +21,9 @@ import { SandboxCommand } from './commands/sandbox.command';
     ServeCommand,
     DemoCommand,
     SandboxCommand,
+    EvidenceCommand,
+    EvidenceVerifyCommand,
+    ReportCommand,
   ],
 })
 export class CliModule {}

@@ -17,6 +17,17 @@ import { ConnectorRegistry } from './connectors/connector.registry';
 import { ConnectorCheckService } from './connectors/connector-check.service';
 import { LinkService } from './linking/link.service';
 import { DerivedModelService } from './identities';
+import {
+  EvidenceBatchListener,
+  EvidenceFindingListener,
+  EvidenceLedger,
+  EvidenceRunListener,
+  EvidenceVerifier,
+} from './evidence';
+import { AsOfService, ReportService } from './reports';
+import { REMEDIATION_PROVIDERS } from './remediation/remediation.providers';
+import { RemediationOutboxListener } from './remediation/remediation-outbox.listener';
+import { RemediationRunListener } from './remediation/remediation-run.listener';
 import { CONTROL_CLASSES, CONTROLS, ControlRegistry } from './controls/control.registry';
 import { FindingService } from './findings/finding.service';
 import { FindingQueryService } from './findings/finding-query.service';
@@ -68,10 +79,38 @@ export class HubModule {
         },
         { provide: PluginRegistry, useFactory: () => new PluginRegistry() },
         { provide: RecordStore, useFactory: (ds: DataSource) => new RecordStore(ds), inject: [DataSource] },
-        // Extension points (evidence ledger, remediation outbox): listeners are listed here.
-        { provide: FINDING_TRANSITION_LISTENERS, useFactory: () => [] },
-        { provide: COLLECT_BATCH_LISTENERS, useFactory: () => [] },
-        { provide: RUN_FINISHED_LISTENERS, useFactory: () => [] },
+        // Extension points: what happens in a finding transition's transaction, with each collected
+        // batch, and after each run. The evidence ledger's run listener goes last, so its
+        // checkpoint covers what the others appended.
+        EvidenceLedger,
+        EvidenceVerifier,
+        EvidenceFindingListener,
+        EvidenceBatchListener,
+        EvidenceRunListener,
+        ...REMEDIATION_PROVIDERS,
+        {
+          provide: FINDING_TRANSITION_LISTENERS,
+          useFactory: (evidence: EvidenceFindingListener, outbox: RemediationOutboxListener) => [
+            evidence,
+            outbox,
+          ],
+          inject: [EvidenceFindingListener, RemediationOutboxListener],
+        },
+        {
+          provide: COLLECT_BATCH_LISTENERS,
+          useFactory: (evidence: EvidenceBatchListener) => [evidence],
+          inject: [EvidenceBatchListener],
+        },
+        {
+          provide: RUN_FINISHED_LISTENERS,
+          useFactory: (remediation: RemediationRunListener, evidence: EvidenceRunListener) => [
+            remediation,
+            evidence,
+          ],
+          inject: [RemediationRunListener, EvidenceRunListener],
+        },
+        AsOfService,
+        ReportService,
         ConnectorRegistry,
         ConnectorCheckService,
         LinkService,
@@ -104,13 +143,14 @@ export class HubModule {
         RunService,
         RECONCILE_RUNNER,
         Clock,
-        // Extension points (evidence ledger, remediation outbox): listeners are listed here.
-        { provide: FINDING_TRANSITION_LISTENERS, useFactory: () => [] },
-        { provide: COLLECT_BATCH_LISTENERS, useFactory: () => [] },
-        { provide: RUN_FINISHED_LISTENERS, useFactory: () => [] },
         ConnectorRegistry,
         ConnectorCheckService,
         ControlRegistry,
+        EvidenceLedger,
+        EvidenceVerifier,
+        ReportService,
+        AsOfService,
+        DataSource,
         FindingQueryService,
         ReconcileService,
         RunReportBuilder,

@@ -206,7 +206,8 @@ export const CONTROL_CATALOG: readonly ControlDefinition[] = [
       'A production entitlement has no expiry and the holder is not a service account or in role break-glass.',
     severity: 'medium',
     params: {},
-    needs: ['entitlement', 'identity'],
+    needs: ['entitlement', 'identity', 'group-membership'],
+    requires: ['entitlement', 'identity'],
     frameworks: F.ACC,
   }),
   def({

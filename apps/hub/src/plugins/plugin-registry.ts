@@ -19,6 +19,11 @@ export const BUILTIN_PLUGINS: Readonly<Record<string, { packageName: string; loa
   cyberark: { packageName: '@audit-hub/plugin-cyberark', load: () => require('@audit-hub/plugin-cyberark') },
   jenkins: { packageName: '@audit-hub/plugin-jenkins', load: () => require('@audit-hub/plugin-jenkins') },
   vault: { packageName: '@audit-hub/plugin-vault', load: () => require('@audit-hub/plugin-vault') },
+  jira: { packageName: '@audit-hub/plugin-jira', load: () => require('@audit-hub/plugin-jira') },
+  'gitlab-issues': {
+    packageName: '@audit-hub/plugin-gitlab-issues',
+    load: () => require('@audit-hub/plugin-gitlab-issues'),
+  },
 };
 
 export interface LoadedPlugin {

@@ -89,6 +89,9 @@ $$`,
 ];
 
 /**
+ * (A later migration that alters these tables through TypeORM's schema API on SQLite rebuilds the
+ * table and loses its triggers: it must create them again.)
+ *
  * SQLite has no session settings: DELETE passes only while the pruning transaction holds a row in
  * `evidence_pruning` (it inserts and deletes it). SQLite has no TRUNCATE; UPDATE is always refused.
  */
