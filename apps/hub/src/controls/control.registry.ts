@@ -22,6 +22,13 @@ import { SelfApprovalControl } from './self-approval.control';
 import { DualControlControl } from './dual-control.control';
 import { AuthorDeployedControl } from './author-deployed.control';
 import { ArtifactIntegrityControl } from './artifact-integrity.control';
+import { ChangeCiCoverageControl } from './change-ci-coverage.control';
+import { DeveloperProductionAccessControl } from './developer-production-access.control';
+import { LeaverAccessControl } from './leaver-access.control';
+import { StandingAccessControl } from './standing-access.control';
+import { QualityGateControl } from './quality-gate.control';
+import { CmdbVersionDriftControl } from './cmdb-version-drift.control';
+import { MissingCmdbItemControl } from './missing-cmdb-item.control';
 
 /** Every implemented control class; the registry and the module both read this list. */
 export const CONTROL_CLASSES = [
@@ -39,6 +46,13 @@ export const CONTROL_CLASSES = [
   DualControlControl,
   AuthorDeployedControl,
   ArtifactIntegrityControl,
+  ChangeCiCoverageControl,
+  DeveloperProductionAccessControl,
+  LeaverAccessControl,
+  StandingAccessControl,
+  QualityGateControl,
+  CmdbVersionDriftControl,
+  MissingCmdbItemControl,
 ];
 
 export const CONTROLS = Symbol('CONTROLS');
