@@ -13,17 +13,26 @@ import { parseList } from './merge-approvals.control';
 
 const PASSING = ['verified', 'verified_system'];
 
-/** Every (deployment, shipped commit) pair: the deployed commit, and each shipped MR's commits. */
+/**
+ * The (deployment, shipped commit) pairs worth a look: deployed commits whose recorded signature
+ * does not pass or that were not collected (decided in SQL, so passing ones never leave the
+ * database), and the commits of shipped MRs (a JSON list, checked below).
+ */
 const SHIPPED_SQL = `
-SELECT d.connector, d.external_id, d.project, d.service, d.environment, d.commit_sha, NULL AS commit_shas
+SELECT d.connector, d.external_id, d.project, d.service, d.environment, d.commit_sha, NULL AS commit_shas,
+       gc.connector AS commit_connector, gc.project AS commit_project
 FROM deployment d
-WHERE ${PRODUCTION_DEPLOYMENT}
+LEFT JOIN service_info si ON si.name = d.service
+LEFT JOIN git_commit gc ON gc.sha = d.commit_sha AND gc.deleted = FALSE
+  AND ((gc.connector = d.connector AND gc.project = d.project) OR gc.project = si.gitlab_key)
+WHERE ${PRODUCTION_DEPLOYMENT} AND d.commit_sha <> '' AND (gc.sha IS NULL OR gc.signature NOT IN ('verified', 'verified_system'))
 UNION ALL
-SELECT d.connector, d.external_id, d.project, d.service, d.environment, NULL AS commit_sha, m.commit_shas
+SELECT d.connector, d.external_id, d.project, d.service, d.environment, NULL AS commit_sha, m.commit_shas,
+       m.connector AS commit_connector, m.project AS commit_project
 FROM deployment d
 JOIN deployment_mr dm ON dm.connector = d.connector AND dm.deployment_id = d.external_id AND dm.deleted = FALSE
 JOIN merge_request m ON m.connector = dm.connector AND m.external_id = dm.merge_request_id AND m.deleted = FALSE
-WHERE ${PRODUCTION_DEPLOYMENT}`;
+WHERE ${PRODUCTION_DEPLOYMENT} AND m.commit_shas <> '[]'`;
 
 interface ShippedRow {
   connector: string;
@@ -33,6 +42,9 @@ interface ShippedRow {
   environment: string;
   commit_sha: string | null;
   commit_shas: string | string[] | null;
+  /** Where the commit lives: GitLab's connector and project (also for Jenkins-deployed services). */
+  commit_connector: string | null;
+  commit_project: string | null;
 }
 
 interface CommitRow {
