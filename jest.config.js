@@ -16,6 +16,7 @@ module.exports = {
   },
   modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.*/dist'],
   setupFiles: ['reflect-metadata'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/nock-isolation.ts'],
   testTimeout: 30000,
   maxWorkers: 2,
 };

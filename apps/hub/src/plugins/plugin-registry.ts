@@ -24,6 +24,11 @@ export const BUILTIN_PLUGINS: Readonly<Record<string, { packageName: string; loa
     packageName: '@audit-hub/plugin-gitlab-issues',
     load: () => require('@audit-hub/plugin-gitlab-issues'),
   },
+  sonarqube: {
+    packageName: '@audit-hub/plugin-sonarqube',
+    load: () => require('@audit-hub/plugin-sonarqube'),
+  },
+  cmdb: { packageName: '@audit-hub/plugin-cmdb', load: () => require('@audit-hub/plugin-cmdb') },
 };
 
 export interface LoadedPlugin {

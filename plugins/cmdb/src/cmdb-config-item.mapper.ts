@@ -1,0 +1,102 @@
+/** A CI row of the Table API → `config-item` record (shared/spec/records.md; controls.md RM-INV-*, "high-impact"). */
+import type { ConfigItemRecord, NormalizedRecord } from '@audit-hub/domain';
+import type { StreamProblem } from '@audit-hub/plugin-sdk';
+import { optional, text } from './cmdb-value.parser';
+import type { TableRow } from './cmdb.types';
+
+/** The fields every request asks for (`sysparm_fields`), the name field added when it is another one. */
+export const CONFIG_ITEM_FIELDS = [
+  'sys_id',
+  'name',
+  'sys_class_name',
+  'version',
+  'used_for',
+  'install_status',
+  'operational_status',
+  'business_criticality',
+  'support_group',
+  'support_group.name',
+  'sys_updated_on',
+] as const;
+
+export function configItemFields(nameField: string): string[] {
+  const fields: string[] = [...CONFIG_ITEM_FIELDS];
+  return fields.includes(nameField) ? fields : [...fields, nameField];
+}
+
+/** `install_status` choice values of the out-of-box `cmdb_ci` dictionary: 1 Installed, 7 Retired. */
+export const INSTALL_STATUS: Readonly<Record<string, ConfigItemRecord['installStatus']>> = {
+  '1': 'installed',
+  '7': 'retired',
+};
+
+/** `1 - most critical`, `2 - somewhat critical`, `3 - less critical`, `4 - not critical` (or the bare digit). */
+const CRITICALITY = /^\s*([1-4])(\s*-.*)?$/;
+
+export interface MapContext {
+  table: string;
+  nameField: string;
+}
+
+/** What the mapper made of one row: the record (absent when the row cannot be one) and what went wrong. */
+export interface MappedItem {
+  record?: NormalizedRecord<'config-item'>;
+  problems: StreamProblem[];
+}
+
+/**
+ * Maps one row. A CI whose name field is empty is skipped without a problem: nothing can match it to
+ * a service, and a CI renamed to nothing is, for every control, a CI that is gone. A name field
+ * missing from the row (an unknown field, or hidden by a field ACL) is a problem: otherwise every
+ * CI would silently vanish from the snapshot.
+ */
+export function mapConfigItem(row: TableRow, ctx: MapContext): MappedItem {
+  const sysId = text(row, 'sys_id').trim();
+  const where = `${ctx.table} ${sysId || '(no sys_id)'}`;
+  if (!(ctx.nameField in row)) {
+    return {
+      problems: [
+        {
+          where,
+          error: `the row has no ${ctx.nameField} field (not a field of ${ctx.table}, or hidden by a field ACL)`,
+          kinds: ['config-item'],
+        },
+      ],
+    };
+  }
+  const name = optional(text(row, ctx.nameField));
+  if (!name) return { problems: [] };
+
+  const problems: StreamProblem[] = [];
+  const rawCriticality = text(row, 'business_criticality').trim();
+  let criticality: number | undefined;
+  if (rawCriticality !== '') {
+    const match = CRITICALITY.exec(rawCriticality);
+    if (match) {
+      criticality = Number(match[1]);
+    } else {
+      // Left out, but said: a CI of unknown criticality may be high-impact (controls.md), so the
+      // controls that depend on it must not run as if it were not.
+      problems.push({
+        where: `${where} (${name})`,
+        error: `business_criticality ${JSON.stringify(rawCriticality)} is not one of "1 - most critical" … "4 - not critical"`,
+        kinds: ['config-item'],
+      });
+    }
+  }
+
+  const data: ConfigItemRecord = {
+    name,
+    class: optional(text(row, 'sys_class_name')) ?? ctx.table,
+    installStatus: INSTALL_STATUS[text(row, 'install_status').trim()] ?? 'other',
+  };
+  const version = optional(text(row, 'version'));
+  if (version) data.version = version;
+  const environment = optional(text(row, 'used_for'));
+  if (environment) data.environment = environment;
+  if (criticality !== undefined) data.criticality = criticality;
+  const ownerGroup = optional(text(row, 'support_group.name'));
+  if (ownerGroup) data.ownerGroup = ownerGroup;
+
+  return { record: { kind: 'config-item', externalId: sysId, data, raw: row }, problems };
+}

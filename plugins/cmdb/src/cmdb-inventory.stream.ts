@@ -1,0 +1,55 @@
+/**
+ * `inventory` (snapshot): every CI of the configured table, keyset-paged by sys_id, as `config-item`
+ * records. Only a snapshot that ends without a problem lets the core mark the CIs it did not see as
+ * deleted, so anything this stream could not read — an unreadable page, a row it could not map —
+ * is reported as a problem and the snapshot ends `partial`. HTTP failures that survive the
+ * client's retries fail the stream.
+ */
+import type { RecordKind } from '@audit-hub/domain';
+import type { Batch, StreamDefinition, StreamProblem } from '@audit-hub/plugin-sdk';
+import { configItemFields, mapConfigItem } from './cmdb-config-item.mapper';
+import { MalformedPageError } from './cmdb-page.error';
+import type { CmdbTableClient } from './cmdb-table.client';
+import type { ResolvedCmdbOptions } from './cmdb.config';
+
+export const INVENTORY_STREAM = 'inventory';
+export const INVENTORY_KINDS: RecordKind[] = ['config-item'];
+
+export function createInventoryStream(
+  client: CmdbTableClient,
+  options: ResolvedCmdbOptions,
+  redact: (text: string) => string,
+): StreamDefinition {
+  return {
+    name: INVENTORY_STREAM,
+    kinds: INVENTORY_KINDS,
+    mode: 'snapshot',
+    read: () => readInventory(client, options, redact),
+  };
+}
+
+async function* readInventory(
+  client: CmdbTableClient,
+  options: ResolvedCmdbOptions,
+  redact: (text: string) => string,
+): AsyncGenerator<Batch> {
+  const clean = (problems: StreamProblem[]) =>
+    problems.map((p) => ({ ...p, where: redact(p.where), error: redact(p.error) }));
+  const ctx = { table: options.table, nameField: options.nameField };
+  try {
+    for await (const page of client.all(options.table, configItemFields(options.nameField))) {
+      const batch: Batch = { records: [] };
+      const problems: StreamProblem[] = [];
+      for (const row of page.rows) {
+        const mapped = mapConfigItem(row, ctx);
+        if (mapped.record) batch.records.push(mapped.record);
+        problems.push(...mapped.problems);
+      }
+      if (problems.length > 0) batch.problems = clean(problems);
+      yield batch;
+    }
+  } catch (err) {
+    if (!(err instanceof MalformedPageError)) throw err;
+    yield { records: [], problems: clean([{ where: err.where, error: err.reason, kinds: INVENTORY_KINDS }]) };
+  }
+}

@@ -1,0 +1,86 @@
+/** A real HttpClient and plugin context against a nock-served instance, and helpers to drain the stream. */
+import { HttpClient } from '@audit-hub/http';
+import type { Batch, Connection, PluginContext, PluginLogger } from '@audit-hub/plugin-sdk';
+import { plugin, TABLE_API, type CmdbAuth, type CmdbOptions } from '../src';
+
+export const BASE = 'https://acme.service-now.com';
+export const USERNAME = 'audit';
+export const PASSWORD = 'S3cr3t-Cmdb-Pa55word!';
+/** The `Authorization` header value basic auth sends. */
+export const BASIC_HEADER = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`;
+export const JSON_HEADERS = { 'Content-Type': 'application/json;charset=UTF-8' };
+
+const noopLogger: PluginLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+export interface TestConnection {
+  connection: Connection;
+  http: HttpClient;
+  /** Every wait the client asked for (retry backoff, Retry-After). */
+  waits: number[];
+}
+
+/** Connects the plugin as the hub does: its auth strategy, default headers, and a no-op sleep. */
+export async function connect(
+  options: CmdbOptions = {},
+  auth: CmdbAuth = { username: USERNAME, password: PASSWORD },
+): Promise<TestConnection> {
+  const waits: number[] = [];
+  const http = new HttpClient({
+    connector: 'cmdb',
+    baseUrl: BASE,
+    auth: plugin.createAuth?.(auth, options),
+    headers: plugin.defaultHeaders,
+    retry: { retries: 1, baseDelayMs: 1 },
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+  });
+  const ctx: PluginContext<CmdbAuth, CmdbOptions> = {
+    connectorId: 'cmdb',
+    baseUrl: BASE,
+    auth,
+    options,
+    http,
+    logger: noopLogger,
+    signal: new AbortController().signal,
+    now: () => new Date('2024-06-01T00:00:00Z'),
+    services: [],
+  };
+  return { connection: await plugin.connect(ctx), http, waits };
+}
+
+/** Every batch of the `inventory` stream for one read. */
+export async function readInventory(connection: Connection): Promise<Batch[]> {
+  const stream = connection.streams.find((s) => s.name === 'inventory');
+  if (!stream) throw new Error('the cmdb plugin has no inventory stream');
+  const batches: Batch[] = [];
+  for await (const batch of stream.read({
+    cursor: null,
+    full: false,
+    since: new Date('2024-03-01T00:00:00Z'),
+  })) {
+    batches.push(batch);
+  }
+  return batches;
+}
+
+/** The query string every Table API request of the connector carries. */
+export function tableQuery(req: {
+  query?: string;
+  fields: readonly string[];
+  limit: number;
+}): Record<string, string> {
+  return {
+    ...(req.query ? { sysparm_query: req.query } : {}),
+    sysparm_fields: req.fields.join(','),
+    sysparm_limit: String(req.limit),
+    sysparm_offset: '0',
+    sysparm_display_value: 'false',
+    sysparm_exclude_reference_link: 'true',
+    sysparm_no_count: 'true',
+  };
+}
+
+export function tablePath(table: string): string {
+  return `${TABLE_API}/${table}`;
+}
