@@ -5,7 +5,9 @@
  * the tracker's answer and that commit, the action is still pending and the next relay finds the
  * ticket by its marker instead of creating another.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { EvidenceLedger } from '../evidence/evidence.ledger';
+import { ticketActionEntry, type TicketAction } from '../evidence/evidence-entries';
 import { DataSource, EntityManager, In, IsNull, LessThanOrEqual, Or } from 'typeorm';
 import type { TicketRef } from '@audit-hub/plugin-sdk';
 import { chunk } from '../common/sql';
@@ -44,9 +46,45 @@ export function stateAfter(action: RemediationActionKind, before: ProjectedState
   return before;
 }
 
+/** How an outbox action reads in the evidence ledger. */
+const LEDGER_ACTION: Record<string, TicketAction> = {
+  file: 'create',
+  remind: 'comment',
+  comment: 'comment',
+  comment_close: 'close',
+  comment_accept_close: 'close',
+  reopen: 'reopen',
+};
+
 @Injectable()
 export class RemediationOutboxStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() private readonly ledger?: EvidenceLedger,
+  ) {}
+
+  /** Every ticket action is a ledger entry, appended in the transaction that records it. */
+  private async evidence(
+    tx: EntityManager,
+    action: RemediationActionEntity,
+    kind: TicketAction,
+    tracker: string,
+    ticket: string | null,
+    at: string,
+  ): Promise<void> {
+    if (!this.ledger) return;
+    await this.ledger.append(tx, [
+      ticketActionEntry({
+        runId: action.runId,
+        findingKey: action.findingKey ?? action.groupKey,
+        action: kind,
+        tracker,
+        ticket,
+        dedupeKey: action.marker,
+        at,
+      } as any),
+    ]);
+  }
 
   // --- Queuing, in the caller's transaction. ---------------------------------------------------
 
@@ -177,6 +215,7 @@ export class RemediationOutboxStore {
     await runInTransaction(this.dataSource, async (tx) => {
       await this.saveTicket(tx, action, ref, tracker, at);
       await this.linkFindings(tx, action, tracker, ref);
+      await this.evidence(tx, action, 'found_existing', tracker, ref.key, at);
     });
   }
 
@@ -191,6 +230,7 @@ export class RemediationOutboxStore {
       await this.saveTicket(tx, action, { ...ref, state: 'open' }, tracker, at);
       await this.markSent(tx, action.id, at);
       await this.linkFindings(tx, action, tracker, ref);
+      await this.evidence(tx, action, LEDGER_ACTION[action.action] ?? 'update', tracker, ref.key, at);
     });
   }
 
@@ -208,6 +248,14 @@ export class RemediationOutboxStore {
         .getRepository(RemediationTicketEntity)
         .update({ groupKey: action.groupKey }, { ...ticket, updatedAt: at });
       await this.linkFindings(tx, action, row.tracker, { key: row.ticketKey, url: row.url ?? '' });
+      await this.evidence(
+        tx,
+        action,
+        LEDGER_ACTION[action.action] ?? 'update',
+        row.tracker,
+        row.ticketKey,
+        at,
+      );
     });
   }
 
