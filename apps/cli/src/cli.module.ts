@@ -9,6 +9,12 @@ import { DemoCommand } from './commands/demo.command';
 import { SandboxCommand } from './commands/sandbox.command';
 import { EvidenceCommand, EvidenceVerifyCommand } from './commands/evidence.command';
 import { ReportCommand } from './commands/report.command';
+import {
+  TokensCommand,
+  TokensCreateCommand,
+  TokensListCommand,
+  TokensRevokeCommand,
+} from './commands/tokens.command';
 
 @Module({
   providers: [
@@ -24,6 +30,10 @@ import { ReportCommand } from './commands/report.command';
     EvidenceCommand,
     EvidenceVerifyCommand,
     ReportCommand,
+    TokensCommand,
+    TokensCreateCommand,
+    TokensListCommand,
+    TokensRevokeCommand,
   ],
 })
 export class CliModule {}

@@ -25,6 +25,8 @@ import {
   EvidenceVerifier,
 } from './evidence';
 import { AsOfService, ReportService } from './reports';
+import { ExceptionStore } from './exceptions/exception.store';
+import { MetricsBatchListener, MetricsRunListener } from './metrics/metrics.listeners';
 import { REMEDIATION_PROVIDERS } from './remediation/remediation.providers';
 import { RemediationOutboxListener } from './remediation/remediation-outbox.listener';
 import { RemediationRunListener } from './remediation/remediation-run.listener';
@@ -98,8 +100,8 @@ export class HubModule {
         },
         {
           provide: COLLECT_BATCH_LISTENERS,
-          useFactory: (evidence: EvidenceBatchListener) => [evidence],
-          inject: [EvidenceBatchListener],
+          useFactory: (evidence: EvidenceBatchListener, metrics: MetricsBatchListener) => [evidence, metrics],
+          inject: [EvidenceBatchListener, MetricsBatchListener],
         },
         {
           provide: RUN_FINISHED_LISTENERS,
@@ -111,6 +113,9 @@ export class HubModule {
         },
         AsOfService,
         ReportService,
+        ExceptionStore,
+        MetricsBatchListener,
+        MetricsRunListener,
         ConnectorRegistry,
         ConnectorCheckService,
         LinkService,
@@ -150,7 +155,7 @@ export class HubModule {
         EvidenceVerifier,
         ReportService,
         AsOfService,
-        DataSource,
+        ExceptionStore,
         FindingQueryService,
         ReconcileService,
         RunReportBuilder,

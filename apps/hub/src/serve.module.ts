@@ -1,14 +1,19 @@
 /**
  * `serve`: the long-running service with any of the roles api, worker and scheduler, all in one
- * process or one role per process (design.md "Runtime shapes"). Health endpoints are served in
- * every role, so each process can be probed.
+ * process or one role per process (design.md "Runtime shapes"). Health endpoints and metrics are
+ * served in every role, so each process can be probed and scraped; the REST API under /api/v1 and
+ * the dashboard at / in the api role.
  */
-import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, Provider, Type } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import type { LoadedConfig } from './config/config.loader';
-import { HubModule } from './hub.module';
+import { HubModule, HubModuleOptions } from './hub.module';
 import { HealthController } from './api/health.controller';
+import { API_CONTROLLERS, API_PROVIDERS, HTTP_PROVIDERS } from './api/api.providers';
+import { ApiCallMiddleware } from './api/api-call.middleware';
+import { SecurityHeadersMiddleware } from './api/security-headers.middleware';
+import { MetricsModule } from './metrics/metrics.module';
 import { ReconcileScheduler } from './scheduler/reconcile.scheduler';
 import { WorkerRole } from './worker.role';
 
@@ -16,15 +21,28 @@ export const ROLES = ['api', 'worker', 'scheduler'] as const;
 export type Role = (typeof ROLES)[number];
 
 @Module({})
-export class ServeModule {
-  static forRoot(loaded: LoadedConfig, roles: Role[]): DynamicModule {
-    const imports: (DynamicModule | Type)[] = [HubModule.forRoot(loaded), TerminusModule];
-    const providers: Provider[] = [];
+export class ServeModule implements NestModule {
+  static forRoot(loaded: LoadedConfig, roles: Role[], hubOptions: HubModuleOptions = {}): DynamicModule {
+    const imports: (DynamicModule | Type)[] = [
+      HubModule.forRoot(loaded, hubOptions),
+      TerminusModule,
+      MetricsModule,
+    ];
+    const providers: Provider[] = [...HTTP_PROVIDERS];
+    const controllers: Type[] = [HealthController];
+    if (roles.includes('api')) {
+      controllers.push(...API_CONTROLLERS);
+      providers.push(...API_PROVIDERS);
+    }
     if (roles.includes('scheduler')) {
       imports.push(ScheduleModule.forRoot());
       providers.push(ReconcileScheduler);
     }
     if (roles.includes('worker')) providers.push(WorkerRole);
-    return { module: ServeModule, imports, controllers: [HealthController], providers };
+    return { module: ServeModule, imports, controllers, providers };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(SecurityHeadersMiddleware, ApiCallMiddleware).forRoutes('{*path}');
   }
 }

@@ -5,6 +5,7 @@ import { loadConfig } from '../../../hub/src/config/config.loader';
 import { Redactor } from '../../../hub/src/config/redactor';
 import { AppLogger } from '../../../hub/src/common/app-logger';
 import { Role, ROLES, ServeModule } from '../../../hub/src/serve.module';
+import { setupOpenApi } from '../../../hub/src/api/openapi';
 import { guarded, usage } from './command-errors';
 
 interface Opts {
@@ -46,6 +47,7 @@ export class ServeCommand extends CommandRunner {
         logger,
         abortOnError: false,
       });
+      if (roles.includes('api')) setupOpenApi(app);
       await app.listen(port);
       const address = app.getHttpServer().address();
       const bound = typeof address === 'object' && address ? address.port : port;

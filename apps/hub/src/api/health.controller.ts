@@ -9,8 +9,12 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { ApiTags } from '@nestjs/swagger';
 import { QueueService } from '../queue/queue.service';
+import { Public } from './auth.decorators';
 
+@ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

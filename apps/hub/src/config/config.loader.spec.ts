@@ -128,6 +128,7 @@ describe('finding the file', () => {
       exceptions: [],
       evidence: { retentionDays: 2557 },
       remediation: { minSeverity: 'high', grouping: 'per-finding', reminderDays: 7 },
+      api: {},
     });
   });
 

@@ -474,6 +474,34 @@ export class RemediationSchema {
   reminderDays?: number;
 }
 
+/** OpenID Connect bearer tokens for the API: checked against the issuer's published keys. */
+export class ApiOidcSchema {
+  @check('isHttpUrl', "must be an http(s) URL (the issuer, as it appears in the tokens' `iss`)", isHttpUrl)
+  issuer!: string;
+
+  /** The `aud` the tokens must carry. */
+  @IsText()
+  audience!: string;
+
+  /** The claim holding the audit-hub role (admin, operator or auditor); default `audit_hub_role`. */
+  @IsOptional()
+  @IsText()
+  roleClaim?: string;
+
+  /** The claim holding the team a token is scoped to, if any; default `audit_hub_team`. */
+  @IsOptional()
+  @IsText()
+  teamClaim?: string;
+}
+
+export class ApiSchema {
+  @IsOptional()
+  @IsMapping()
+  @ValidateNested()
+  @Type(() => ApiOidcSchema)
+  oidc?: ApiOidcSchema;
+}
+
 /** The whole file. Every section is optional. */
 export class AuditHubConfigSchema {
   @IsOptional()
@@ -561,6 +589,12 @@ export class AuditHubConfigSchema {
   @ValidateNested()
   @Type(() => RemediationSchema)
   remediation?: RemediationSchema;
+
+  @IsOptional()
+  @IsMapping()
+  @ValidateNested()
+  @Type(() => ApiSchema)
+  api?: ApiSchema;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -635,6 +669,8 @@ export interface AppConfig {
     grouping: TicketGrouping;
     reminderDays: number;
   };
+  /** The HTTP API; without `oidc`, only API tokens (`tokens create`) are accepted. */
+  api: { oidc?: { issuer: string; audience: string; roleClaim: string; teamClaim: string } };
 }
 
 export const CONFIG_DEFAULTS = {
@@ -650,6 +686,8 @@ export const CONFIG_DEFAULTS = {
   reminderDays: 7,
   /** The plugin whose connectors are identity sources when `identities.sources` is omitted. */
   identitySourcePlugin: 'servicenow',
+  oidcRoleClaim: 'audit_hub_role',
+  oidcTeamClaim: 'audit_hub_team',
 } as const;
 
 function entries<T>(map: Map<string, T> | Record<string, T> | undefined): [string, T][] {
@@ -741,6 +779,16 @@ export function resolveConfig(schema: AuditHubConfigSchema): AppConfig {
       grouping: schema.remediation?.grouping ?? d.grouping,
       reminderDays: schema.remediation?.reminderDays ?? d.reminderDays,
     },
+    api: schema.api?.oidc
+      ? {
+          oidc: {
+            issuer: schema.api.oidc.issuer,
+            audience: schema.api.oidc.audience,
+            roleClaim: schema.api.oidc.roleClaim ?? d.oidcRoleClaim,
+            teamClaim: schema.api.oidc.teamClaim ?? d.oidcTeamClaim,
+          },
+        }
+      : {},
   };
 }
 

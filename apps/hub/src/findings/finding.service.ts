@@ -5,7 +5,7 @@
  * transition is written as a finding event, with the run and the input it was decided on, in the
  * same transaction as the finding.
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { findingKey, FindingStatus, GDPR_TOKEN } from '@audit-hub/domain';
 import { APP_CONFIG } from '../config/config.module';
@@ -16,7 +16,8 @@ import { FindingEventEntity } from '../store/entities/finding-event.entity';
 import { chunk } from '../common/sql';
 import type { Flag } from '../controls/control';
 import type { EffectiveControl } from '../controls/control.registry';
-import { ExceptionMatcher } from './exception.matcher';
+import { ExceptionMatcher, type ExceptionConfig } from './exception.matcher';
+import { ExceptionStore } from '../exceptions/exception.store';
 import {
   FINDING_TRANSITION_LISTENERS,
   FindingTransition,
@@ -60,15 +61,16 @@ export interface ApplyResult {
 
 @Injectable()
 export class FindingService {
-  private readonly exceptions: ExceptionMatcher;
+  private readonly configExceptions: ExceptionConfig[];
   private readonly services: Map<string, { team?: string; personalData?: boolean }>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     @Inject(FINDING_TRANSITION_LISTENERS) private readonly listeners: FindingTransitionListener[] = [],
+    @Optional() private readonly exceptionStore?: ExceptionStore,
   ) {
-    this.exceptions = new ExceptionMatcher(config.exceptions ?? []);
+    this.configExceptions = config.exceptions ?? [];
     this.services = new Map(
       (config.services ?? []).map((s) => [s.name, { team: s.team, personalData: s.personalData }]),
     );
@@ -94,6 +96,11 @@ export class FindingService {
       open: 0,
       flagged: 0,
     };
+    // Exceptions from config and those approved through the API, as they stand at the run's clock.
+    const exceptions = new ExceptionMatcher([
+      ...this.configExceptions,
+      ...((await this.exceptionStore?.active(now)) ?? []),
+    ]);
     const evaluatedFlags = dedupeFlags(
       flags.filter((f) => isEvaluated(scope, f.subjectConnector) && !undecided.has(f.subjectRef)),
     );
@@ -111,7 +118,7 @@ export class FindingService {
         flaggedKeys.add(key);
         const prior = existing.get(key);
         const priorStatus = prior?.status;
-        const exception = this.exceptions.covering(controlId, flag.subjectRef, now);
+        const exception = exceptions.covering(controlId, flag.subjectRef, now);
         const next: FindingStatus = exception
           ? 'accepted'
           : !prior

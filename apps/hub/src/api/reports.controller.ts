@@ -1,0 +1,33 @@
+import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ReportService } from '../reports/report.service';
+import { renderReport, REPORT_MEDIA } from '../reports/report.renderer';
+import { API_V1 } from './api-routes';
+import { CompanyWide } from './auth.decorators';
+import { ReportsQueryDto } from './dto/reports-query.dto';
+import { instantOf } from './dto/validators';
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller(`${API_V1}/reports`)
+export class ReportsController {
+  constructor(private readonly reports: ReportService) {}
+
+  @Get()
+  @CompanyWide('a period report covers the whole estate')
+  @ApiOperation({ summary: 'The period report for auditors (as `report --from D --to D --format F`)' })
+  async get(@Query() q: ReportsQueryDto): Promise<StreamableFile> {
+    const format = q.format ?? 'json';
+    const report = await this.reports.build({
+      from: q.from,
+      to: q.to,
+      ...(q.asOf ? { asOf: new Date(instantOf(q.asOf)) } : {}),
+      redact: q.redact ?? false,
+    });
+    const media = REPORT_MEDIA[format];
+    return new StreamableFile(await renderReport(report, format), {
+      type: media.mediaType,
+      disposition: `${format === 'pdf' ? 'attachment' : 'inline'}; filename="audit-hub-report-${q.from}-${q.to}.${media.extension}"`,
+    });
+  }
+}

@@ -1,0 +1,123 @@
+import { issuerKey, signJwt, startIssuer, TestIssuer } from '../../../../test/support/oidc-issuer';
+import { OidcError, OidcVerifier } from './oidc.verifier';
+
+const NOW = new Date('2026-11-02T12:00:00Z');
+const nowS = NOW.getTime() / 1000;
+
+describe('OidcVerifier', () => {
+  const rsa = issuerKey('rsa-1');
+  const ec = issuerKey('ec-1', 'ES256');
+  const ed = issuerKey('ed-1', 'EdDSA');
+  const pss = issuerKey('pss-1', 'PS256');
+  let issuer: TestIssuer;
+  let verifier: OidcVerifier;
+  let ms = 0;
+  const claims = (extra: Record<string, unknown> = {}) => ({
+    iss: issuer.url,
+    aud: 'audit-hub',
+    sub: 'u-123',
+    email: 'jane@acme.com',
+    exp: nowS + 300,
+    audit_hub_role: 'auditor',
+    ...extra,
+  });
+  const refusal = async (token: string): Promise<OidcError> => {
+    const err = await verifier.verify(token).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(OidcError);
+    return err as OidcError;
+  };
+
+  beforeAll(async () => {
+    issuer = await startIssuer([rsa, ec, ed, pss]);
+  });
+  beforeEach(() => {
+    verifier = new OidcVerifier(
+      { issuer: issuer.url, audience: 'audit-hub', roleClaim: 'audit_hub_role', teamClaim: 'audit_hub_team' },
+      () => NOW,
+      undefined,
+      () => ms,
+    );
+  });
+  afterAll(() => issuer.close());
+
+  it.each([rsa, ec, ed, pss])('accepts a token signed with the issuer key $alg', async (key) => {
+    await expect(verifier.verify(signJwt(key, claims({ audit_hub_team: 'payments' })))).resolves.toEqual({
+      id: 'oidc:u-123',
+      name: 'jane@acme.com',
+      role: 'auditor',
+      team: 'payments',
+      kind: 'oidc',
+    });
+  });
+
+  it('grants the most privileged role a list claim names', async () => {
+    const p = await verifier.verify(
+      signJwt(rsa, claims({ audit_hub_role: ['auditor', 'operator', 'other'] })),
+    );
+    expect(p.role).toBe('operator');
+  });
+
+  it('refuses a wrong issuer, audience, an expired or not-yet-valid token', async () => {
+    expect((await refusal(signJwt(rsa, claims({ iss: 'https://evil.example.com' })))).message).toMatch(
+      /issuer/,
+    );
+    expect((await refusal(signJwt(rsa, claims({ aud: ['other'] })))).message).toMatch(
+      /audience does not include "audit-hub"/,
+    );
+    expect((await refusal(signJwt(rsa, claims({ exp: nowS - 120 })))).message).toMatch(/expired/);
+    expect((await refusal(signJwt(rsa, claims({ exp: undefined })))).message).toMatch(/no expiry/);
+    expect((await refusal(signJwt(rsa, claims({ nbf: nowS + 600 })))).message).toMatch(/not valid yet/);
+  });
+
+  it('refuses a forged signature, alg none and HMAC (a public key is never an HMAC secret)', async () => {
+    const stranger = issuerKey('rsa-1');
+    expect((await refusal(signJwt(stranger, claims()))).message).toMatch(/signature does not verify/);
+    const [h, p] = signJwt(rsa, claims()).split('.');
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none', kid: 'rsa-1' })).toString('base64url')}.${p}.`;
+    expect((await refusal(none)).message).toMatch(/algorithm "none" is not accepted/);
+    const hs = `${Buffer.from(JSON.stringify({ alg: 'HS256', kid: 'rsa-1' })).toString('base64url')}.${p}.${h}`;
+    expect((await refusal(hs)).message).toMatch(/algorithm "HS256" is not accepted/);
+  });
+
+  it('answers 403 when the role claim is missing or unknown, or names several teams', async () => {
+    const noRole = await refusal(signJwt(rsa, claims({ audit_hub_role: undefined })));
+    expect(noRole.status).toBe(403);
+    expect(noRole.message).toMatch(/audit_hub_role claim must be one of admin, operator, auditor/);
+    expect((await refusal(signJwt(rsa, claims({ audit_hub_role: 'root' })))).status).toBe(403);
+    expect((await refusal(signJwt(rsa, claims({ audit_hub_team: ['a', 'b'] })))).message).toMatch(
+      /several teams/,
+    );
+  });
+
+  it('fetches the keys again for an unknown key id (rotation), not for every token', async () => {
+    await verifier.verify(signJwt(rsa, claims()));
+    await verifier.verify(signJwt(ec, claims()));
+    const fetches = issuer.jwksFetches;
+    const rotated = issuerKey('rsa-2');
+    issuer.keys = [...issuer.keys, rotated];
+    // Within 30 s of the last fetch an unknown kid is refused without asking the issuer again.
+    expect((await refusal(signJwt(rotated, claims()))).message).toMatch(/key id "rsa-2" is not among/);
+    expect(issuer.jwksFetches).toBe(fetches);
+    ms += 31_000;
+    await expect(verifier.verify(signJwt(rotated, claims()))).resolves.toMatchObject({ id: 'oidc:u-123' });
+    expect(issuer.jwksFetches).toBe(fetches + 1);
+    expect((await refusal(signJwt(issuerKey('nope'), claims()))).message).toMatch(
+      /key id "nope" is not among/,
+    );
+    expect(issuer.jwksFetches).toBe(fetches + 1);
+    issuer.keys = [rsa, ec, ed, pss];
+  });
+
+  it('says so when the issuer cannot be reached', async () => {
+    const offline = new OidcVerifier(
+      { issuer: 'http://127.0.0.1:9', audience: 'audit-hub', roleClaim: 'r', teamClaim: 't' },
+      () => NOW,
+    );
+    const err = await offline.verify(signJwt(rsa, claims())).catch((e: OidcError) => e);
+    expect(err).toBeInstanceOf(OidcError);
+    expect((err as OidcError).message).toMatch(/issuer's keys could not be fetched/);
+  });
+});
