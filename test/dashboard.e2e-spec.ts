@@ -52,7 +52,6 @@ interface PlaywrightCore {
  * Functions passed to waitForFunction/evaluate run in the browser, where this project's Node types
  * know no DOM: they reach `document` through globalThis.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 function requirements(): PlaywrightCore {
   if (!existsSync(CHROMIUM))

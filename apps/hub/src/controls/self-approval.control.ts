@@ -34,6 +34,12 @@ FROM merge_request m
 JOIN deployment_mr dm ON dm.connector = m.connector AND dm.merge_request_id = m.external_id AND dm.deleted = FALSE
 JOIN deployment d ON d.connector = dm.connector AND d.external_id = dm.deployment_id
 WHERE m.deleted = FALSE AND ${PRODUCTION_DEPLOYMENT}
+  AND (m.approved_by IS NULL
+       -- a candidate: the approvers' JSON names the author under any of the author's names
+       -- (person_name holds every name of each person); the exact check is done below
+       OR LOWER(m.approved_by) LIKE '%"' || LOWER(m.author) || '"%'
+       OR EXISTS (SELECT 1 FROM person_name pa JOIN person_name pb ON pb.person_key = pa.person_key
+                  WHERE pa.name_lower = LOWER(m.author) AND LOWER(m.approved_by) LIKE '%"' || pb.name_lower || '"%'))
 ORDER BY m.connector, m.external_id`;
 
 interface ChangeRow {
