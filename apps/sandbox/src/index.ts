@@ -5,6 +5,9 @@ export {
   expectedFindings,
   plantedCases,
   flaggedAt,
+  manifestDocument,
+  subjectRefOf,
+  DEFAULT_CONNECTORS,
   type ConnectorIds,
   type ExpectedFinding,
   type PlantedCaseView,
@@ -12,6 +15,21 @@ export {
 export { RESOLVE_AFTER, REOPEN_AFTER, MISSING_CHANGE, LATE_CHANGE } from './estate/planted.scenarios';
 export { createGitlabFake, type GitlabFakeOptions } from './fakes/gitlab.fake';
 export { createServicenowFake, type ServicenowFakeOptions } from './fakes/servicenow.fake';
+export { createJenkinsFake, type JenkinsFakeOptions } from './fakes/jenkins.fake';
+export { createSonarqubeFake, type SonarqubeFakeOptions } from './fakes/sonarqube.fake';
+export { createVaultFake, type VaultFakeOptions } from './fakes/vault.fake';
+export { createCyberarkFake, type CyberarkFakeOptions } from './fakes/cyberark.fake';
 export type { FakeHandler, FakeRequest, FakeResponse } from './fakes/fake-http.util';
+export {
+  SANDBOX_SYSTEMS,
+  type FaultSwitches,
+  type SandboxFaults,
+  type SandboxSystem,
+  type SystemStats,
+} from './fault.switches';
 export { startSandbox, type Sandbox, type SandboxOptions } from './sandbox.server';
-export { buildSandboxConfigYaml, type SandboxCredentials } from './sandbox-config.builder';
+export {
+  buildSandboxConfigYaml,
+  type SandboxConfigOptions,
+  type SandboxCredentials,
+} from './sandbox-config.builder';

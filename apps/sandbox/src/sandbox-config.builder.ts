@@ -1,4 +1,5 @@
 import { Document } from 'yaml';
+import { DEFAULT_CONNECTORS, subjectRefOf } from './estate/estate.manifest';
 import type { Estate } from './estate/estate.model';
 
 /** Credentials the sandbox's fake upstreams accept; written literally into the generated config. */
@@ -6,36 +7,108 @@ export interface SandboxCredentials {
   gitlabToken: string;
   servicenowUser: string;
   servicenowPassword: string;
+  jenkinsUser: string;
+  jenkinsToken: string;
+  sonarqubeToken: string;
+  vaultToken: string;
+  cyberarkUser: string;
+  cyberarkPassword: string;
+  jiraEmail: string;
+  jiraToken: string;
 }
 
-export interface SandboxConfigInput {
+export interface SandboxConfigOptions {
+  /** Files tickets for the findings in this tracker of the sandbox (`remediation.tracker`); default none. */
+  tracker?: 'jira' | 'gitlab-issues';
+}
+
+export interface SandboxConfigInput extends SandboxConfigOptions {
   url: string;
   estate: Estate;
   credentials: SandboxCredentials;
 }
 
+/** The SonarQube project key of a service (the sonarqube fake names projects so). */
+export function sonarqubeKey(estate: Estate, service: string): string {
+  return `${estate.organization.path}_${service}`;
+}
+
 /**
- * An audit-hub config (interfaces.md format) pointing at a running sandbox: the GitLab and
- * ServiceNow connectors, the service catalog, identities and roles. The secrets are the sandbox's
- * own throwaway values, so they are written as literals rather than `${env:…}` references.
+ * An audit-hub config (interfaces.md format) pointing at a running sandbox: a connector for every
+ * simulated system (GitLab, ServiceNow and its CMDB, Jenkins, SonarQube, Vault, CyberArk, and the
+ * Jira and GitLab issues trackers), the service catalog with each service's key in every system,
+ * identities, roles, the production patterns, RM-SOD-003 switched on, and the exceptions the
+ * planted cases need. The secrets are the sandbox's own throwaway values, so they are written as
+ * literals rather than `${env:…}` references. GitLab and ServiceNow stay the first two connectors.
  */
-export function buildSandboxConfigYaml({ url, estate, credentials }: SandboxConfigInput): string {
+export function buildSandboxConfigYaml({ url, estate, credentials, tracker }: SandboxConfigInput): string {
   const config = {
     collect: { since: '90d' },
     linking: { changePattern: '\\bCHG\\d{7}\\b' },
     connectors: [
       {
-        id: 'gitlab',
+        id: DEFAULT_CONNECTORS.gitlab,
         plugin: 'gitlab',
         baseUrl: `${url}/gitlab`,
         auth: { token: credentials.gitlabToken },
         options: { groups: [estate.organization.path] },
       },
       {
-        id: 'servicenow',
+        id: DEFAULT_CONNECTORS.servicenow,
         plugin: 'servicenow',
         baseUrl: `${url}/servicenow`,
         auth: { username: credentials.servicenowUser, password: credentials.servicenowPassword },
+      },
+      {
+        id: 'cmdb',
+        plugin: 'cmdb',
+        baseUrl: `${url}/servicenow`,
+        auth: { username: credentials.servicenowUser, password: credentials.servicenowPassword },
+        options: { table: 'cmdb_ci_appl' },
+      },
+      {
+        id: DEFAULT_CONNECTORS.jenkins,
+        plugin: 'jenkins',
+        baseUrl: `${url}/jenkins`,
+        auth: { username: credentials.jenkinsUser, token: credentials.jenkinsToken },
+        options: {
+          deployJobs: ['*-deploy'],
+          environmentParameter: 'ENVIRONMENT',
+          versionParameter: 'VERSION',
+        },
+      },
+      {
+        id: 'sonarqube',
+        plugin: 'sonarqube',
+        baseUrl: `${url}/sonarqube`,
+        auth: { token: credentials.sonarqubeToken },
+      },
+      {
+        id: DEFAULT_CONNECTORS.vault,
+        plugin: 'vault',
+        baseUrl: `${url}/vault`,
+        auth: { token: credentials.vaultToken },
+      },
+      {
+        id: DEFAULT_CONNECTORS.cyberark,
+        plugin: 'cyberark',
+        baseUrl: `${url}/cyberark`,
+        auth: { username: credentials.cyberarkUser, password: credentials.cyberarkPassword },
+        options: { authMethod: 'Cyberark' },
+      },
+      {
+        id: 'jira',
+        plugin: 'jira',
+        baseUrl: `${url}/jira`,
+        auth: { email: credentials.jiraEmail, token: credentials.jiraToken },
+        options: { project: 'SEC', issueType: 'Task', flavor: 'cloud' },
+      },
+      {
+        id: 'gitlab-issues',
+        plugin: 'gitlab-issues',
+        baseUrl: `${url}/gitlab`,
+        auth: { token: credentials.gitlabToken },
+        options: { project: `${estate.organization.path}/security` },
       },
     ],
     services: estate.services
@@ -45,13 +118,36 @@ export function buildSandboxConfigYaml({ url, estate, credentials }: SandboxConf
         criticality: s.criticality,
         team: s.team,
         ...(s.personalData ? { personalData: true } : {}),
-        keys: { gitlab: s.gitlabPath },
+        keys: {
+          gitlab: s.gitlabPath,
+          ...(s.jenkins ? { jenkins: s.jenkins.deployJob } : {}),
+          sonarqube: sonarqubeKey(estate, s.name),
+          cmdb: estate.configItems.find((ci) => ci.service === s.name)?.name ?? s.name,
+        },
       })),
-    identities: { sources: ['servicenow'], serviceAccountPattern: '^svc[-_]' },
+    identities: { sources: [DEFAULT_CONNECTORS.servicenow], serviceAccountPattern: '^svc[-_]' },
     roles: {
-      developer: { groups: ['servicenow:Developers'] },
-      'break-glass': { groups: ['servicenow:SRE'] },
+      developer: { groups: [`${DEFAULT_CONNECTORS.servicenow}:Developers`] },
+      'break-glass': {
+        groups: [`${DEFAULT_CONNECTORS.servicenow}:SRE`],
+        ...(estate.breakGlassUsers.length ? { users: [...estate.breakGlassUsers] } : {}),
+      },
     },
+    production: { vaultPolicies: ['*prod*'], cyberarkSafes: ['PROD-*'] },
+    controls: { 'RM-SOD-003': { enabled: true } },
+    exceptions: estate.exceptions.map((e) => {
+      const planted = estate.planted.find((p) => p.id === e.caseId);
+      if (!planted) throw new Error(`sandbox config: exception for unknown planted case ${e.caseId}`);
+      return {
+        control: planted.controlId,
+        subject: subjectRefOf(planted.subject),
+        reason: e.reason,
+        requestedBy: e.requestedBy,
+        approvedBy: e.approvedBy,
+        expires: e.expires,
+      };
+    }),
+    ...(tracker ? { remediation: { tracker } } : {}),
   };
   const doc = new Document(config);
   doc.commentBefore =

@@ -1,9 +1,24 @@
+import { connect } from 'node:net';
 import { parse } from 'yaml';
 import { DAY } from './estate/estate.clock';
 import { expectedFindings } from './estate/estate.manifest';
 import { startSandbox, type Sandbox } from './sandbox.server';
 
 const NOW = new Date('2025-03-14T12:00:00.000Z');
+
+/** Sends raw bytes and reads the answer until the server closes the connection. */
+function rawRequest(port: number, text: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head, ...rest] = received.split('\r\n\r\n');
+      resolve({ status: Number(head.split(' ')[1]), body: rest.join('\r\n\r\n') });
+    });
+  });
+}
 
 describe('startSandbox', () => {
   let clock = NOW;
@@ -19,13 +34,29 @@ describe('startSandbox', () => {
   });
   afterAll(() => sandbox.close());
 
-  it('listens on a free loopback port and mounts GitLab and ServiceNow', async () => {
+  it('listens on a free loopback port and mounts every simulated system', async () => {
     expect(sandbox.url).toBe(`http://127.0.0.1:${sandbox.port}`);
     expect(sandbox.port).toBeGreaterThan(0);
     const root = await fetch(`${sandbox.url}/`).then((r) => r.json());
-    expect(root).toMatchObject({ gitlab: `${sandbox.url}/gitlab`, servicenow: `${sandbox.url}/servicenow` });
-    const unknown = await fetch(`${sandbox.url}/jenkins/api/json`);
+    expect(root).toMatchObject({
+      gitlab: `${sandbox.url}/gitlab`,
+      servicenow: `${sandbox.url}/servicenow`,
+      jenkins: `${sandbox.url}/jenkins`,
+      sonarqube: `${sandbox.url}/sonarqube`,
+      vault: `${sandbox.url}/vault`,
+      cyberark: `${sandbox.url}/cyberark`,
+      jira: `${sandbox.url}/jira`,
+      manifest: `${sandbox.url}/manifest.json`,
+    });
+    const unknown = await fetch(`${sandbox.url}/bamboo/api/json`);
     expect(unknown.status).toBe(404);
+  });
+
+  it('serves the manifest of expected findings next to the estate', async () => {
+    const manifest: any = await fetch(`${sandbox.url}/manifest.json`).then((r) => r.json());
+    expect(manifest).toMatchObject({ seed: 42, scale: 1, now: sandbox.estate.now });
+    expect(manifest.expectedFindings).toEqual(expectedFindings(sandbox.estate));
+    expect(manifest.plantedCases.length).toBeGreaterThan(manifest.expectedFindings.length);
   });
 
   it('keeps default credentials it was not given and takes the ones it was', async () => {
@@ -38,23 +69,41 @@ describe('startSandbox', () => {
     expect(ok.status).toBe(200);
   });
 
-  it('prints a config whose connectors point at the sandbox with literal credentials', () => {
+  it('answers Vault LIST requests, which Node refuses before any handler, read off the socket', async () => {
+    const list = await rawRequest(
+      sandbox.port,
+      `LIST /vault/v1/identity/group/id HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Vault-Token: ${sandbox.credentials.vaultToken}\r\n\r\n`,
+    );
+    expect(list.status).toBe(200);
+    expect(JSON.parse(list.body).data.keys.length).toBe(
+      sandbox.estate.access.groups.filter((g) => g.createdAt <= sandbox.estate.now).length,
+    );
+    const refused = await rawRequest(
+      sandbox.port,
+      'LIST /vault/v1/identity/group/id HTTP/1.1\r\nHost: x\r\n\r\n',
+    );
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body)).toEqual({ errors: ['permission denied'] });
+  });
+
+  it('prints a config with a connector for every system, the catalog keyed in each, roles, exceptions', () => {
     const config = parse(sandbox.configYaml());
-    expect(config.connectors).toEqual([
-      {
-        id: 'gitlab',
-        plugin: 'gitlab',
-        baseUrl: `${sandbox.url}/gitlab`,
-        auth: { token: sandbox.credentials.gitlabToken },
-        options: { groups: ['acme'] },
-      },
-      {
-        id: 'servicenow',
-        plugin: 'servicenow',
-        baseUrl: `${sandbox.url}/servicenow`,
-        auth: { username: 'audit', password: 'not-a-real-secret' },
-      },
+    expect(config.connectors.map((c: any) => [c.id, c.plugin, c.baseUrl])).toEqual([
+      ['gitlab', 'gitlab', `${sandbox.url}/gitlab`],
+      ['servicenow', 'servicenow', `${sandbox.url}/servicenow`],
+      ['cmdb', 'cmdb', `${sandbox.url}/servicenow`],
+      ['jenkins', 'jenkins', `${sandbox.url}/jenkins`],
+      ['sonarqube', 'sonarqube', `${sandbox.url}/sonarqube`],
+      ['vault', 'vault', `${sandbox.url}/vault`],
+      ['cyberark', 'cyberark', `${sandbox.url}/cyberark`],
+      ['jira', 'jira', `${sandbox.url}/jira`],
+      ['gitlab-issues', 'gitlab-issues', `${sandbox.url}/gitlab`],
     ]);
+    expect(config.connectors[0]).toMatchObject({
+      auth: { token: sandbox.credentials.gitlabToken },
+      options: { groups: ['acme'] },
+    });
+    expect(config.connectors[1].auth).toEqual({ username: 'audit', password: 'not-a-real-secret' });
     expect(config.linking.changePattern).toBe('\\bCHG\\d{7}\\b');
     expect(config.services.map((s: any) => s.keys.gitlab)).toEqual(
       sandbox.estate.services.filter((s) => !s.archived).map((s) => s.gitlabPath),
@@ -62,8 +111,27 @@ describe('startSandbox', () => {
     expect(config.services.find((s: any) => s.name === 'payments-api')).toMatchObject({
       criticality: 'high',
       personalData: true,
+      keys: { gitlab: 'acme/payments-api', sonarqube: 'acme_payments-api', cmdb: 'payments-api' },
     });
+    expect(config.services.find((s: any) => s.name === 'settlement-engine').keys.jenkins).toBe(
+      'finance/settlement-engine-deploy',
+    );
     expect(config.identities).toEqual({ sources: ['servicenow'], serviceAccountPattern: '^svc[-_]' });
+    expect(config.roles.developer).toEqual({ groups: ['servicenow:Developers'] });
+    expect(config.roles['break-glass']).toEqual({
+      groups: ['servicenow:SRE'],
+      users: sandbox.estate.breakGlassUsers,
+    });
+    expect(config.production).toEqual({ vaultPolicies: ['*prod*'], cyberarkSafes: ['PROD-*'] });
+    expect(config.controls['RM-SOD-003']).toEqual({ enabled: true });
+    const accepted = expectedFindings(sandbox.estate).filter((f) => f.status === 'accepted');
+    expect(config.exceptions).toEqual([
+      expect.objectContaining({ control: accepted[0].controlId, subject: accepted[0].subjectRef }),
+    ]);
+    expect(config.exceptions[0].approvedBy).not.toBe(config.exceptions[0].requestedBy);
+    expect(typeof config.exceptions[0].expires).toBe('string');
+    expect(config.remediation).toBeUndefined();
+    expect(parse(sandbox.configYaml({ tracker: 'jira' })).remediation).toEqual({ tracker: 'jira' });
   });
 
   it('travels in time with its clock: the estate grows and the expected findings follow', async () => {

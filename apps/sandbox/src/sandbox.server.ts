@@ -1,13 +1,32 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { AUDIT_ACCOUNT } from './estate/estate.cast';
 import { advanceEstate, generateEstate } from './estate/estate.generator';
+import { manifestDocument } from './estate/estate.manifest';
 import type { Estate } from './estate/estate.model';
 import { stableHexId } from './estate/prng.util';
-import type { FakeHandler, FakeResponse } from './fakes/fake-http.util';
+import {
+  FaultBoard,
+  spoil,
+  type FaultSwitches,
+  type SandboxFaults,
+  type SandboxSystem,
+  type SystemStats,
+} from './fault.switches';
+import { createCyberarkFake } from './fakes/cyberark.fake';
+import type { FakeHandler, FakeRequest, FakeResponse } from './fakes/fake-http.util';
+import { createGitlabIssuesFake, GitlabIssuesFakeState } from './fakes/gitlab-issues.fake';
 import { createGitlabFake } from './fakes/gitlab.fake';
+import { createJenkinsFake } from './fakes/jenkins.fake';
+import { createJiraFake, JiraFakeState } from './fakes/jira.fake';
 import { createServicenowFake } from './fakes/servicenow.fake';
-import { buildSandboxConfigYaml, type SandboxCredentials } from './sandbox-config.builder';
+import { createSonarqubeFake } from './fakes/sonarqube.fake';
+import { createVaultFake } from './fakes/vault.fake';
+import {
+  buildSandboxConfigYaml,
+  type SandboxConfigOptions,
+  type SandboxCredentials,
+} from './sandbox-config.builder';
 
 export interface SandboxOptions {
   /** 0 (the default) picks a free port. */
@@ -20,61 +39,130 @@ export interface SandboxOptions {
   credentials?: Partial<SandboxCredentials>;
   /** Serve this estate instead of generating one (tests inject hand-grown estates). */
   estate?: Estate;
+  /** Faults switched on from the start, per system (see fault.switches.ts). */
+  faults?: SandboxFaults;
 }
 
 export interface Sandbox {
-  /** `http://<host>:<port>`; GitLab is served under `/gitlab`, ServiceNow under `/servicenow`. */
+  /** `http://<host>:<port>`; each system is served under its own prefix (`/gitlab`, `/servicenow`, `/jenkins`, …). */
   url: string;
   port: number;
   estate: Estate;
   credentials: SandboxCredentials;
+  /** What the trackers received (the remediation fakes' stores). */
+  trackers: { jira: JiraFakeState; gitlabIssues: GitlabIssuesFakeState };
   close(): Promise<void>;
   /** An audit-hub config pointing at this sandbox, with its credentials as literal values. */
-  configYaml(): string;
+  configYaml(options?: SandboxConfigOptions): string;
+  /** Replaces a system's fault switches (`{}` switches them off). */
+  setFaults(system: SandboxSystem, faults: FaultSwitches): void;
+  faults(system: SandboxSystem): FaultSwitches;
+  /** Requests each system received, and how many a fault answered or altered. */
+  stats(): Record<SandboxSystem, SystemStats>;
+  /** The manifest of planted cases and expected findings, as served at `/manifest.json`. */
+  manifest(): ReturnType<typeof manifestDocument>;
 }
 
 interface Mount {
   prefix: string;
+  system: SandboxSystem;
   handler: FakeHandler;
 }
 
 function defaultCredentials(seed: number): SandboxCredentials {
+  const secret = (what: string, length = 16) => stableHexId(seed, what).slice(0, length);
   return {
-    gitlabToken: `glpat-sandbox-${stableHexId(seed, 'gitlab-token').slice(0, 20)}`,
+    gitlabToken: `glpat-sandbox-${secret('gitlab-token', 20)}`,
     servicenowUser: AUDIT_ACCOUNT,
-    servicenowPassword: `sandbox-${stableHexId(seed, 'servicenow-password').slice(0, 16)}`,
+    servicenowPassword: `sandbox-${secret('servicenow-password')}`,
+    jenkinsUser: AUDIT_ACCOUNT,
+    jenkinsToken: `11${secret('jenkins-token', 32)}`,
+    sonarqubeToken: `squ_${secret('sonarqube-token', 40)}`,
+    vaultToken: `hvs.sandbox${secret('vault-token', 20)}`,
+    cyberarkUser: AUDIT_ACCOUNT,
+    cyberarkPassword: `Sandbox-${secret('cyberark-password', 12)}!`,
+    jiraEmail: `${AUDIT_ACCOUNT}@acme.com`,
+    jiraToken: `ATATT3x${secret('jira-token', 24)}`,
   };
 }
 
-function send(req: IncomingMessage, res: ServerResponse, response: FakeResponse): void {
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+function send(method: string, res: ServerResponse, response: FakeResponse): void {
   res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
-  res.end(req.method === 'HEAD' ? undefined : response.body);
+  res.end(method === 'HEAD' ? undefined : response.body);
+}
+
+/** A response written straight to a socket (the requests Node's parser refused), then the connection closed. */
+function sendRaw(socket: Socket, response: FakeResponse): void {
+  const head = [
+    `HTTP/1.1 ${response.status} ${response.status < 400 ? 'OK' : 'Error'}`,
+    ...Object.entries(response.headers).map(([k, v]) => `${k}: ${v}`),
+    `content-length: ${Buffer.byteLength(response.body)}`,
+    'connection: close',
+    '',
+    '',
+  ].join('\r\n');
+  socket.end(head + response.body);
+}
+
+/** `LIST /v1/… HTTP/1.1` and its headers, from the bytes Node's HTTP parser gave up on. */
+function parseRawRequest(
+  raw: string,
+): { method: string; target: string; headers: IncomingHttpHeaders } | null {
+  const end = raw.indexOf('\r\n\r\n');
+  if (end < 0) return null;
+  const [requestLine, ...lines] = raw.slice(0, end).split('\r\n');
+  const [method, target] = requestLine.split(' ');
+  if (!method || !target) return null;
+  const headers: IncomingHttpHeaders = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { method, target, headers };
 }
 
 /**
- * Serves the simulated estate on loopback: a GitLab under `/gitlab` and a ServiceNow under
- * `/servicenow`, both speaking their vendor's real wire shapes, so the real connectors collect from
- * it unchanged. The estate is shown as of `now()`; when the clock passes the generated history,
- * the estate grows (advanceEstate) before answering.
+ * Serves the simulated estate on loopback: GitLab (with a GitLab issues project), ServiceNow (with
+ * its CMDB), Jenkins, SonarQube, Vault, CyberArk and Jira, each under its own prefix and each
+ * speaking its vendor's real wire shapes, so the real connectors collect from it unchanged. The
+ * estate is shown as of `now()`; when the clock passes the generated history, the estate grows
+ * (advanceEstate) before answering. Fault switches make any system slow, throttled, broken or down.
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const clock = options.now ?? (() => new Date());
   const host = options.host ?? '127.0.0.1';
   const estate = options.estate ?? generateEstate({ seed: options.seed, scale: options.scale, now: clock() });
   const credentials: SandboxCredentials = { ...defaultCredentials(estate.seed), ...options.credentials };
+  const board = new FaultBoard(options.faults);
   const current = () => estate;
+  const jiraState = new JiraFakeState();
+  const issuesState = new GitlabIssuesFakeState();
+
+  const gitlab = createGitlabFake({
+    estate: current,
+    token: credentials.gitlabToken,
+    now: clock,
+    userName: AUDIT_ACCOUNT,
+  });
+  const issues = createGitlabIssuesFake({
+    token: credentials.gitlabToken,
+    now: clock,
+    userName: AUDIT_ACCOUNT,
+    state: issuesState,
+  });
+  // The tracker's project (`acme/security`, id 42) lives beside the estate's projects.
+  const issuesProject = /^\/api\/v4\/projects\/(42|acme%2Fsecurity)(\/issues(\/.*)?)?$/i;
   const mounts: Mount[] = [
     {
       prefix: '/gitlab',
-      handler: createGitlabFake({
-        estate: current,
-        token: credentials.gitlabToken,
-        now: clock,
-        userName: AUDIT_ACCOUNT,
-      }),
+      system: 'gitlab',
+      handler: (request) => (issuesProject.test(request.path) ? issues(request) : gitlab(request)),
     },
     {
       prefix: '/servicenow',
+      system: 'servicenow',
       handler: createServicenowFake({
         estate: current,
         user: credentials.servicenowUser,
@@ -82,50 +170,154 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         now: clock,
       }),
     },
+    {
+      prefix: '/jenkins',
+      system: 'jenkins',
+      handler: createJenkinsFake({
+        estate: current,
+        user: credentials.jenkinsUser,
+        token: credentials.jenkinsToken,
+        now: clock,
+      }),
+    },
+    {
+      prefix: '/sonarqube',
+      system: 'sonarqube',
+      handler: createSonarqubeFake({ estate: current, token: credentials.sonarqubeToken, now: clock }),
+    },
+    {
+      prefix: '/vault',
+      system: 'vault',
+      handler: createVaultFake({
+        estate: current,
+        token: credentials.vaultToken,
+        now: clock,
+        userName: AUDIT_ACCOUNT,
+      }),
+    },
+    {
+      prefix: '/cyberark',
+      system: 'cyberark',
+      handler: createCyberarkFake({
+        estate: current,
+        user: credentials.cyberarkUser,
+        password: credentials.cyberarkPassword,
+        now: clock,
+      }),
+    },
+    {
+      prefix: '/jira',
+      system: 'jira',
+      handler: createJiraFake({
+        email: credentials.jiraEmail,
+        token: credentials.jiraToken,
+        now: clock,
+        state: jiraState,
+      }),
+    },
   ];
 
   let port = options.port ?? 0;
-  const server = createServer((req, res) => {
-    req.resume();
+  let url = '';
+  /** Slow answers still waiting: cut short when the sandbox closes. */
+  const waits = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const entry = {
+        done: () => {
+          waits.delete(entry);
+          clearTimeout(entry.timer);
+          resolve();
+        },
+        timer: setTimeout(() => entry.done(), ms),
+      };
+      waits.add(entry);
+    });
+  const manifest = () => manifestDocument(estate);
+
+  /** One request through the fault layer and its fake; null: the connection is to be reset. */
+  const answer = async (
+    method: string,
+    target: string,
+    headers: IncomingHttpHeaders,
+    body: string | undefined,
+  ): Promise<FakeResponse | null> => {
     try {
       advanceEstate(estate, clock());
-      const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
-      const origin = `http://${req.headers.host ?? `${host}:${port}`}`;
-      const mount = mounts.find((m) => url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`));
+      const parsed = new URL(target, 'http://sandbox.invalid');
+      const origin = `http://${headers.host ?? `${host}:${port}`}`;
+      const mount = mounts.find(
+        (m) => parsed.pathname === m.prefix || parsed.pathname.startsWith(`${m.prefix}/`),
+      );
       if (!mount) {
-        const body =
-          url.pathname === '/'
+        if (parsed.pathname === '/manifest.json')
+          return { status: 200, headers: JSON_HEADERS, body: JSON.stringify(manifest()) };
+        const root =
+          parsed.pathname === '/'
             ? {
                 sandbox: true,
-                gitlab: `${origin}/gitlab`,
-                servicenow: `${origin}/servicenow`,
+                ...Object.fromEntries(mounts.map((m) => [m.system, `${origin}${m.prefix}`])),
+                manifest: `${origin}/manifest.json`,
                 now: clock().toISOString(),
               }
-            : { error: `no simulated system is mounted at ${url.pathname}` };
-        send(req, res, {
-          status: url.pathname === '/' ? 200 : 404,
-          headers: { 'content-type': 'application/json; charset=utf-8' },
-          body: JSON.stringify(body),
-        });
-        return;
+            : { error: `no simulated system is mounted at ${parsed.pathname}` };
+        return {
+          status: parsed.pathname === '/' ? 200 : 404,
+          headers: JSON_HEADERS,
+          body: JSON.stringify(root),
+        };
       }
-      const response = mount.handler({
-        method: req.method ?? 'GET',
-        path: url.pathname.slice(mount.prefix.length) || '/',
-        query: url.searchParams,
-        headers: req.headers,
+      const request: FakeRequest = {
+        method,
+        path: parsed.pathname.slice(mount.prefix.length) || '/',
+        query: parsed.searchParams,
+        headers,
         baseUrl: `${origin}${mount.prefix}`,
-      });
-      send(req, res, response);
+        ...(body !== undefined ? { body } : {}),
+      };
+      const slow = board.slowMs(mount.system);
+      if (slow > 0) await wait(slow);
+      const action = board.decide(mount.system, request);
+      if (action.kind === 'reset') return null;
+      if (action.kind === 'answer') return action.response;
+      const response = mount.handler(action.request);
+      return action.transform ? spoil(response, action.transform) : response;
     } catch (error) {
-      send(req, res, {
+      return {
         status: 500,
-        headers: { 'content-type': 'application/json; charset=utf-8' },
+        headers: JSON_HEADERS,
         body: JSON.stringify({
-          error: `sandbox failed on ${req.method} ${req.url?.split('?')[0]}: ${(error as Error).message}`,
+          error: `sandbox failed on ${method} ${target.split('?')[0]}: ${(error as Error).message}`,
         }),
-      });
+      };
     }
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined;
+      void answer(req.method ?? 'GET', req.url ?? '/', req.headers, body).then((response) => {
+        if (response === null) req.socket.destroy();
+        else send(req.method ?? 'GET', res, response);
+      });
+    });
+  });
+  // Node's HTTP parser refuses methods it does not know, such as Vault's LIST, before any handler
+  // runs: such a request is read off the socket here and answered on it.
+  server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
+    const raw = err.code === 'HPE_INVALID_METHOD' ? err.rawPacket?.toString('latin1') : undefined;
+    const request = raw ? parseRawRequest(raw) : null;
+    if (!request || request.method !== 'LIST') {
+      if (socket.writable)
+        socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    void answer('LIST', request.target, request.headers, undefined).then((response) => {
+      if (response === null) socket.destroy();
+      else sendRaw(socket, response);
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -136,16 +328,22 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
   });
   port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   return {
     url,
     port,
     estate,
     credentials,
-    configYaml: () => buildSandboxConfigYaml({ url, estate, credentials }),
+    trackers: { jira: jiraState, gitlabIssues: issuesState },
+    configYaml: (config) => buildSandboxConfigYaml({ url, estate, credentials, ...config }),
+    setFaults: (system, faults) => board.set(system, faults),
+    faults: (system) => board.get(system),
+    stats: () => board.statistics(),
+    manifest,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const entry of [...waits]) entry.done();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

@@ -1,4 +1,5 @@
 import type { Estate, Person, PersonRole } from './estate.model';
+import type { Rng } from './prng.util';
 
 /** Who plays which part in the estate's stories, looked up once from its people. */
 export interface Cast {
@@ -50,4 +51,23 @@ export function castOf(estate: Estate): Cast {
     auditAccount: person(AUDIT_ACCOUNT),
     person,
   };
+}
+
+/**
+ * controls.md "high-impact": `criticality: high` in the catalog, or a CMDB item of the service at
+ * `1 - most critical` / `2 - somewhat critical`. Routine releases of these get dual control.
+ */
+export function isHighImpact(estate: Estate, service: string): boolean {
+  const s = estate.services.find((x) => x.name === service);
+  if (s?.criticality === 'high') return true;
+  return estate.configItems.some((ci) => ci.service === service && ci.criticality <= 2);
+}
+
+/**
+ * Two approvers of a protected production environment, neither of them the deployer: SREs and
+ * release managers, never the developers whose code ships.
+ */
+export function environmentApprovers(cast: Cast, deployer: string, rng: Rng): string[] {
+  const pool = [...cast.sres, ...cast.releaseManagers].map((p) => p.userName).filter((u) => u !== deployer);
+  return rng.sample(pool, 2);
 }

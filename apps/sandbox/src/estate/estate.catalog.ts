@@ -12,12 +12,21 @@ export interface ServiceBlueprint {
   description: string;
   /** Environments besides staging; `production` unless said otherwise. */
   environments: { name: string; tier: Tier }[];
+  /** Deployed by a Jenkins deploy job instead of GitLab deploy jobs. */
+  deployVia?: 'gitlab' | 'jenkins';
+  /** The CMDB's `business_criticality` when it differs from what the catalog criticality implies. */
+  cmdbCriticality?: 1 | 2 | 3 | 4;
+  /** A service launched recently: its repository and CMDB item exist only since then. */
+  launchedDaysAgo?: number;
 }
 
 /**
- * The six services of scale 1. Three carry environment traps: `checkout-web` deploys to a second
+ * The services of scale 1. Three carry environment traps: `checkout-web` deploys to a second
  * production environment `prod-eu`; `ledger-service` calls its production environment `live`;
  * `identity-gateway` has `prod-sandbox`, whose name looks like production but whose tier is `other`.
+ * `checkout-web` is medium in the catalog but `2 - somewhat critical` in the CMDB (high-impact all
+ * the same); `settlement-engine` is built and deployed by Jenkins; `kyc-service` was launched three
+ * weeks before the estate's present.
  */
 export const BASE_SERVICES: ServiceBlueprint[] = [
   {
@@ -38,6 +47,7 @@ export const BASE_SERVICES: ServiceBlueprint[] = [
       { name: 'production', tier: 'production' },
       { name: 'prod-eu', tier: 'production' },
     ],
+    cmdbCriticality: 2,
   },
   {
     name: 'ledger-service',
@@ -74,7 +84,31 @@ export const BASE_SERVICES: ServiceBlueprint[] = [
     description: 'Nightly financial reporting jobs',
     environments: [{ name: 'production', tier: 'production' }],
   },
+  {
+    name: 'settlement-engine',
+    team: 'finance',
+    criticality: 'medium',
+    personalData: false,
+    description: 'End-of-day settlement with the acquiring banks (Jenkins-built)',
+    environments: [{ name: 'production', tier: 'production' }],
+    deployVia: 'jenkins',
+  },
+  {
+    name: 'kyc-service',
+    team: 'payments',
+    criticality: 'medium',
+    personalData: true,
+    description: 'Know-your-customer checks for new merchants',
+    environments: [{ name: 'production', tier: 'production' }],
+    launchedDaysAgo: 24,
+  },
 ];
+
+/** How many of the base services a scale of 1 stands for in the sizing of larger estates. */
+export const SERVICES_PER_SCALE = 6;
+
+/** The Jenkins folder of a team's jobs, and the shared pipeline library every Jenkinsfile loads. */
+export const JENKINS_LIBRARY_URL = 'https://gitlab.acme.com/platform/jenkins-shared-library.git';
 
 /** An old repository: GitLab lists it only without `archived=false`; it is not a catalog service. */
 export const ARCHIVED_SERVICE = {

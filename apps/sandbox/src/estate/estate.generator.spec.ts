@@ -23,7 +23,7 @@ describe('generateEstate', () => {
     expect(b.people.map((p) => p.userName)).not.toEqual(a.people.map((p) => p.userName));
   });
 
-  it('at scale 1 holds six services under the acme group and a few weeks of history', () => {
+  it('at scale 1 holds eight services under the acme group and a few weeks of history', () => {
     const estate = generateEstate({ seed: 1, scale: 1, now: NOW });
     const active = estate.services.filter((s) => !s.archived);
     expect(active.map((s) => s.gitlabPath)).toEqual([
@@ -33,13 +33,18 @@ describe('generateEstate', () => {
       'acme/identity-gateway',
       'acme/notifications-worker',
       'acme/reporting-batch',
+      'acme/settlement-engine',
+      'acme/kyc-service',
+    ]);
+    expect(active.filter((s) => s.deployVia === 'jenkins').map((s) => s.jenkins)).toEqual([
+      { deployJob: 'finance/settlement-engine-deploy', buildJob: 'finance/settlement-engine-build' },
     ]);
     expect(estate.services.filter((s) => s.archived).map((s) => s.gitlabPath)).toEqual([
       'acme/legacy-billing',
     ]);
     const prod = productionDeployments(estate);
-    expect(prod.length).toBeGreaterThanOrEqual(45);
-    expect(prod.length).toBeLessThanOrEqual(90);
+    expect(prod.length).toBeGreaterThanOrEqual(80);
+    expect(prod.length).toBeLessThanOrEqual(160);
     const staging = estate.deployments.filter((d) => d.environment === 'staging');
     expect(staging.length).toBeGreaterThan(prod.length / 2);
     expect(prod.some((d) => d.status === 'failed')).toBe(true);
@@ -85,13 +90,58 @@ describe('generateEstate', () => {
     expect([...types].sort()).toEqual(['emergency', 'normal', 'standard']);
   });
 
-  it('grows roughly linearly with scale', () => {
-    const one = generateEstate({ seed: 5, scale: 1, now: NOW });
+  it('grows roughly linearly with scale, Jenkins deploying the batch services', () => {
     const four = generateEstate({ seed: 5, scale: 4, now: NOW });
+    const eight = generateEstate({ seed: 5, scale: 8, now: NOW });
     expect(four.services.filter((s) => !s.archived)).toHaveLength(24);
-    const ratio = productionDeployments(four).length / productionDeployments(one).length;
-    expect(ratio).toBeGreaterThan(2.5);
-    expect(ratio).toBeLessThan(5.5);
+    expect(eight.services.filter((s) => !s.archived)).toHaveLength(48);
+    // The planted cases are a constant share; the routine grows with the services.
+    const ratio = productionDeployments(eight).length / productionDeployments(four).length;
+    expect(ratio).toBeGreaterThan(1.5);
+    expect(ratio).toBeLessThan(2.5);
+    const jenkins = eight.services.filter((s) => s.deployVia === 'jenkins');
+    expect(jenkins.length).toBeGreaterThan(2);
+    for (const s of jenkins) {
+      expect(
+        eight.ciBuilds.some((b) => b.job === s.jenkins!.deployJob && b.environment === 'production'),
+      ).toBe(true);
+    }
+  });
+
+  it('records a CI build, a Jenkins deployment and a SonarQube analysis for each Jenkins release', () => {
+    const estate = generateEstate({ seed: 4, scale: 1, now: NOW });
+    const deploys = estate.ciBuilds.filter((b) => b.job === 'finance/settlement-engine-deploy');
+    const builds = estate.ciBuilds.filter((b) => b.job === 'finance/settlement-engine-build');
+    expect(deploys.filter((b) => b.environment === 'staging')).toHaveLength(builds.length);
+    expect(deploys.filter((b) => b.environment === 'production').length).toBeGreaterThan(5);
+    for (const build of builds) {
+      const repo = build.checkouts[build.checkouts.length - 1];
+      expect(build.checkouts[0].remoteUrl).toMatch(/jenkins-shared-library\.git$/);
+      expect(repo.remoteUrl).toBe('git@gitlab.acme.com:acme/settlement-engine.git');
+      expect(estate.analyses.some((a) => a.revision === repo.sha)).toBe(true);
+      expect(build.fingerprints[0].original).toEqual({ job: build.job, number: build.number });
+    }
+    const maintenance = estate.ciBuilds.filter((b) => b.job === 'platform/tools/workspace-cleanup');
+    expect(maintenance.length).toBeGreaterThan(20);
+    expect(maintenance.every((b) => b.causes[0].type === 'timer' && b.artifacts.length === 0)).toBe(true);
+  });
+
+  it('keeps the access routine: developers hold no production grant, leavers none at all', () => {
+    const estate = generateEstate({ seed: 6, scale: 2, now: NOW });
+    const planted = new Set(
+      estate.planted.flatMap((p) =>
+        p.subject.type === 'entitlement' ? [`${p.subject.holder}:${p.subject.resource}`] : [],
+      ),
+    );
+    const developers = new Set(estate.groups.find((g) => g.name === 'Developers')!.members);
+    const leavers = new Set(estate.people.filter((p) => !p.active).map((p) => p.userName));
+    for (const m of estate.access.safeMembers) {
+      if (planted.has(`${m.memberName}:${m.safe}`)) continue;
+      if (m.safe.startsWith('PROD-')) expect(developers.has(m.memberName)).toBe(false);
+      expect(leavers.has(m.memberName)).toBe(false);
+    }
+    const entityNames = estate.access.entities.map((e) => e.aliases[0].name);
+    expect(entityNames.filter((n) => leavers.has(n))).toHaveLength(1);
   });
 
   it('refuses bad options with a message naming the option', () => {

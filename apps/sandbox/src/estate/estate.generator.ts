@@ -9,12 +9,13 @@ import {
   type ChangeWithApprovals,
   type RoutineChangeInput,
 } from './change.builder';
-import { castOf, type Cast } from './estate.cast';
+import { castOf, environmentApprovers, isHighImpact, type Cast } from './estate.cast';
 import { INFRA_CHANGES } from './estate.catalog';
 import { DAY, HOUR, MINUTE, dayStart, iso } from './estate.clock';
 import type { Estate, PipelineVariable, Service } from './estate.model';
 import { buildSkeleton } from './estate.skeleton';
-import { PLANTED_SLOTS, type PlantedSlot } from './planted.scenarios';
+import { buildJenkinsRelease, buildMaintenanceRun } from './jenkins.builder';
+import { PLANTED_SLOTS, plantFinish, plantSetup, type PlantedSlot } from './planted.scenarios';
 import { Rng } from './prng.util';
 import {
   buildOpenMergeRequest,
@@ -57,11 +58,19 @@ export function generateEstate(options: GenerateEstateOptions): Estate {
   const today = dayStart(t0);
   const firstDay = today - historyDays * DAY;
   const slots = new Map<string, PlantedSlot>();
-  for (const slot of PLANTED_SLOTS) slots.set(slotKey(slot.service, today + slot.dayOffset * DAY), slot);
+  for (const slot of PLANTED_SLOTS) {
+    const key = slotKey(slot.service, today + slot.dayOffset * DAY);
+    if (slots.has(key))
+      throw new Error(`planted cases: two slots for ${slot.service} on day ${slot.dayOffset}`);
+    slots.set(key, slot);
+  }
 
-  confidentialChange(estate, castOf(estate), firstDay - DAY + 8 * HOUR);
+  const cast = castOf(estate);
+  plantSetup({ estate, cast, t0, today });
+  confidentialChange(estate, cast, firstDay - DAY + 8 * HOUR);
   for (let day = firstDay; day <= today; day += DAY) generateDay(estate, day, slots, t0);
   estate.horizon = iso(today + DAY);
+  plantFinish(estate);
   estate.planted.sort((a, b) => a.id.localeCompare(b.id));
   return estate;
 }
@@ -109,6 +118,8 @@ function generateDay(estate: Estate, day: number, slots: Map<string, PlantedSlot
   estate.services
     .filter((s) => !s.archived)
     .forEach((service, order) => {
+      // A service launched later has no history before its launch day.
+      if (service.createdAt > iso(day)) return;
       const slot = slots.get(slotKey(service.name, day));
       if (slot) {
         const deployAt = day + slot.minuteOfDay * MINUTE;
@@ -123,7 +134,9 @@ function generateDay(estate: Estate, day: number, slots: Map<string, PlantedSlot
       if (!workday) return;
       const rng = Rng.for(estate.seed, 'release', service.name, dayIndex);
       const roll = rng.float();
-      if (roll < 0.35) {
+      const freeze = estate.cursor.services[service.name].freeze;
+      const frozen = freeze !== undefined && iso(day) >= freeze.from && iso(day) < freeze.until;
+      if (roll < 0.35 && !frozen) {
         const deployAt = day + rng.int(9 * 60, 16 * 60 + 30) * MINUTE;
         const pipelineAt = deployAt - rng.int(20, 90) * MINUTE;
         plans.push({
@@ -146,6 +159,13 @@ function generateDay(estate: Estate, day: number, slots: Map<string, PlantedSlot
         });
       }
     });
+  // The nightly maintenance job of the Jenkins instance (timer-started, no artifacts).
+  const nightly = Rng.for(estate.seed, 'nightly', dayIndex);
+  plans.push({
+    at: day + 2 * HOUR + nightly.int(0, 10) * MINUTE,
+    order: -2,
+    run: () => buildMaintenanceRun(estate, 'platform/tools/workspace-cleanup', day + 2 * HOUR, nightly),
+  });
   const infraRng = Rng.for(estate.seed, 'infra', dayIndex);
   if (workday && infraRng.chance(0.15 * Math.max(1, estate.scale))) {
     const at = day + infraRng.int(18 * 60, 22 * 60) * MINUTE;
@@ -178,9 +198,12 @@ function mergeRequests(cast: Cast, service: Service, count: number, rng: Rng): M
 
 /**
  * A compliant production release. Its change is linked one of three ways (pipeline variable, MR
- * title, or the deployed commit's message) and is normal (two CAB approvals), standard (only for
- * services that are not high-impact, as a standard change carries no approvers) or, at most once a
- * month per service, emergency (two ECAB approvals, closed within a day).
+ * title, or the deployed commit's message; a Jenkins build parameter for a Jenkins-deployed
+ * service) and is normal (two CAB approvals), standard (only for services that are not
+ * high-impact, as a standard change carries no approvers) or, at most once a month per service,
+ * emergency (two ECAB approvals, closed within a day). High-impact services deploy to protected
+ * environments that two people other than the deployer approve. Every production release carries
+ * its version (tag or `VERSION`), which the CMDB records.
  */
 function productionRelease(
   estate: Estate,
@@ -194,7 +217,8 @@ function productionRelease(
   const devs = cast.developers(service.team);
   const number = allocateChangeNumber(estate);
   const modeRoll = rng.float();
-  const mode = modeRoll < 0.6 ? 'variable' : modeRoll < 0.85 ? 'mr-title' : 'commit';
+  const jenkins = service.deployVia === 'jenkins';
+  const mode = jenkins ? 'variable' : modeRoll < 0.6 ? 'variable' : modeRoll < 0.85 ? 'mr-title' : 'commit';
   const mrs = mergeRequests(cast, service, rng.int(1, 3), rng);
   if (mode === 'mr-title') {
     const last = mrs[mrs.length - 1];
@@ -203,49 +227,74 @@ function productionRelease(
   const variables: PipelineVariable[] = [];
   if (mode === 'variable') variables.push({ key: 'CHANGE_ID', value: number, variableType: 'env_var' });
   if (rng.chance(0.3)) variables.push({ key: 'DEPLOY_STRATEGY', value: 'rolling' });
-  const deployer = rng.chance(0.3) ? cast.deployBot.userName : rng.pick(cast.releaseManagers).userName;
+  const deployer =
+    rng.chance(0.3) && !jenkins ? cast.deployBot.userName : rng.pick(cast.releaseManagers).userName;
   const implementer =
     deployer === cast.deployBot.userName ? rng.pick(cast.releaseManagers).userName : deployer;
-  const result = buildRelease(estate, {
-    service: service.name,
-    pipelineAt,
-    staging: true,
-    manualEnvs: productionEnvs(estate, service.name),
-    deployAt,
-    mrs,
-    ...(mode === 'commit'
-      ? { directCommit: { message: `Prepare release notes (${number})`, author: rng.pick(devs).userName } }
-      : {}),
-    tag: rng.chance(0.3),
-    variables,
-    versionVariable: rng.chance(0.7),
-    deployer,
-    outcome: rng.chance(0.06) ? 'failed-then-retry' : 'success',
-    rng,
-  });
+  const highImpact = isHighImpact(estate, service.name);
+  const directCommit =
+    mode === 'commit'
+      ? { message: `Prepare release notes (${number})`, author: rng.pick(devs).userName }
+      : undefined;
+  let firstStart: number;
+  let lastFinish: number;
+  let version: string;
+  if (jenkins) {
+    const release = buildJenkinsRelease(estate, {
+      service: service.name,
+      buildAt: pipelineAt,
+      mrs,
+      production: {
+        at: deployAt,
+        deployer,
+        variables: variables.map((v) => ({ name: v.key, value: v.value })),
+        approver: rng.pick(cast.sres).userName,
+      },
+      rng,
+    });
+    ({ firstStart, lastFinish, version } = release);
+  } else {
+    const tag = rng.chance(0.3);
+    const result = buildRelease(estate, {
+      service: service.name,
+      pipelineAt,
+      staging: true,
+      manualEnvs: productionEnvs(estate, service.name),
+      deployAt,
+      mrs,
+      ...(directCommit ? { directCommit } : {}),
+      tag,
+      variables,
+      versionVariable: true,
+      deployer,
+      outcome: rng.chance(0.06) ? 'failed-then-retry' : 'success',
+      envApprovers: highImpact ? environmentApprovers(cast, deployer, rng) : [],
+      rng,
+    });
+    ({ firstStart, lastFinish, version } = result);
+  }
 
+  const multiEnvironment = productionEnvs(estate, service.name).length > 1;
   const emergencyAllowed =
-    cursor.lastEmergencyAt === null || deployAt - Date.parse(cursor.lastEmergencyAt) > 31 * DAY;
+    !cursor.noRoutineEmergencies &&
+    !multiEnvironment &&
+    (cursor.lastEmergencyAt === null || deployAt - Date.parse(cursor.lastEmergencyAt) > 31 * DAY);
   const typeRoll = rng.float();
   const type =
-    emergencyAllowed && typeRoll < 0.05
-      ? 'emergency'
-      : service.criticality !== 'high' && typeRoll < 0.3
-        ? 'standard'
-        : 'normal';
+    emergencyAllowed && typeRoll < 0.05 ? 'emergency' : !highImpact && typeRoll < 0.3 ? 'standard' : 'normal';
   const input: RoutineChangeInput = {
     number,
     service: service.name,
     team: service.team,
-    deployStart: result.firstStart,
-    lastFinish: result.lastFinish,
+    deployStart: firstStart,
+    lastFinish,
     requester: rng.pick([...cast.releaseManagers.map((p) => p.userName), devs[0].userName]),
     implementer,
     approvers: rng
       .sample(type === 'emergency' ? cast.emergencyApprovers : cast.approvers, 2)
       .map((p) => p.userName),
     title: mrs[0].title,
-    version: result.version,
+    version,
     rng,
   };
   const built: ChangeWithApprovals =
@@ -261,6 +310,16 @@ function productionRelease(
 
 /** MRs merged and deployed to staging only; they ship with the service's next production release. */
 function stagingRelease(estate: Estate, cast: Cast, service: Service, at: number, rng: Rng): void {
+  if (service.deployVia === 'jenkins') {
+    buildJenkinsRelease(estate, {
+      service: service.name,
+      buildAt: at,
+      mrs: mergeRequests(cast, service, rng.int(1, 2), rng),
+      production: null,
+      rng,
+    });
+    return;
+  }
   buildRelease(estate, {
     service: service.name,
     pipelineAt: at,

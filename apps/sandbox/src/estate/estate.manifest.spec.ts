@@ -1,7 +1,7 @@
 import { DAY, HOUR, MINUTE, revisionAt } from './estate.clock';
 import { advanceEstate, generateEstate } from './estate.generator';
 import { EstateIndex } from './estate.index';
-import { expectedFindings, plantedCases } from './estate.manifest';
+import { expectedFindings, manifestDocument, plantedCases } from './estate.manifest';
 import type { Deployment, Estate, Instant, PlantedCase } from './estate.model';
 import { LATE_CHANGE, MISSING_CHANGE, REOPEN_AFTER, RESOLVE_AFTER } from './planted.scenarios';
 
@@ -56,8 +56,10 @@ function referenceFindings(estate: Estate, at: Instant): string[] {
   return out.sort();
 }
 
+/** The expected findings of the two controls `referenceFindings` reads. */
 function keys(estate: Estate, at: Date | Instant = estate.now): string[] {
   return expectedFindings(estate, undefined, at)
+    .filter((f) => f.controlId === 'RM-CHG-001' || f.controlId === 'RM-CHG-002')
     .map((f) => `${f.controlId}|${f.subjectRef}`)
     .sort();
 }
@@ -65,7 +67,12 @@ function keys(estate: Estate, at: Date | Instant = estate.now): string[] {
 function caseDeployment(estate: Estate, id: string): { planted: PlantedCase; d: Deployment } {
   const planted = estate.planted.find((p) => p.id === id);
   if (!planted) throw new Error(`no planted case ${id}`);
-  return { planted, d: EstateIndex.of(estate).deploymentsById.get(planted.subject.deploymentId)! };
+  return {
+    planted,
+    d: EstateIndex.of(estate).deploymentsById.get(
+      (planted.subject as { deploymentId: number }).deploymentId,
+    )!,
+  };
 }
 
 function change(estate: Estate, number: string, at: Instant) {
@@ -78,36 +85,81 @@ describe('expectedFindings', () => {
   const estate = generateEstate({ seed: 42, scale: 1, now: NOW });
   const t0 = estate.now;
 
-  it('lists the planted violations with subject refs per interfaces.md', () => {
+  it('lists a planted violation for every control of the catalog, with subject refs per interfaces.md', () => {
     const findings = expectedFindings(estate);
-    expect(findings.map((f) => f.controlId)).toEqual([
-      'RM-CHG-001',
-      'RM-CHG-001',
-      'RM-CHG-001',
-      'RM-CHG-001',
-      'RM-CHG-002',
-      'RM-CHG-002',
-      'RM-CHG-002',
-      'RM-CHG-002',
-      'RM-CHG-002',
-    ]);
+    expect([...new Set(findings.map((f) => f.controlId))].sort()).toEqual(
+      [
+        'RM-ACC-001',
+        'RM-ACC-002',
+        'RM-ACC-003',
+        'RM-ART-001',
+        'RM-CHG-001',
+        'RM-CHG-002',
+        'RM-CHG-003',
+        'RM-CHG-004',
+        'RM-EMG-001',
+        'RM-EMG-002',
+        'RM-EVD-001',
+        'RM-INV-001',
+        'RM-INV-002',
+        'RM-PIPE-001',
+        'RM-PIPE-002',
+        'RM-PIPE-003',
+        'RM-QG-001',
+        'RM-RBK-001',
+        'RM-SOD-001',
+        'RM-SOD-002',
+        'RM-SOD-003',
+      ].sort(),
+    );
+    expect(findings.filter((f) => f.controlId === 'RM-CHG-001')).toHaveLength(4);
+    expect(findings.filter((f) => f.controlId === 'RM-CHG-002')).toHaveLength(5);
+    const formats = [
+      /^gitlab:acme\/[a-z-]+#\d+$/,
+      /^jenkins:finance\/settlement-engine-deploy#\d+$/,
+      /^servicenow:CHG\d{7}$/,
+      /^gitlab:acme\/[a-z-]+![0-9]+$/,
+      /^gitlab:acme\/[a-z-]+@[0-9a-f]{40}$/,
+      /^(vault|cyberark):[^:]+:[^:]+$/,
+      /^[a-z-]+@production$/,
+    ];
     for (const f of findings) {
-      expect(f.subjectRef).toMatch(/^gitlab:acme\/[a-z-]+#\d+$/);
+      expect(formats.some((format) => format.test(f.subjectRef))).toBe(true);
       expect(f.note.length).toBeGreaterThan(20);
     }
     const { d } = caseDeployment(estate, 'RM-CHG-001/no-reference');
     expect(findings.map((f) => f.subjectRef)).toContain(`gitlab:acme/payments-api#${d.id}`);
+    // One finding is covered by the config's exception: the reconcile reports it accepted.
+    expect(findings.filter((f) => f.status === 'accepted')).toEqual([
+      expect.objectContaining({
+        controlId: 'RM-ACC-003',
+        subjectRef: expect.stringMatching(/^cyberark:.+:PROD-Finance$/),
+      }),
+    ]);
   });
 
   it('uses the connector ids it is given', () => {
-    const refs = expectedFindings(estate, { gitlab: 'gl-prod', servicenow: 'snow' }).map((f) => f.subjectRef);
-    expect(refs.every((r) => r.startsWith('gl-prod:acme/'))).toBe(true);
+    const ids = { gitlab: 'gl-prod', servicenow: 'snow', jenkins: 'ci', vault: 'secrets', cyberark: 'pam' };
+    const refs = expectedFindings(estate, ids).map((f) => f.subjectRef);
+    expect(
+      refs.filter((r) => !r.endsWith('@production')).every((r) => /^(gl-prod|snow|ci|secrets|pam):/.test(r)),
+    ).toBe(true);
+    expect(refs.some((r) => r.startsWith('ci:finance/'))).toBe(true);
+    expect(refs.some((r) => r.startsWith('pam:'))).toBe(true);
+    expect(refs.some((r) => r.startsWith('secrets:'))).toBe(true);
   });
 
-  it('records each near-miss beside the violations, none of them flagged', () => {
+  it('records near-misses beside the violations, none of them flagged at generation', () => {
     const cases = plantedCases(estate);
     const nearMisses = cases.filter((c) => c.kind === 'near-miss');
     expect(nearMisses.map((c) => c.caseId).sort()).toEqual([
+      'RM-ACC-001/break-glass-unexpired',
+      'RM-ACC-002/entity-resolved-by-alias',
+      'RM-ACC-002/unknown-service-account',
+      'RM-ACC-003/break-glass-standing',
+      'RM-ACC-003/just-in-time-grant',
+      'RM-ACC-003/predefined-member',
+      'RM-ART-001/redeploy-of-earlier-build',
       'RM-CHG-001/failed-no-change',
       'RM-CHG-001/staging-no-change',
       'RM-CHG-001/tier-other-no-change',
@@ -117,8 +169,54 @@ describe('expectedFindings', () => {
       'RM-CHG-002/approved-1-minute-before',
       'RM-CHG-002/standard-not-requested',
       'RM-CHG-002/two-changes-both-approved',
+      'RM-CHG-003/inside-grace',
+      'RM-CHG-004/second-change-names-ci',
+      'RM-EMG-001/reviewed-in-time',
+      'RM-EMG-002/below-minimum',
+      'RM-EVD-001/failing-tests-archived',
+      'RM-INV-001/tag-with-leading-v',
+      'RM-INV-002/retired-not-deployed',
+      'RM-PIPE-001/started-by-upstream',
+      'RM-PIPE-002/unsigned-never-shipped',
+      'RM-PIPE-002/web-flow-merge-commit',
+      'RM-PIPE-003/two-of-two',
+      'RM-QG-001/analysed-after-deployment',
+      'RM-QG-001/gate-warn',
+      'RM-RBK-001/redeploy-of-running-commit',
+      'RM-RBK-001/three-rollbacks',
+      'RM-SOD-001/author-merged-own-mr',
+      'RM-SOD-001/requester-not-required',
+      'RM-SOD-002/change-and-environment-approver',
+      'RM-SOD-002/not-high-impact',
+      'RM-SOD-003/approver-deployed',
     ]);
     expect(nearMisses.every((c) => !c.flagged && c.note.length > 20)).toBe(true);
+    // Every control has at least one violation and one near-miss.
+    const controls = new Set(cases.map((c) => c.controlId));
+    for (const control of controls) {
+      expect(cases.some((c) => c.controlId === control && c.kind === 'violation')).toBe(true);
+      expect(cases.some((c) => c.controlId === control && c.kind === 'near-miss')).toBe(true);
+    }
+  });
+
+  it('keeps every phase list in time order, and writes the manifest document from it', () => {
+    for (const p of estate.planted) {
+      const froms = p.phases.map((x) => x.from);
+      expect([...froms].sort()).toEqual(froms);
+    }
+    const doc = manifestDocument(estate);
+    expect(doc.expectedFindings).toEqual(expectedFindings(estate));
+    expect(doc.plantedCases).toHaveLength(estate.planted.length);
+    expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
+  });
+
+  it('says when an accepted finding stops being accepted: the exception expires', () => {
+    const excepted = estate.planted.find((p) => p.id === 'RM-ACC-003/excepted-standing')!;
+    const after = new Date(Date.parse(excepted.acceptedUntil!) + 1).toISOString();
+    const finding = (at: string) =>
+      expectedFindings(estate, undefined, at).find((f) => f.subjectRef.endsWith(':PROD-Finance'));
+    expect(finding(estate.now)?.status).toBe('accepted');
+    expect(finding(after)?.status).toBeUndefined();
   });
 
   it('matches a reference reading of both controls over the whole estate at generation time', () => {
@@ -141,6 +239,9 @@ describe('expectedFindings', () => {
     expect(atT1).not.toContain(`RM-CHG-001|${ref(late.d)}`);
     expect(atT1).not.toContain(`RM-CHG-002|${ref(lifecycle.d)}`);
     expect(atT1).toHaveLength(atT0.length - 2);
+    expect(expectedFindings(grown)).toHaveLength(
+      expectedFindings(generateEstate({ seed: 42, scale: 1, now: NOW })).length - 2,
+    );
     expect(referenceFindings(grown, grown.now)).toEqual(atT1);
 
     advanceEstate(grown, new Date(NOW.getTime() + 2 * DAY));

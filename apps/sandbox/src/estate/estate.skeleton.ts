@@ -9,11 +9,14 @@ import {
   FIRST_NAMES,
   LAST_NAMES,
   ORGANIZATION,
+  SERVICES_PER_SCALE,
   type ServiceBlueprint,
 } from './estate.catalog';
+import { buildAccess } from './access.builder';
 import { CAB_GROUP, CHANGE_MANAGEMENT_GROUP, ECAB_GROUP } from './change.builder';
 import { DAY, iso } from './estate.clock';
 import type {
+  CiJob,
   ConfigItem,
   Criticality,
   Environment,
@@ -34,7 +37,12 @@ import { Rng } from './prng.util';
 export const STAGING = 'staging';
 
 export function serviceCount(scale: number): number {
-  return Math.max(BASE_SERVICES.length, Math.round(BASE_SERVICES.length * scale));
+  return Math.max(BASE_SERVICES.length, Math.round(SERVICES_PER_SCALE * scale));
+}
+
+/** The Jenkins jobs of a service deployed by Jenkins: in its team's folder. */
+export function jenkinsJobsOf(team: string, service: string): { deployJob: string; buildJob: string } {
+  return { deployJob: `${team}/${service}-deploy`, buildJob: `${team}/${service}-build` };
 }
 
 function extraBlueprints(count: number, rng: Rng): ServiceBlueprint[] {
@@ -58,6 +66,8 @@ function extraBlueprints(count: number, rng: Rng): ServiceBlueprint[] {
       personalData: rng.chance(0.3),
       description: `${domain[0].toUpperCase()}${domain.slice(1)} ${kind}`,
       environments: [{ name: 'production', tier: 'production' }],
+      // One service in five is built and deployed by Jenkins, as settlement-engine at the base scale.
+      deployVia: k % 5 === 4 ? 'jenkins' : 'gitlab',
     });
   }
   return out;
@@ -198,8 +208,11 @@ export function buildSkeleton(seed: number, scale: number, t0: number, historyDa
   const configItems: ConfigItem[] = [];
   const cursors: Record<string, ServiceCursor> = {};
   let nextEnvId = 1;
+  const ciJobs: CiJob[] = [];
   blueprints.forEach((b, i) => {
-    const createdAt = iso(t0 - (600 - i) * DAY);
+    const createdAt = iso(t0 - (b.launchedDaysAgo ?? 600 - i) * DAY);
+    const deployVia = b.deployVia ?? 'gitlab';
+    const jobs = deployVia === 'jenkins' ? jenkinsJobsOf(b.team, b.name) : undefined;
     services.push({
       id: 101 + i,
       name: b.name,
@@ -210,13 +223,36 @@ export function buildSkeleton(seed: number, scale: number, t0: number, historyDa
       description: b.description,
       createdAt,
       archived: false,
+      deployVia,
+      ...(jobs ? { jenkins: jobs } : {}),
     });
+    if (jobs) {
+      ciJobs.push(
+        {
+          fullName: jobs.buildJob,
+          kind: 'build',
+          pipeline: true,
+          service: b.name,
+          description: `Builds, tests and archives ${b.name}`,
+          createdAt,
+        },
+        {
+          fullName: jobs.deployJob,
+          kind: 'deploy',
+          pipeline: true,
+          service: b.name,
+          description: `Deploys ${b.name} to the environment given as ENVIRONMENT`,
+          createdAt,
+        },
+      );
+    }
     const envs = [
       ...b.environments.filter((e) => e.tier === 'production'),
       { name: STAGING, tier: 'staging' as const },
       ...b.environments.filter((e) => e.tier !== 'production'),
     ];
-    for (const e of envs) {
+    // A Jenkins-deployed service has no GitLab environments: Jenkins names them in a parameter.
+    for (const e of deployVia === 'jenkins' ? [] : envs) {
       const host = e.name === 'production' || e.name === 'live' ? b.name : `${b.name}.${slugOf(e.name)}`;
       environments.push({
         id: nextEnvId++,
@@ -233,7 +269,7 @@ export function buildSkeleton(seed: number, scale: number, t0: number, historyDa
       key: `ci/${b.name}`,
       service: b.name,
       name: b.name,
-      criticality: b.criticality === 'high' ? 1 : b.criticality === 'medium' ? 3 : 4,
+      criticality: b.cmdbCriticality ?? (b.criticality === 'high' ? 1 : b.criticality === 'medium' ? 3 : 4),
       environment: 'Production',
       installStatus: 'installed',
       supportGroup: `${b.team}-team`,
@@ -261,7 +297,42 @@ export function buildSkeleton(seed: number, scale: number, t0: number, historyDa
     description: ARCHIVED_SERVICE.description,
     createdAt: iso(t0 - 1500 * DAY),
     archived: true,
+    deployVia: 'gitlab',
   });
+  // The retired monolith's CMDB item is kept, retired: it is deployed nowhere any more.
+  configItems.push({
+    key: `ci/${ARCHIVED_SERVICE.name}`,
+    service: ARCHIVED_SERVICE.name,
+    name: ARCHIVED_SERVICE.name,
+    criticality: 3,
+    environment: 'Production',
+    installStatus: 'retired',
+    supportGroup: `${ARCHIVED_SERVICE.team}-team`,
+    createdAt: iso(t0 - 1500 * DAY),
+    versions: [{ at: iso(t0 - 1500 * DAY), version: '4.17.2' }],
+  });
+  // Jobs of no service: a maintenance job in a nested folder, and a seed job that never ran.
+  ciJobs.push(
+    {
+      fullName: 'platform/tools/workspace-cleanup',
+      kind: 'other',
+      pipeline: false,
+      service: null,
+      description: 'Nightly clean-up of agent workspaces',
+      createdAt: iso(t0 - 900 * DAY),
+    },
+    {
+      fullName: 'seed-job',
+      kind: 'other',
+      pipeline: false,
+      service: null,
+      description: 'Job DSL seed (run by hand when jobs change)',
+      createdAt: iso(t0 - 900 * DAY),
+    },
+  );
+  const jenkinsNumbers: Record<string, number> = {};
+  for (const job of ciJobs)
+    jenkinsNumbers[job.fullName] = job.fullName === 'seed-job' ? 1 : rng.int(100, 400);
 
   const generatedAt = iso(t0);
   return {
@@ -284,7 +355,13 @@ export function buildSkeleton(seed: number, scale: number, t0: number, historyDa
     changes: [],
     changeApprovals: [],
     configItems,
+    ciJobs,
+    ciBuilds: [],
+    analyses: [],
+    access: buildAccess(seed, people, teams, t0),
+    breakGlassUsers: [],
     planted: [],
+    exceptions: [],
     cursor: {
       nextDeploymentId: 1001,
       nextJobId: 50001,
@@ -292,6 +369,7 @@ export function buildSkeleton(seed: number, scale: number, t0: number, historyDa
       nextMrId: 3001,
       nextChangeNumber: 30001,
       services: cursors,
+      jenkinsNumbers,
     },
   };
 }

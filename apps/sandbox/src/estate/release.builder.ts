@@ -4,14 +4,19 @@ import type {
   Commit,
   CommitSignature,
   Deployment,
+  DeploymentApproval,
   DeployJob,
   Estate,
   MergeRequest,
   Pipeline,
   PipelineVariable,
+  QualityAnalysis,
   RunStatus,
+  SignatureStatus,
+  TestReport,
 } from './estate.model';
 import type { Rng } from './prng.util';
+import { recordAnalysis } from './quality.builder';
 
 /**
  * Builds one release of a service the way GitLab records it: MRs merged to `main` (each with its
@@ -26,7 +31,16 @@ export interface MrSpec {
   author: string;
   approver: string;
   merger: string;
+  /** Who approved it (default: `[approver]`); `[]` for an MR merged without approval. */
+  approvedBy?: string[];
+  /** GitLab's required approvals (default 1). */
+  approvalsRequired?: number;
+  /** The signature of the MR's first commit (default `verified`). */
+  firstCommitSignature?: SignatureStatus | 'unsigned';
 }
+
+/** Either a signature status or no signature at all. */
+export type SignatureChoice = SignatureStatus | 'unsigned';
 
 export interface ReleaseSpec {
   service: string;
@@ -39,7 +53,7 @@ export interface ReleaseSpec {
   deployAt: number;
   mrs: MrSpec[];
   /** A commit pushed straight to `main` after the merges: the deployed commit then. */
-  directCommit?: { message: string; author: string };
+  directCommit?: { message: string; author: string; signature?: SignatureChoice };
   /** Deploy the release tag `v<version>` instead of `main`. */
   tag: boolean;
   /** Variables given when running the pipeline by hand (a pipeline with variables has source `web`). */
@@ -50,6 +64,12 @@ export interface ReleaseSpec {
   deployer: string;
   /** What happens to the first manual deployment. */
   outcome: 'success' | 'failed' | 'failed-then-retry';
+  /** Who approves each manual deployment of a production environment (protected environments). */
+  envApprovers?: string[];
+  /** The pipeline's test report: `undefined` a passing one, `null` none archived. */
+  testReport?: TestReport | null;
+  /** The SonarQube analysis of the pipeline's commit: default OK minutes after the pipeline started; null none. */
+  analysis?: { status: QualityAnalysis['status']; afterMinutes?: number } | null;
   rng: Rng;
 }
 
@@ -83,26 +103,63 @@ export function workDescription(rng: Rng, title: string): string {
   return `${title}.\n\n${why}\n\nTesting: unit and contract tests pass locally and in CI.`;
 }
 
-function signature(rng: Rng, signer: string, status: CommitSignature['status']): CommitSignature {
+function signature(rng: Rng, signer: string, status: SignatureChoice): CommitSignature | null {
+  const type = rng.chance(0.2) ? 'x509' : 'gpg';
+  const keyId = rng.hex(16).toUpperCase();
+  return status === 'unsigned' ? null : { type, status, keyId, signerUserName: signer };
+}
+
+/** A passing test report of a routine pipeline. */
+export function passingTests(rng: Rng): TestReport {
   return {
-    type: rng.chance(0.2) ? 'x509' : 'gpg',
-    status,
-    keyId: rng.hex(16).toUpperCase(),
-    signerUserName: signer,
+    total: rng.int(120, 480),
+    failed: 0,
+    skipped: rng.int(0, 6),
+    errored: 0,
+    durationSeconds: rng.int(30, 200),
   };
 }
 
-function bumpVersion(version: [number, number, number], rng: Rng): [number, number, number] {
-  return rng.chance(0.3) ? [version[0], version[1] + 1, 0] : [version[0], version[1], version[2] + 1];
+/**
+ * The version a deployment of this pipeline has (controls.md "deployment version"): the tag, else
+ * the `VERSION` variable, else the short SHA. The CMDB records it without the tag's leading `v`.
+ */
+export function deployedVersion(pipeline: Pipeline): string {
+  if (pipeline.tag) return pipeline.ref.replace(/^v/, '');
+  const variable = pipeline.variables.find((v) => v.key === 'VERSION');
+  return variable ? variable.value : pipeline.sha.slice(0, 8);
 }
 
-export function buildRelease(estate: Estate, spec: ReleaseSpec): ReleaseResult {
+/** Records the version a successful production deployment installed, unless the CMDB stopped syncing. */
+export function recordInstalledVersion(estate: Estate, service: string, at: number, version: string): void {
+  const ci = estate.configItems.find((c) => c.service === service);
+  if (!ci) return;
+  if (ci.versionSyncStoppedAt && ci.versionSyncStoppedAt <= iso(at)) return;
+  ci.versions.push({ at: iso(at), version });
+}
+
+export interface MergedWork {
+  commits: Commit[];
+  mergeRequests: MergeRequest[];
+  headCommit: Commit;
+  /** The default branch's head before the work. */
+  shaBefore: string;
+}
+
+/**
+ * Merge requests merged one after another in the hours before `pipelineAt` (each with its commits
+ * and a merge commit), then optionally a direct commit: appended to the estate, the service's head
+ * moved, and each MR queued as pending for every environment of the service.
+ */
+export function mergeWork(
+  estate: Estate,
+  spec: Pick<ReleaseSpec, 'service' | 'pipelineAt' | 'mrs' | 'directCommit' | 'rng'>,
+): MergedWork {
   const { rng } = spec;
   const service = estate.services.find((s) => s.name === spec.service);
-  if (!service) throw new Error(`buildRelease: unknown service "${spec.service}"`);
+  if (!service) throw new Error(`mergeWork: unknown service "${spec.service}"`);
   const cursor = estate.cursor.services[service.name];
   const environments = estate.environments.filter((e) => e.service === service.name);
-  const envByName = new Map(environments.map((e) => [e.name, e]));
   const commits: Commit[] = [];
   const mergeRequests: MergeRequest[] = [];
   const shaBefore = cursor.headSha;
@@ -136,7 +193,7 @@ export function buildRelease(estate: Estate, spec: ReleaseSpec): ReleaseResult {
         authoredAt: iso(at),
         committedAt: iso(at),
         parentShas: [parent],
-        signature: signature(rng, mr.author, 'verified'),
+        signature: signature(rng, mr.author, i === 0 ? (mr.firstCommitSignature ?? 'verified') : 'verified'),
         additions: rng.int(3, 240),
         deletions: rng.int(0, 90),
       };
@@ -166,6 +223,7 @@ export function buildRelease(estate: Estate, spec: ReleaseSpec): ReleaseResult {
     };
     commits.push(...ownCommits, mergeCommit);
     cursor.headSha = mergeCommit.sha;
+    const approvedBy = mr.approvedBy ?? [mr.approver];
     mergeRequests.push({
       id,
       iid,
@@ -173,9 +231,9 @@ export function buildRelease(estate: Estate, spec: ReleaseSpec): ReleaseResult {
       title: mr.title,
       description: mr.description,
       authorUserName: mr.author,
-      reviewerUserNames: [mr.approver],
-      approvedBy: [mr.approver],
-      approvalsRequired: 1,
+      reviewerUserNames: approvedBy.length > 0 ? approvedBy : [mr.approver],
+      approvedBy,
+      approvalsRequired: mr.approvalsRequired ?? 1,
       sourceBranch: branch,
       targetBranch: 'main',
       state: 'merged',
@@ -206,7 +264,7 @@ export function buildRelease(estate: Estate, spec: ReleaseSpec): ReleaseResult {
       authoredAt: iso(at),
       committedAt: iso(at),
       parentShas: [cursor.headSha],
-      signature: signature(rng, spec.directCommit.author, 'verified'),
+      signature: signature(rng, spec.directCommit.author, spec.directCommit.signature ?? 'verified'),
       additions: rng.int(1, 12),
       deletions: rng.int(0, 4),
     };
@@ -215,7 +273,24 @@ export function buildRelease(estate: Estate, spec: ReleaseSpec): ReleaseResult {
   }
   const headCommit = commits[commits.length - 1];
   if (!headCommit)
-    throw new Error(`buildRelease: a release of ${service.name} needs at least one MR or direct commit`);
+    throw new Error(`mergeWork: a release of ${service.name} needs at least one MR or direct commit`);
+  estate.commits.push(...commits);
+  estate.mergeRequests.push(...mergeRequests);
+  return { commits, mergeRequests, headCommit, shaBefore };
+}
+
+function bumpVersion(version: [number, number, number], rng: Rng): [number, number, number] {
+  return rng.chance(0.3) ? [version[0], version[1] + 1, 0] : [version[0], version[1], version[2] + 1];
+}
+
+export function buildRelease(estate: Estate, spec: ReleaseSpec): ReleaseResult {
+  const { rng } = spec;
+  const service = estate.services.find((s) => s.name === spec.service);
+  if (!service) throw new Error(`buildRelease: unknown service "${spec.service}"`);
+  const cursor = estate.cursor.services[service.name];
+  const environments = estate.environments.filter((e) => e.service === service.name);
+  const envByName = new Map(environments.map((e) => [e.name, e]));
+  const { mergeRequests, headCommit, shaBefore } = mergeWork(estate, spec);
 
   cursor.version = bumpVersion(cursor.version, rng);
   const version = cursor.version.join('.');
@@ -244,14 +319,21 @@ export function buildRelease(estate: Estate, spec: ReleaseSpec): ReleaseResult {
     status: 'success',
     triggeredBy: variables.length > 0 || spec.tag ? spec.deployer : lastMerger,
     variables,
-    testReport: {
-      total: rng.int(120, 480),
-      failed: 0,
-      skipped: rng.int(0, 6),
-      errored: 0,
-      durationSeconds: rng.int(30, 200),
-    },
+    testReport: spec.testReport === undefined ? passingTests(rng) : spec.testReport,
   };
+  if (spec.analysis !== null) {
+    const analysis = spec.analysis ?? { status: 'OK' as const };
+    const after = analysis.afterMinutes ?? rng.int(2, 5);
+    recordAnalysis(
+      estate,
+      service.name,
+      headCommit.sha,
+      pipelineStarted + after * MINUTE,
+      version,
+      analysis.status,
+      rng,
+    );
+  }
 
   const deployments: Deployment[] = [];
   const manualDeployments: Deployment[] = [];
@@ -268,6 +350,15 @@ export function buildRelease(estate: Estate, spec: ReleaseSpec): ReleaseResult {
     const env = envByName.get(envName);
     if (!env) throw new Error(`buildRelease: ${service.name} has no environment "${envName}"`);
     const finishedAt = startedAt + rng.int(60, 360) * SECOND;
+    const approvals: DeploymentApproval[] =
+      manual && env.tier === 'production'
+        ? (spec.envApprovers ?? []).map((userName, i) => ({
+            userName,
+            status: 'approved' as const,
+            at: iso(startedAt - (20 - 7 * i) * MINUTE),
+            comment: i === 0 ? 'Change approved, go ahead.' : null,
+          }))
+        : [];
     const job: DeployJob = {
       id: estate.cursor.nextJobId++,
       name: jobName,
@@ -300,6 +391,7 @@ export function buildRelease(estate: Estate, spec: ReleaseSpec): ReleaseResult {
       job,
       mergeRequestIids: shipped,
       version,
+      approvals,
     };
     deployments.push(deployment);
     return deployment;
@@ -361,16 +453,12 @@ export function buildRelease(estate: Estate, spec: ReleaseSpec): ReleaseResult {
   pipeline.finishedAt = iso(Math.max(lastFinish, testsDone));
   pipeline.status = finalStatus;
 
-  estate.commits.push(...commits);
-  estate.mergeRequests.push(...mergeRequests);
   estate.pipelines.push(pipeline);
   estate.deployments.push(...deployments);
 
   const released = manualDeployments.find((d) => d.status === 'success' && isProductionEnv(estate, d));
-  if (released) {
-    const ci = estate.configItems.find((c) => c.service === service.name);
-    ci?.versions.push({ at: iso(Date.parse(released.finishedAt) + 2 * MINUTE), version });
-  }
+  if (released)
+    recordInstalledVersion(estate, service.name, Date.parse(released.finishedAt), deployedVersion(pipeline));
 
   return {
     pipeline,
@@ -436,4 +524,103 @@ export function buildOpenMergeRequest(
   estate.commits.push(commit);
   estate.mergeRequests.push(mr);
   return mr;
+}
+
+export interface RollbackSpec {
+  service: string;
+  /** The earlier deployment whose commit (and version) goes back to production. */
+  to: Deployment;
+  /** The production environment rolled back. */
+  environment: string;
+  pipelineAt: number;
+  deployAt: number;
+  /** Given when running the pipeline on the old tag (`CHANGE_ID`, …). */
+  variables: PipelineVariable[];
+  deployer: string;
+  envApprovers?: string[];
+  rng: Rng;
+}
+
+/**
+ * A rollback as GitLab records it when someone runs the pipeline of an earlier release's tag and
+ * plays its deploy job: a new pipeline on `v<old version>` (the old commit, already analysed), one
+ * manual deployment that ships no merge request, and the CMDB back at the old version.
+ */
+export function buildRollback(
+  estate: Estate,
+  spec: RollbackSpec,
+): { pipeline: Pipeline; deployment: Deployment } {
+  const { rng } = spec;
+  const service = estate.services.find((s) => s.name === spec.service);
+  if (!service) throw new Error(`buildRollback: unknown service "${spec.service}"`);
+  const env = estate.environments.find((e) => e.service === service.name && e.name === spec.environment);
+  if (!env) throw new Error(`buildRollback: ${service.name} has no environment "${spec.environment}"`);
+  const cursor = estate.cursor.services[service.name];
+  const started = spec.pipelineAt + rng.int(10, 40) * SECOND;
+  const testsDone = started + rng.int(3, 8) * MINUTE;
+  if (spec.deployAt <= testsDone)
+    throw new Error(
+      `buildRollback: ${service.name} rolls back at ${iso(spec.deployAt)}, before its pipeline is ready`,
+    );
+  const pipeline: Pipeline = {
+    id: estate.cursor.nextPipelineId++,
+    iid: cursor.nextPipelineIid++,
+    service: service.name,
+    name: 'Release pipeline',
+    ref: `v${spec.to.version}`,
+    tag: true,
+    sha: spec.to.sha,
+    beforeSha: ZERO_SHA,
+    source: 'web',
+    createdAt: iso(spec.pipelineAt),
+    startedAt: iso(started),
+    finishedAt: iso(testsDone),
+    status: 'success',
+    triggeredBy: spec.deployer,
+    variables: spec.variables,
+    testReport: passingTests(rng),
+  };
+  const finishedAt = spec.deployAt + rng.int(60, 240) * SECOND;
+  const jobCreated = spec.pipelineAt + 2 * SECOND;
+  const deployment: Deployment = {
+    id: estate.cursor.nextDeploymentId++,
+    iid: cursor.nextDeploymentIid++,
+    service: service.name,
+    environment: env.name,
+    environmentId: env.id,
+    status: 'success',
+    ref: pipeline.ref,
+    tag: true,
+    sha: pipeline.sha,
+    createdAt: iso(jobCreated),
+    finishedAt: iso(finishedAt),
+    updatedAt: iso(finishedAt),
+    triggeredBy: spec.deployer,
+    pipelineId: pipeline.id,
+    job: {
+      id: estate.cursor.nextJobId++,
+      name: `deploy-${env.name}`,
+      stage: 'deploy',
+      createdAt: iso(jobCreated),
+      startedAt: iso(spec.deployAt),
+      finishedAt: iso(finishedAt),
+      status: 'success',
+      manual: true,
+      userName: spec.deployer,
+    },
+    // A rollback ships no merge request: the ones merged since stay pending for the next release.
+    mergeRequestIids: [],
+    version: spec.to.version,
+    approvals: (spec.envApprovers ?? []).map((userName, i) => ({
+      userName,
+      status: 'approved' as const,
+      at: iso(spec.deployAt - (15 - 5 * i) * MINUTE),
+      comment: i === 0 ? 'Rollback agreed on the incident bridge.' : null,
+    })),
+  };
+  pipeline.finishedAt = iso(finishedAt);
+  estate.pipelines.push(pipeline);
+  estate.deployments.push(deployment);
+  recordInstalledVersion(estate, service.name, finishedAt, deployedVersion(pipeline));
+  return { pipeline, deployment };
 }

@@ -13,6 +13,8 @@ export interface FakeRequest {
   headers: IncomingHttpHeaders;
   /** Absolute URL of the mount point as the client reached it (`http://127.0.0.1:4010/gitlab`), for links. */
   baseUrl: string;
+  /** The raw request body, when there is one (log-ons, tracker writes). */
+  body?: string;
 }
 
 export interface FakeResponse {

@@ -38,7 +38,9 @@ describe('GitLab fake over HTTP', () => {
 
   const planted = (id: string): Deployment => {
     const p = sandbox.estate.planted.find((c) => c.id === id)!;
-    return EstateIndex.of(sandbox.estate).deploymentsById.get(p.subject.deploymentId)!;
+    return EstateIndex.of(sandbox.estate).deploymentsById.get(
+      (p.subject as { deploymentId: number }).deploymentId,
+    )!;
   };
 
   it("answers 401 with GitLab's body without a token or with a wrong one, and accepts Bearer", async () => {
@@ -65,10 +67,12 @@ describe('GitLab fake over HTTP', () => {
     expect(paths).toEqual([
       'acme/checkout-web',
       'acme/identity-gateway',
+      'acme/kyc-service',
       'acme/ledger-service',
       'acme/notifications-worker',
       'acme/payments-api',
       'acme/reporting-batch',
+      'acme/settlement-engine',
     ]);
     expect(active.body[0]).not.toHaveProperty('_links');
     expect(active.body[0].namespace).toMatchObject({ path: 'acme', kind: 'group' });
@@ -121,6 +125,25 @@ describe('GitLab fake over HTTP', () => {
     expect(identity.body.find((e: any) => e.name === 'prod-sandbox').tier).toBe('other');
   });
 
+  it('shows deployment approvals on the single deployment only, each once it was given', async () => {
+    const d = planted('RM-CHG-001/no-reference');
+    expect(d.approvals).toHaveLength(2);
+    const one = await gl(`/projects/acme%2Fpayments-api/deployments/${d.id}`);
+    expect(one.body.approvals).toEqual(
+      d.approvals.map((a) => ({
+        user: expect.objectContaining({ username: a.userName }),
+        status: 'approved',
+        created_at: a.at,
+        comment: a.comment,
+      })),
+    );
+    const list = await gl(`/projects/acme%2Fpayments-api/deployments?per_page=100`);
+    expect(list.body.every((x: any) => !('approvals' in x))).toBe(true);
+    clock = new Date(Date.parse(d.approvals[1].at) - 1);
+    const earlier = await gl(`/projects/acme%2Fpayments-api/deployments/${d.id}`);
+    expect(earlier.body.approvals.map((a: any) => a.user.username)).toEqual([d.approvals[0].userName]);
+  });
+
   it('renders deployments in the documented shape, deployable job and pipeline included', async () => {
     const d = planted('RM-CHG-001/no-reference');
     const r = await gl(`/projects/acme%2Fpayments-api/deployments/${d.id}`);
@@ -137,6 +160,9 @@ describe('GitLab fake over HTTP', () => {
         'user',
         'environment',
         'deployable',
+        // GitLab Premium: the single deployment carries the protected environment's approvals.
+        'approvals',
+        'pending_approval_count',
       ].sort(),
     );
     expect(r.body).toMatchObject({

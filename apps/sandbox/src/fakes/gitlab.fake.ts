@@ -14,6 +14,7 @@ import {
   approvalsView,
   commitView,
   currentUserView,
+  deploymentDetailView,
   deploymentStateAt,
   deploymentView,
   environmentView,
@@ -335,7 +336,7 @@ function routes(options: GitlabFakeOptions): Route[] {
       pattern: ['projects', ':id', 'deployments', ':deployment'],
       handle: withProject((ctx, s) => {
         const d = visibleDeployment(ctx, s, ctx.params[1]);
-        return d ? json(200, deploymentView(ctx.view, d)) : notFound('Not found');
+        return d ? json(200, deploymentDetailView(ctx.view, d)) : notFound('Not found');
       }),
     },
     {

@@ -312,6 +312,25 @@ function commitAuthor(view: GitlabView, c: Commit) {
   return { author, committer };
 }
 
+/**
+ * The single deployment of GitLab Premium: the list's fields plus the protected environment's
+ * `approvals` (unified approval setting) and `pending_approval_count`; an environment that is not
+ * protected answers an empty list. Approvals not yet given at `now` are not shown.
+ */
+export function deploymentDetailView(view: GitlabView, d: Deployment) {
+  const approvals = d.approvals.filter((a) => a.at <= view.now);
+  return {
+    ...deploymentView(view, d),
+    pending_approval_count: 0,
+    approvals: approvals.map((a) => ({
+      user: userBasic(view, a.userName),
+      status: a.status,
+      created_at: a.at,
+      comment: a.comment,
+    })),
+  };
+}
+
 export function deploymentView(view: GitlabView, d: Deployment) {
   const state = deploymentStateAt(d, view.now);
   const env = view.index.environmentsById.get(d.environmentId)!;

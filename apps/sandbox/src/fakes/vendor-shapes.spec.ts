@@ -79,7 +79,9 @@ describe("fake bodies have the vendor samples' shapes", () => {
 
   const deployment = (id: string) => {
     const p = sandbox.estate.planted.find((c) => c.id === id)!;
-    return EstateIndex.of(sandbox.estate).deploymentsById.get(p.subject.deploymentId)!;
+    return EstateIndex.of(sandbox.estate).deploymentsById.get(
+      (p.subject as { deploymentId: number }).deploymentId,
+    )!;
   };
 
   it('compares names and JSON types, so a drifted field is caught', () => {
@@ -96,7 +98,11 @@ describe("fake bodies have the vendor samples' shapes", () => {
     const d = deployment('RM-CHG-001/no-reference');
     const one = await gitlab(`/projects/acme%2Fpayments-api/deployments/${d.id}`);
     // The single-deployment doc sample omits public_email from the job's user; the list sample has it.
-    const expected = sample('gitlab/deployments-get.json');
+    // The Premium fields are the approvals fragment's (the docs show them apart).
+    const expected = {
+      ...sample('gitlab/deployments-get.json'),
+      ...sample('gitlab/deployments-get-approvals-fragment.json'),
+    };
     expected.deployable.user.public_email = '';
     expect(sameShape(shape(one.body), shape(expected))).toEqual([]);
   });
@@ -144,6 +150,83 @@ describe("fake bodies have the vendor samples' shapes", () => {
     );
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual(sample('gitlab/commits-signature-404-unsigned.json'));
+  });
+
+  it('SonarQube analyses and the gate of one', async () => {
+    const auth = { Authorization: `Bearer ${sandbox.credentials.sonarqubeToken}` };
+    const list = await fetch(
+      `${sandbox.url}/sonarqube/api/project_analyses/search?project=acme_ledger-service&ps=1`,
+      {
+        headers: auth,
+      },
+    ).then((r) => r.json() as Promise<any>);
+    const analyses = sample('sonarqube/project_analyses-search.json');
+    const expected = {
+      ...analyses,
+      analyses: [{ ...analyses.analyses[0], detectedCI: 'Jenkins', events: [] }],
+    };
+    expect(sameShape(shape(list), shape(expected))).toEqual([]);
+    const gate = await fetch(
+      `${sandbox.url}/sonarqube/api/qualitygates/project_status?analysisId=${list.analyses[0].key}`,
+      { headers: auth },
+    ).then((r) => r.json());
+    expect(sameShape(shape(gate), shape(sample('sonarqube/qualitygates-project_status.json')))).toEqual([]);
+  });
+
+  it('Vault entity and group reads, and an empty list', async () => {
+    const headers = { 'X-Vault-Token': sandbox.credentials.vaultToken };
+    const vault = (path: string): Promise<any> =>
+      fetch(`${sandbox.url}/vault/v1/${path}`, { headers }).then((r) => r.json());
+    const entity = sandbox.estate.access.entities[0];
+    const read = await vault(`identity/entity/id/${entity.id}`);
+    const entitySample = sample('vault/identity-entity-name-read.json').data;
+    const readShape = shape({ ...read.data, aliases: [] });
+    expect(sameShape(readShape, shape(entitySample))).toEqual([]);
+    const group = sandbox.estate.access.groups.find((g) => g.name === 'sre')!;
+    const groupRead = await vault(`identity/group/id/${group.id}`);
+    expect(
+      sameShape(shape(groupRead.data), shape(sample('vault/identity-group-name-read.json').data)),
+    ).toEqual([]);
+    const list = await vault('identity/group/id?list=true');
+    expect(Object.keys(list.data)).toEqual(
+      expect.arrayContaining(Object.keys(sample('vault/identity-group-id-list.json').data)),
+    );
+    expect(await vault('identity/nothing?list=true')).toHaveProperty('errors');
+  });
+
+  it('CyberArk members and users, against the fields the PVWA docs list (plugin fixtures)', async () => {
+    const fixtures = join(__dirname, '../../../../plugins/cyberark/test/fixtures');
+    const fixture = (file: string) => JSON.parse(readFileSync(join(fixtures, file), 'utf8'));
+    const logon = await fetch(`${sandbox.url}/cyberark/PasswordVault/API/auth/Cyberark/Logon`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: sandbox.credentials.cyberarkUser,
+        password: sandbox.credentials.cyberarkPassword,
+      }),
+    }).then((r) => r.json() as Promise<string>);
+    const pvwa = (path: string): Promise<any> =>
+      fetch(`${sandbox.url}/cyberark/PasswordVault/API/${path}`, { headers: { Authorization: logon } }).then(
+        (r) => r.json(),
+      );
+    const safes = await pvwa('Safes?limit=2');
+    expect(sameShape(shape(safes), shape(fixture('safes-page-1.json')))).toEqual([]);
+    const members = await pvwa('Safes/PROD-Payments/Members?limit=100');
+    const user = members.value.find((m: any) => m.memberType === 'User');
+    const fixtureUser = fixture('safe-members-prod-payments.json').value.find(
+      (m: any) => m.memberType === 'User',
+    );
+    expect(sameShape(shape({ ...user, memberId: '1' }), shape({ ...fixtureUser, memberId: '1' }))).toEqual(
+      [],
+    );
+    const users = await pvwa('Users?ExtendedDetails=true');
+    const fixtureUsers = fixture('users-list.json');
+    expect(
+      sameShape(
+        shape({ ...users, Users: [users.Users[0]] }),
+        shape({ ...fixtureUsers, Users: [fixtureUsers.Users[0]] }),
+      ),
+    ).toEqual([]);
   });
 
   it('GitLab unknown route', async () => {
