@@ -110,7 +110,9 @@ export class UnsignedCommitControl implements Control {
       if (PASSING.includes(commit.signature)) continue;
       const first = c.deployments[0];
       const signature =
-        commit.signature === 'unsigned' ? 'is not signed' : `has a ${commit.signature} signature`;
+        commit.signature === 'unsigned'
+          ? 'is not signed'
+          : `has ${/^[aeiou]/.test(commit.signature) ? 'an' : 'a'} ${commit.signature} signature`;
       flags.push({
         subjectType: 'commit',
         subjectRef: ref,
