@@ -246,6 +246,17 @@ describe.each(DB_KINDS)('delivery controls on %s', (kind) => {
       expect((out.flags[0].input.rollbacks as unknown[]).length).toBe(3);
       const lenient = await h.evaluate(new RollbackRateControl(), { maxRollbacks: 3 }, now);
       expect(flagged(lenient)).toEqual([]);
+      // A 2-day window from day 3: the deployment before it (day 2.5) decides about the first one in it;
+      // only the return to v1 on day 3.5 is a rollback there.
+      const narrow = await h.evaluate(
+        new RollbackRateControl(),
+        { maxRollbacks: 0, windowDays: 2 },
+        new Date(T0.getTime() + 5 * 86_400_000),
+      );
+      expect(flagged(narrow)).toEqual(['pay@production']);
+      expect((narrow.flags[0].input.rollbacks as { commit: string }[]).map((r) => r.commit)).toEqual([
+        sha(1),
+      ]);
     });
   });
 

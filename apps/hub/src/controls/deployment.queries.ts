@@ -3,8 +3,13 @@ import { deploymentRefFromExternalId } from '@audit-hub/domain';
 import { chunk, Queryable, sqlQuery } from '../common/sql';
 import type { Flag } from './control';
 
+/** The audited population (controls.md) under another table alias. */
+export function productionDeployment(alias: string): string {
+  return `${alias}.is_production = TRUE AND ${alias}.status = 'success' AND ${alias}.deleted = FALSE`;
+}
+
 /** The audited population (controls.md): successful production deployments still on record. */
-export const PRODUCTION_DEPLOYMENT = `d.is_production = TRUE AND d.status = 'success' AND d.deleted = FALSE`;
+export const PRODUCTION_DEPLOYMENT = productionDeployment('d');
 
 /** The columns every deployment-subject control selects as `d`. */
 export const DEPLOYMENT_COLUMNS =

@@ -3,35 +3,43 @@
  * rollbacks in the last `windowDays`. A rollback (controls.md) is a production deployment whose
  * commit was already deployed to the same environment earlier, and was first deployed there before
  * the commit that was running just before it — redeploying the running commit is not one. One
- * query with window functions, which PostgreSQL and SQLite share.
+ * query (window functions, which PostgreSQL and SQLite share) over the window's deployments; the
+ * history before it is reached only through indexed lookups by commit.
  */
 import { Injectable } from '@nestjs/common';
 import { controlDefinition, deploymentRefFromExternalId, serviceRef } from '@audit-hub/domain';
 import { sqlQuery } from '../common/sql';
 import type { Control, ControlContext, Flag } from './control';
-import { DAY_MS, fmt, PRODUCTION_DEPLOYMENT } from './deployment.queries';
+import { DAY_MS, fmt, PRODUCTION_DEPLOYMENT, productionDeployment } from './deployment.queries';
 
 const SQL = `
-WITH prod AS (
-  SELECT d.connector, d.external_id, d.project, d.service, d.environment, d.commit_sha, d.started_at
+WITH win AS (
+  SELECT d.connector, d.external_id, d.project, d.service, d.environment, d.commit_sha, d.started_at,
+         LAG(d.commit_sha) OVER (PARTITION BY d.service, d.environment ORDER BY d.started_at, d.external_id) AS lag_sha
   FROM deployment d
-  WHERE ${PRODUCTION_DEPLOYMENT} AND d.service IS NOT NULL
+  WHERE ${PRODUCTION_DEPLOYMENT} AND d.service IS NOT NULL AND d.started_at >= :from AND d.started_at <= :to
 ),
-firsts AS (
-  SELECT service, environment, commit_sha, MIN(started_at) AS first_at
-  FROM prod GROUP BY service, environment, commit_sha
+redeploys AS (
+  -- Only a commit already deployed to the same environment earlier can be a rollback.
+  SELECT w.* FROM win w
+  WHERE EXISTS (SELECT 1 FROM deployment e WHERE e.commit_sha = w.commit_sha AND e.service = w.service
+                AND e.environment = w.environment AND ${productionDeployment('e')} AND e.started_at < w.started_at)
 ),
-ordered AS (
-  SELECT prod.*, LAG(commit_sha) OVER (PARTITION BY service, environment ORDER BY started_at, external_id) AS previous_sha
-  FROM prod
+judged AS (
+  SELECT r.*,
+         COALESCE(r.lag_sha, (SELECT p.commit_sha FROM deployment p
+                              WHERE ${productionDeployment('p')} AND p.service = r.service AND p.environment = r.environment
+                                AND (p.started_at < r.started_at OR (p.started_at = r.started_at AND p.external_id < r.external_id))
+                              ORDER BY p.started_at DESC, p.external_id DESC LIMIT 1)) AS previous_sha,
+         (SELECT MIN(f.started_at) FROM deployment f
+          WHERE ${productionDeployment('f')} AND f.commit_sha = r.commit_sha AND f.service = r.service AND f.environment = r.environment) AS first_at
+  FROM redeploys r
 )
-SELECT o.connector, o.external_id, o.project, o.service, o.environment, o.commit_sha, o.previous_sha, o.started_at,
-       f.first_at, pf.first_at AS previous_first_at
-FROM ordered o
-JOIN firsts f ON f.service = o.service AND f.environment = o.environment AND f.commit_sha = o.commit_sha
-JOIN firsts pf ON pf.service = o.service AND pf.environment = o.environment AND pf.commit_sha = o.previous_sha
-WHERE f.first_at < o.started_at AND f.first_at < pf.first_at AND o.started_at >= :from AND o.started_at <= :to
-ORDER BY o.service, o.started_at`;
+SELECT j.connector, j.external_id, j.project, j.service, j.environment, j.commit_sha, j.previous_sha, j.started_at, j.first_at
+FROM judged j
+WHERE j.first_at < (SELECT MIN(f.started_at) FROM deployment f
+                    WHERE ${productionDeployment('f')} AND f.commit_sha = j.previous_sha AND f.service = j.service AND f.environment = j.environment)
+ORDER BY j.service, j.started_at`;
 
 interface Row {
   connector: string;

@@ -204,7 +204,8 @@ export class FindingService {
         });
       }
 
-      for (const part of chunk(changed, 200)) await repo.save(part);
+      // One INSERT … ON CONFLICT per chunk (PostgreSQL and SQLite alike), not a SELECT and a write per finding.
+      for (const part of chunk(changed, 200)) await repo.upsert(part as any[], { conflictPaths: ['key'] });
       for (const part of chunk(events, 200)) await tx.getRepository(FindingEventEntity).insert(part as any[]);
       if (events.length && this.listeners.length) {
         const byKey = new Map(changed.map((f) => [f.key, f]));
