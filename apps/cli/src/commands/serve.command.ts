@@ -6,6 +6,7 @@ import { Redactor } from '../../../hub/src/config/redactor';
 import { AppLogger } from '../../../hub/src/common/app-logger';
 import { Role, ROLES, ServeModule } from '../../../hub/src/serve.module';
 import { setupOpenApi } from '../../../hub/src/api/openapi';
+import { mountQueueBoard, QUEUE_BOARD_PATH } from '../../../hub/src/api/queue-board';
 import { guarded, usage } from './command-errors';
 
 interface Opts {
@@ -47,7 +48,10 @@ export class ServeCommand extends CommandRunner {
         logger,
         abortOnError: false,
       });
-      if (roles.includes('api')) setupOpenApi(app);
+      if (roles.includes('api')) {
+        setupOpenApi(app);
+        if (mountQueueBoard(app)) logger.info('queue board mounted', { path: QUEUE_BOARD_PATH });
+      }
       await app.listen(port);
       const address = app.getHttpServer().address();
       const bound = typeof address === 'object' && address ? address.port : port;
