@@ -26,6 +26,10 @@ JOIN change_approval a ON a.change_number = c.number AND a.state = 'approved' AN
 JOIN link l ON l.change_number = c.number
 JOIN deployment d ON d.connector = l.deployment_connector AND d.external_id = l.deployment_id
 WHERE c.deleted = FALSE AND c.requested_by IS NOT NULL AND ${PRODUCTION_DEPLOYMENT}
+  -- candidates only: the approver is the requester by name, or by another name of the same person
+  AND (LOWER(a.approver) = LOWER(c.requested_by)
+       OR EXISTS (SELECT 1 FROM person_name pr JOIN person_name pa ON pa.person_key = pr.person_key
+                  WHERE pr.name_lower = LOWER(c.requested_by) AND pa.name_lower = LOWER(a.approver)))
 ORDER BY c.number, a.approver`;
 
 const MR_SQL = `
