@@ -15,6 +15,7 @@ import {
   PRODUCTION_DEPLOYMENT,
 } from './deployment.queries';
 import { PersonLookup } from './person.lookup';
+import { pushTo } from '../common/group-by';
 
 const SQL = `
 SELECT ${DEPLOYMENT_COLUMNS}, d.triggered_by, m.author, m.project AS mr_project, m.iid
@@ -45,7 +46,7 @@ export class AuthorDeployedControl implements Control {
     for (const r of rows) {
       if (!people.same(r.triggered_by, r.author)) continue;
       const key = `${r.connector}\u0000${r.external_id}`;
-      byDeployment.set(key, [...(byDeployment.get(key) ?? []), r]);
+      pushTo(byDeployment, key, r);
     }
     return [...byDeployment.values()].map((own) => {
       const d = own[0];

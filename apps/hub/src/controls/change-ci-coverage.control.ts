@@ -24,6 +24,7 @@ import {
   PRODUCTION_DEPLOYMENT,
 } from './deployment.queries';
 import { itemOfService } from './inventory.queries';
+import { pushTo } from '../common/group-by';
 
 /** Change `c` names the CI of the service of deployment `d` (`si` its service_info row). */
 function namesServiceCi(c: string): string {
@@ -72,7 +73,7 @@ export class ChangeCiCoverageControl implements Control {
     const byDeployment = new Map<string, Row[]>();
     for (const r of rows) {
       const key = `${r.connector}\u0000${r.external_id}`;
-      byDeployment.set(key, [...(byDeployment.get(key) ?? []), r]);
+      pushTo(byDeployment, key, r);
     }
     const flags: Flag[] = [];
     const undecided: Undecided[] = [];

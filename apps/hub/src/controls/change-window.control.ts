@@ -15,6 +15,7 @@ import {
   fmt,
   PRODUCTION_DEPLOYMENT,
 } from './deployment.queries';
+import { pushTo } from '../common/group-by';
 
 const SQL = `
 SELECT DISTINCT ${DEPLOYMENT_COLUMNS}, c.connector AS change_connector, c.number, c.planned_start, c.planned_end
@@ -41,7 +42,7 @@ export class ChangeWindowControl implements Control {
     const byDeployment = new Map<string, Row[]>();
     for (const r of rows) {
       const key = `${r.connector}\u0000${r.external_id}`;
-      byDeployment.set(key, [...(byDeployment.get(key) ?? []), r]);
+      pushTo(byDeployment, key, r);
     }
     const flags: Flag[] = [];
     for (const changes of byDeployment.values()) {

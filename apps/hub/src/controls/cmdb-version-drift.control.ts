@@ -22,6 +22,7 @@ import {
   normalizedVersion,
   productionItemOfService,
 } from './inventory.queries';
+import { pushTo } from '../common/group-by';
 
 /** The latest production deployment of each service, beside each of its production CMDB items that differs. */
 const SQL = `
@@ -62,7 +63,7 @@ export class CmdbVersionDriftControl implements Control {
   async evaluate(ctx: ControlContext): Promise<ControlOutcome> {
     const rows = await sqlQuery<Row>(ctx.db, SQL);
     const byService = new Map<string, Row[]>();
-    for (const r of rows) byService.set(r.service, [...(byService.get(r.service) ?? []), r]);
+    for (const r of rows) pushTo(byService, r.service, r);
     const flags: Flag[] = [];
     const undecided: Undecided[] = [];
     for (const [service, items] of byService) {

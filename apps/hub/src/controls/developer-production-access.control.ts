@@ -33,6 +33,7 @@ import {
   resourceLabel,
   UNEXPIRED,
 } from './entitlement.queries';
+import { pushTo } from '../common/group-by';
 
 /** One row per (entitlement, developer-role via, break-glass via); the control groups them. */
 const SQL = `
@@ -66,7 +67,7 @@ export class DeveloperProductionAccessControl implements Control {
     const byEntitlement = new Map<string, Row[]>();
     for (const r of rows) {
       const key = `${r.connector}\u0000${r.external_id}`;
-      byEntitlement.set(key, [...(byEntitlement.get(key) ?? []), r]);
+      pushTo(byEntitlement, key, r);
     }
     return [...byEntitlement.values()].map((group) => {
       const e = group[0];

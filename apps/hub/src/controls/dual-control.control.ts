@@ -17,6 +17,7 @@ import {
   PRODUCTION_DEPLOYMENT,
 } from './deployment.queries';
 import { PersonLookup } from './person.lookup';
+import { pushTo } from '../common/group-by';
 
 const DEPLOYMENTS_SQL = `
 SELECT ${DEPLOYMENT_COLUMNS}, d.triggered_by, d.approvals, d.commit_sha,
@@ -45,8 +46,7 @@ export class DualControlControl implements Control {
     const changeApprovals = new Map<string, { approver: string; change: string; connector: string }[]>();
     const authors = new Map<string, string[]>();
     const byConnector = new Map<string, string[]>();
-    for (const r of rows)
-      byConnector.set(r.connector, [...(byConnector.get(r.connector) ?? []), r.external_id]);
+    for (const r of rows) pushTo(byConnector, r.connector, r.external_id);
     for (const [connector, ids] of byConnector) {
       for (const part of chunk(ids)) {
         const approvals = await sqlQuery<{
@@ -65,10 +65,7 @@ export class DualControlControl implements Control {
         );
         for (const a of approvals) {
           const key = `${connector}\u0000${a.deployment_id}`;
-          changeApprovals.set(key, [
-            ...(changeApprovals.get(key) ?? []),
-            { approver: a.approver, change: a.number, connector: a.connector },
-          ]);
+          pushTo(changeApprovals, key, { approver: a.approver, change: a.number, connector: a.connector });
         }
         const mrAuthors = await sqlQuery<{ deployment_id: string; author: string }>(
           ctx.db,
@@ -80,7 +77,7 @@ export class DualControlControl implements Control {
         );
         for (const a of mrAuthors) {
           const key = `${connector}\u0000${a.deployment_id}`;
-          authors.set(key, [...(authors.get(key) ?? []), a.author]);
+          pushTo(authors, key, a.author);
         }
       }
     }

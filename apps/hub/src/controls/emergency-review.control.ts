@@ -9,6 +9,7 @@ import { changeRef, controlDefinition, deploymentRefFromExternalId } from '@audi
 import { sqlQuery } from '../common/sql';
 import type { Control, ControlContext, Flag } from './control';
 import { fmt, HOUR_MS, PRODUCTION_DEPLOYMENT } from './deployment.queries';
+import { pushTo } from '../common/group-by';
 
 const SQL = `
 SELECT c.connector AS change_connector, c.number, c.state, c.closed_at,
@@ -40,11 +41,7 @@ export class EmergencyReviewControl implements Control {
     const hours = Number(ctx.params.reviewHours);
     const rows = await sqlQuery<Row>(ctx.db, SQL);
     const byChange = new Map<string, Row[]>();
-    for (const r of rows)
-      byChange.set(`${r.change_connector}\u0000${r.number}`, [
-        ...(byChange.get(`${r.change_connector}\u0000${r.number}`) ?? []),
-        r,
-      ]);
+    for (const r of rows) pushTo(byChange, `${r.change_connector}\u0000${r.number}`, r);
     const flags: Flag[] = [];
     for (const deployments of byChange.values()) {
       const c = deployments[0];

@@ -11,6 +11,7 @@ import { sqlQuery } from '../common/sql';
 import type { Control, ControlContext, ControlOutcome, Flag, Undecided } from './control';
 import { deploymentRefFromExternalId } from '@audit-hub/domain';
 import { fmt, PRODUCTION_DEPLOYMENT } from './deployment.queries';
+import { pushTo } from '../common/group-by';
 
 const SQL = `
 SELECT m.connector, m.external_id, m.project, m.service, m.iid, m.author, m.approved_by, m.approvals_required,
@@ -54,11 +55,7 @@ export class MergeApprovalsControl implements Control {
       SQL.replace('__CANDIDATES__', min <= 1 ? CANDIDATES_FOR_ONE : ''),
     );
     const byMr = new Map<string, Row[]>();
-    for (const r of rows)
-      byMr.set(`${r.connector}\u0000${r.external_id}`, [
-        ...(byMr.get(`${r.connector}\u0000${r.external_id}`) ?? []),
-        r,
-      ]);
+    for (const r of rows) pushTo(byMr, `${r.connector}\u0000${r.external_id}`, r);
     const flags: Flag[] = [];
     const undecided: Undecided[] = [];
     for (const deployments of byMr.values()) {

@@ -13,6 +13,7 @@ import { sqlQuery } from '../common/sql';
 import type { Control, ControlContext, Flag } from './control';
 import { fmt, PRODUCTION_DEPLOYMENT } from './deployment.queries';
 import { itemOfService, LATEST_PRODUCTION_DEPLOYMENT } from './inventory.queries';
+import { pushTo } from '../common/group-by';
 
 /**
  * Each service deployed to production (by its latest production deployment) that has no item
@@ -50,7 +51,7 @@ export class MissingCmdbItemControl implements Control {
   async evaluate(ctx: ControlContext): Promise<Flag[]> {
     const rows = await sqlQuery<Row>(ctx.db, SQL);
     const byService = new Map<string, Row[]>();
-    for (const r of rows) byService.set(r.service, [...(byService.get(r.service) ?? []), r]);
+    for (const r of rows) pushTo(byService, r.service, r);
     return [...byService].map(([service, group]) => {
       const d = group[0];
       const deploymentRef = deploymentRefFromExternalId(d.connector, d.project, d.external_id);

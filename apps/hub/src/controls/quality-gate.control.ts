@@ -27,6 +27,7 @@ import {
   fmt,
   PRODUCTION_DEPLOYMENT,
 } from './deployment.queries';
+import { pushTo } from '../common/group-by';
 
 /** Analysis `qg` is of service `d.service` (`si` its service_info row). */
 function ofService(qg: string): string {
@@ -86,7 +87,7 @@ export class QualityGateControl implements Control {
     const byDeployment = new Map<string, Row[]>();
     for (const r of rows) {
       const key = `${r.connector}\u0000${r.external_id}`;
-      byDeployment.set(key, [...(byDeployment.get(key) ?? []), r]);
+      pushTo(byDeployment, key, r);
     }
     const flags: Flag[] = [];
     const undecided: Undecided[] = [];

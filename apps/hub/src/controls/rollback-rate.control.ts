@@ -11,6 +11,7 @@ import { controlDefinition, deploymentRefFromExternalId, serviceRef } from '@aud
 import { sqlQuery } from '../common/sql';
 import type { Control, ControlContext, Flag } from './control';
 import { DAY_MS, fmt, PRODUCTION_DEPLOYMENT, productionDeployment } from './deployment.queries';
+import { pushTo } from '../common/group-by';
 
 const SQL = `
 WITH win AS (
@@ -63,7 +64,7 @@ export class RollbackRateControl implements Control {
     const from = new Date(ctx.now.getTime() - days * DAY_MS).toISOString();
     const rows = await sqlQuery<Row>(ctx.db, SQL, { from, to: ctx.now.toISOString() });
     const byService = new Map<string, Row[]>();
-    for (const r of rows) byService.set(r.service, [...(byService.get(r.service) ?? []), r]);
+    for (const r of rows) pushTo(byService, r.service, r);
     const flags: Flag[] = [];
     for (const [service, rollbacks] of byService) {
       if (rollbacks.length <= max) continue;

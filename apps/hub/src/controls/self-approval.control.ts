@@ -17,6 +17,7 @@ import type { Control, ControlContext, ControlOutcome, Flag, Undecided } from '.
 import { PRODUCTION_DEPLOYMENT } from './deployment.queries';
 import { parseList } from './merge-approvals.control';
 import { PersonLookup } from './person.lookup';
+import { pushTo } from '../common/group-by';
 
 const CHANGE_SQL = `
 SELECT DISTINCT c.connector, c.number, c.requested_by, a.approver, a.decided_at,
@@ -84,11 +85,7 @@ export class SelfApprovalControl implements Control {
     const undecided: Undecided[] = [];
 
     const byChange = new Map<string, ChangeRow[]>();
-    for (const c of changes)
-      byChange.set(`${c.connector}\u0000${c.number}`, [
-        ...(byChange.get(`${c.connector}\u0000${c.number}`) ?? []),
-        c,
-      ]);
+    for (const c of changes) pushTo(byChange, `${c.connector}\u0000${c.number}`, c);
     for (const rows of byChange.values()) {
       const c = rows[0];
       const selfApprovers = [

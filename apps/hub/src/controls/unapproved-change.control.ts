@@ -15,6 +15,7 @@ import {
   fmt,
   PRODUCTION_DEPLOYMENT,
 } from './deployment.queries';
+import { pushTo } from '../common/group-by';
 
 const NOT_APPROVED_STATES = ['canceled', 'new', 'assess', 'authorize'];
 
@@ -51,7 +52,7 @@ export class UnapprovedChangeControl implements Control {
     const byDeployment = new Map<string, Row[]>();
     for (const r of rows) {
       const key = `${r.connector}\u0000${r.external_id}`;
-      byDeployment.set(key, [...(byDeployment.get(key) ?? []), r]);
+      pushTo(byDeployment, key, r);
     }
     return [...byDeployment.values()].map((changes) => {
       const d = changes[0];

@@ -10,6 +10,7 @@ import { chunk, sqlQuery } from '../common/sql';
 import type { Control, ControlContext, ControlOutcome, Flag, Undecided } from './control';
 import { PRODUCTION_DEPLOYMENT } from './deployment.queries';
 import { parseList } from './merge-approvals.control';
+import { pushTo } from '../common/group-by';
 
 const PASSING = ['verified', 'verified_system'];
 
@@ -83,7 +84,7 @@ export class UnsignedCommitControl implements Control {
     const byConnectorProject = new Map<string, string[]>();
     for (const c of commits.values()) {
       const k = `${c.connector}\u0000${c.project}`;
-      byConnectorProject.set(k, [...(byConnectorProject.get(k) ?? []), c.sha]);
+      pushTo(byConnectorProject, k, c.sha);
     }
     const recorded = new Map<string, CommitRow>();
     for (const [k, shas] of byConnectorProject) {

@@ -12,6 +12,7 @@ import { runInTransaction } from '../store/transaction';
 import type { AppConfig } from '../config/config.schema';
 import { chunk, sqlQuery } from '../common/sql';
 import { ChangeLinkExtractor } from './change-link.extractor';
+import { pushTo } from '../common/group-by';
 
 type Key = { connector: string; external_id: string };
 
@@ -55,8 +56,7 @@ export class LinkService {
       ? await sqlQuery<Key>(this.dataSource, 'SELECT connector, external_id FROM deployment')
       : await sqlQuery<Key>(this.dataSource, TOUCHED_SQL, { runId });
     const byConnector = new Map<string, string[]>();
-    for (const k of keys)
-      byConnector.set(k.connector, [...(byConnector.get(k.connector) ?? []), k.external_id]);
+    for (const k of keys) pushTo(byConnector, k.connector, k.external_id);
     for (const [connector, ids] of byConnector) {
       for (const part of chunk(ids)) await this.relinkChunk(connector, part);
     }

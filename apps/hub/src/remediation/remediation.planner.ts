@@ -18,6 +18,7 @@ import { RemediationOutboxStore, type GroupState, type NewAction } from './remed
 import { dedupeMarker, ticketGroupKey } from './remediation.marker';
 import type { RemediationActionKind } from './remediation.types';
 import { TicketTextRenderer } from './ticket-text.renderer';
+import { pushTo } from '../common/group-by';
 
 const ACTIVE: FindingStatus[] = ['open', 'reopened'];
 const DAY_MS = 86_400_000;
@@ -52,7 +53,7 @@ export class RemediationPlanner {
     const byGroup = new Map<string, FindingTransition[]>();
     for (const t of transitions) {
       const key = this.groupKey(t.finding);
-      byGroup.set(key, [...(byGroup.get(key) ?? []), t]);
+      pushTo(byGroup, key, t);
     }
     const states = await this.store.groupStates(manager, [...byGroup.keys()]);
     const members = await this.members(manager, byGroup);
@@ -88,7 +89,7 @@ export class RemediationPlanner {
         .getRepository(FindingEntity)
         .find({ where: { status: In(ACTIVE) }, order: { key: 'ASC' } });
       const groups = new Map<string, FindingEntity[]>();
-      for (const f of active) groups.set(this.groupKey(f), [...(groups.get(this.groupKey(f)) ?? []), f]);
+      for (const f of active) pushTo(groups, this.groupKey(f), f);
       const states = await this.store.groupStates(tx, [...groups.keys()]);
       const evidence = await this.store.latestEvents(
         tx,

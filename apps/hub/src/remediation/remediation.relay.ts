@@ -23,6 +23,7 @@ import { Redactor } from '../config/redactor';
 import { ConnectorRegistry, type OpenConnection } from '../connectors/connector.registry';
 import type { RemediationActionEntity } from './remediation-action.entity';
 import { RemediationOutboxStore } from './remediation-outbox.store';
+import { pushTo } from '../common/group-by';
 
 export interface RelayResult {
   /** Actions sent in this pass (tickets filed or adopted, comments, closes, reopens). */
@@ -96,7 +97,7 @@ export class RemediationRelay {
     }
 
     const groups = new Map<string, RemediationActionEntity[]>();
-    for (const a of actions) groups.set(a.groupKey, [...(groups.get(a.groupKey) ?? []), a]);
+    for (const a of actions) pushTo(groups, a.groupKey, a);
 
     let open: OpenConnection | undefined;
     const tracker = async (): Promise<Tracker> => {

@@ -9,6 +9,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { pushTo } from '../common/group-by';
 
 export type PersonValueKind = 'email' | 'userName' | 'name';
 
@@ -125,7 +126,7 @@ export class Pseudonymizer {
     const components = new Map<string, string[]>();
     for (const v of kinds.keys()) {
       const root = uf.find(v);
-      components.set(root, [...(components.get(root) ?? []), v]);
+      pushTo(components, root, v);
     }
     const representative = new Map<string, string>();
     for (const members of components.values()) {
@@ -150,7 +151,7 @@ export class Pseudonymizer {
     const short = new Map<string, string[]>();
     for (const rep of representatives) {
       const p = this.hash(rep).slice(0, HEX_LENGTH);
-      short.set(p, [...(short.get(p) ?? []), rep]);
+      pushTo(short, p, rep);
     }
     const out = new Map<string, string>();
     for (const [p, reps] of short) {

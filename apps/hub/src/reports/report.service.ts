@@ -55,6 +55,7 @@ import {
   type ReportPeriod,
   type ReportRun,
 } from './report.model';
+import { pushTo } from '../common/group-by';
 
 export interface ReportRequest {
   /** `YYYY-MM-DD`. */
@@ -251,7 +252,7 @@ export class ReportService {
     const changes = new Map<string, ChangeAsOf[]>();
     for (const part of chunk(numbers)) {
       for (const c of await this.asOfService.changesAsOf(asOf, part)) {
-        changes.set(c.number, [...(changes.get(c.number) ?? []), c]);
+        pushTo(changes, c.number, c);
       }
     }
     const approvers = new Map<string, Set<string>>();

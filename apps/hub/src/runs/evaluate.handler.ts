@@ -27,7 +27,7 @@ import { outcomeOf, Undecided } from '../controls/control';
 /** "3 subjects not evaluated: their approvals could not be read from GitLab (gitlab:a!1, …)". */
 function undecidedReason(undecided: Undecided[]): string {
   const byWhy = new Map<string, string[]>();
-  for (const u of undecided) byWhy.set(u.why, [...(byWhy.get(u.why) ?? []), u.subjectRef]);
+  for (const u of undecided) pushTo(byWhy, u.why, u.subjectRef);
   return [...byWhy]
     .map(
       ([why, refs]) =>
@@ -37,6 +37,7 @@ function undecidedReason(undecided: Undecided[]): string {
 }
 import type { EvaluateJob } from './job.types';
 import { RUN_FINISHED_LISTENERS, RunFinishedListener } from './run-lifecycle.listener';
+import { pushTo } from '../common/group-by';
 
 @Injectable()
 export class EvaluateHandler {
@@ -68,7 +69,7 @@ export class EvaluateHandler {
     const providersOf = new Map<RecordKind, string[]>();
     for (const i of this.connectors.instances()) {
       for (const k of i.plugin.manifest.capabilities.flatMap((c) => [...CAPABILITY_KINDS[c]])) {
-        providersOf.set(k, [...(providersOf.get(k) ?? []), i.id]);
+        pushTo(providersOf, k, i.id);
       }
     }
     let failure: string | null = null;
