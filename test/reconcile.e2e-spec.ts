@@ -74,17 +74,10 @@ describe.each(RUNTIME_SHAPES)('reconcile against the simulated estate ($name)', 
       { id: 'RM-CHG-001', status: 'evaluated', reason: null, open: expect.any(Number) },
       { id: 'RM-CHG-002', status: 'evaluated', reason: null, open: expect.any(Number) },
     ]);
-    // Every control is evaluated over the estate, but RM-PIPE-002 for the commits of the
-    // Jenkins-deployed service: nothing collects those commits from GitLab yet, so they are
-    // undecided (never passed or failed) and the control says so.
-    expect(report.controls.filter((c) => c.status !== 'evaluated')).toEqual([
-      {
-        id: 'RM-PIPE-002',
-        status: 'partial',
-        open: expect.any(Number),
-        reason: expect.stringMatching(/^\d+ subject\(s\) not evaluated: the commit was not collected/),
-      },
-    ]);
+    // Every control is evaluated over the whole estate: what shipped with the Jenkins deploy
+    // builds is read from the service's GitLab repository, so none of their commits is undecided.
+    expect(report.controls.filter((c) => c.status !== 'evaluated')).toEqual([]);
+    expect(report.run.sources.map((s) => `${s.connector}/${s.stream}`)).toContain('gitlab/shipped-ranges');
     // The finding an exception covers is reported as accepted, never dropped.
     expect(
       report.findings
@@ -170,6 +163,11 @@ describe.each(RUNTIME_SHAPES)('reconcile against the simulated estate ($name)', 
     expect(openKeys(report)).toEqual(expected(T0));
     expect(report.summary.new).toBe(0);
     expect((await hub.findings()).length).toBe(expected(T0).length + accepted(T0).length);
+    // What shipped with each Jenkins deploy build was read once: nothing new, nothing read again.
+    expect(report.run.sources.find((s) => s.stream === 'shipped-ranges')).toMatchObject({
+      status: 'complete',
+      records: 0,
+    });
   });
 
   it('resolves a finding once the estate fixes it, and reopens one that regresses', async () => {

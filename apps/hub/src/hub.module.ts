@@ -35,6 +35,7 @@ import { FindingService } from './findings/finding.service';
 import { FindingQueryService } from './findings/finding-query.service';
 import { RunService } from './runs/run.service';
 import { CollectHandler } from './runs/collect.handler';
+import { ShippedRangeSource } from './runs/shipped-range.source';
 import { EvaluateHandler } from './runs/evaluate.handler';
 import { InProcessRunner } from './runs/in-process.runner';
 import { RECONCILE_RUNNER } from './runs/job.types';
@@ -127,6 +128,7 @@ export class HubModule {
         FindingQueryService,
         RunService,
         CollectHandler,
+        ShippedRangeSource,
         EvaluateHandler,
         InProcessRunner,
         JobHandlerRegistry,

@@ -85,6 +85,12 @@ export interface DeploymentMrRecord {
   deployment: string;
   /** The merge request's externalId (`<project path>!<iid>`). */
   mergeRequest: string;
+  /**
+   * The deployment's connector, when it is not the one this record (and the MR) was collected
+   * from: a Jenkins deployment's MRs are read from the service's GitLab repository by the GitLab
+   * connector. Omitted: the same connector.
+   */
+  deploymentConnector?: string;
 }
 
 export type SignatureStatus = 'verified' | 'verified_system' | 'unverified' | 'unsigned' | 'unknown';

@@ -111,11 +111,50 @@ export interface TrackerConnection {
   reopenTicket(key: string, comment?: string): Promise<void>;
 }
 
+/**
+ * Two commits of a repository: what shipped between them (controls.md "MRs shipped with a
+ * deployment", for a deployment made outside the repository's own system, e.g. by Jenkins).
+ */
+export interface ShippedRangeQuery {
+  /** The repository, as the service catalog names it (`services[].keys.gitlab`: `acme/payments-api`). */
+  repository: string;
+  /** The deployed commit. */
+  toSha: string;
+  /**
+   * The commit of the previous successful deployment to the same environment; null when none is
+   * known (a first deployment): then only the deployed commit and the MR that merged it shipped.
+   */
+  fromSha: string | null;
+}
+
+export interface ShippedRange {
+  /**
+   * `merge-request` records of the merged MRs whose merge (or squash) commit is reachable from
+   * `toSha` but not from `fromSha`, and `commit` records (with signatures) of the deployed commit
+   * and of those MRs' commits. No `deployment-mr` records: the caller knows the deployment.
+   */
+  records: NormalizedRecord[];
+  /** External ids of the shipped MRs (among `records`). */
+  mergeRequests: string[];
+  /** What could not be read; the range is then incomplete for the kinds named. */
+  problems: StreamProblem[];
+}
+
+/** A source-code host that can say what shipped between two commits of one of its repositories. */
+export interface RepositoryConnection {
+  shipped(query: ShippedRangeQuery): Promise<ShippedRange>;
+}
+
 export interface Connection {
   /** Reachability, credentials and each read permission the streams need, one result each. */
   check(): Promise<CheckResult[]>;
   streams: StreamDefinition[];
   tracker?: TrackerConnection;
+  /**
+   * For source-code hosts: what shipped between two commits, so the core can give deployments made
+   * by another system (Jenkins) their shipped MRs and commits from the service's repository.
+   */
+  repository?: RepositoryConnection;
   /** Ends sessions (log-off). */
   close?(): Promise<void>;
 }

@@ -14,7 +14,6 @@ import type {
   StreamDefinition,
   StreamProblem,
 } from '@audit-hub/plugin-sdk';
-import { isSignatureNotFound, mapCommit, mapSignatureStatus } from './gitlab-commit.mapper';
 import {
   EnvironmentTiers,
   mapDeployment,
@@ -24,11 +23,12 @@ import {
   mapVariables,
   type DeploymentDetails,
 } from './gitlab-deployment.mapper';
-import { mapDeploymentMr, mapMergeRequest, mergeRequestExternalId } from './gitlab-merge-request.mapper';
+import { mapDeploymentMr, mergeRequestExternalId } from './gitlab-merge-request.mapper';
+import { ReleaseContentReader, type ProblemHandler } from './gitlab-release-content.reader';
 import { resolveProjects, type ResolvedProject } from './gitlab-projects.resolver';
 import type { ResolvedGitLabOptions } from './gitlab.config';
 import type { GitLabClient, ListPage } from './gitlab.client';
-import type { GitLabCommit, GitLabDeployment, GitLabMergeRequestApprovals } from './gitlab.types';
+import type { GitLabDeployment } from './gitlab.types';
 
 export const DEPLOYMENTS_STREAM = 'deployments';
 export const DEPLOYMENTS_KINDS: RecordKind[] = ['deployment', 'merge-request', 'deployment-mr', 'commit'];
@@ -81,16 +81,12 @@ interface DeploymentOutcome {
   transient: boolean;
 }
 
-type ProblemHandler = (what: string, kinds: RecordKind[]) => (err: unknown) => undefined;
-
-/** One read of the stream; caches what several deployments share (an MR's approvals, a commit). */
+/** One read of the stream; what several deployments share (an MR, a commit) is read once. */
 class DeploymentsRun {
   private readonly state: GitLabDeploymentsCursor;
   private readonly since: string;
   private readonly pending: StreamProblem[] = [];
-  private readonly approvals = new Map<string, Promise<GitLabMergeRequestApprovals | null>>();
-  private readonly commits = new Map<string, Promise<NormalizedRecord<'commit'>>>();
-  private readonly mrCommits = new Map<string, Promise<GitLabCommit[]>>();
+  private readonly content: ReleaseContentReader;
   private readonly environmentPatterns: RegExp[];
 
   constructor(
@@ -100,6 +96,7 @@ class DeploymentsRun {
     this.state = parseCursor(input.full ? null : input.cursor);
     this.since = input.since.toISOString();
     this.environmentPatterns = deps.options.environments.map(globToRegExp);
+    this.content = new ReleaseContentReader(deps.client);
   }
 
   async *batches(): AsyncGenerator<Batch> {
@@ -262,89 +259,25 @@ class DeploymentsRun {
           );
           return [];
         }
-        const id = mergeRequestExternalId(path, mr.iid);
-        const [approvals, commits] = await Promise.all([
-          this.approvalsOf(project.id, id, mr.iid).catch(
-            problem(`merge request !${mr.iid} approvals`, ['merge-request']),
-          ),
-          this.commitsOf(project.id, id, mr.iid).catch(
-            problem(`merge request !${mr.iid} commits`, ['merge-request', 'commit']),
-          ),
-        ]);
-        const shas = (commits ?? []).map((c) => c.id).filter((sha): sha is string => typeof sha === 'string');
-        // Each shipped commit with its signature (RM-PIPE-002), read once per run.
-        const commitRecords = await Promise.all(
-          (commits ?? [])
-            .filter((c) => typeof c.id === 'string')
-            .map((c) =>
-              this.commitRecord(project, path, c.id as string, c).catch(
-                problem(`commit ${c.id}`, ['commit']),
-              ),
-            ),
-        );
+        const [record, ...commits] = await this.content.mergeRequest({ id: project.id, path }, mr, problem);
         return [
-          mapMergeRequest(mr, path, approvals ?? null, shas),
-          mapDeploymentMr(String(deployment.id), id),
-          ...commitRecords.filter((r): r is NormalizedRecord<'commit'> => !!r),
+          record,
+          mapDeploymentMr(String(deployment.id), mergeRequestExternalId(path, mr.iid)),
+          ...commits,
         ];
       }),
     );
     return perMr.flat();
   }
 
-  private approvalsOf(
-    projectId: number,
-    mrId: string,
-    iid: number,
-  ): Promise<GitLabMergeRequestApprovals | null> {
-    let cached = this.approvals.get(mrId);
-    if (!cached) {
-      cached = this.deps.client.mergeRequestApprovals(projectId, iid);
-      this.approvals.set(mrId, cached);
-    }
-    return cached;
-  }
-
-  private commitsOf(projectId: number, mrId: string, iid: number): Promise<GitLabCommit[]> {
-    let cached = this.mrCommits.get(mrId);
-    if (!cached) {
-      cached = this.deps.client.mergeRequestCommits(projectId, iid);
-      this.mrCommits.set(mrId, cached);
-    }
-    return cached;
-  }
-
   /** The deployed commit with its signature; read once per run however many deployments ship it. */
   private commit(project: ResolvedProject, path: string, deployment: GitLabDeployment) {
     // A deployment created through the API has no job, hence no embedded commit: it is read then.
-    return this.commitRecord(project, path, deployment.sha, deployment.deployable?.commit ?? undefined);
-  }
-
-  /** A commit with its signature, read once per run however many deployments or MRs ship it. */
-  private commitRecord(project: ResolvedProject, path: string, sha: string, known?: GitLabCommit) {
-    const key = `${path}@${sha}`;
-    let cached = this.commits.get(key);
-    if (!cached) {
-      cached = this.readCommit(project, path, sha, known);
-      this.commits.set(key, cached);
-    }
-    return cached;
-  }
-
-  private async readCommit(project: ResolvedProject, path: string, sha: string, known?: GitLabCommit) {
-    const client = this.deps.client;
-    const [commit, signature] = await Promise.all([
-      known ?? client.commit(project.id, sha),
-      client.commitSignature(project.id, sha),
-    ]);
-    if (signature.status === 404 && !isSignatureNotFound(signature.data)) {
-      const said = (signature.data as { message?: unknown } | undefined)?.message;
-      throw new Error(
-        `${signature.url} answered 404 (${String(said ?? 'no message')}), not "signature not found"`,
-      );
-    }
-    const status = signature.status === 404 ? 'unsigned' : mapSignatureStatus(signature.data);
-    return mapCommit(path, sha, commit, status, signature.data);
+    return this.content.commit(
+      { id: project.id, path },
+      deployment.sha,
+      deployment.deployable?.commit ?? undefined,
+    );
   }
 
   /** An error's message, with every secret the client knows redacted (upstreams echo requests). */
@@ -362,7 +295,7 @@ function updatedAt(deployment: GitLabDeployment): string {
 }
 
 /** Errors that are not about one item: the run was cancelled, or the token stopped working. */
-function isFatal(err: unknown): boolean {
+export function isFatal(err: unknown): boolean {
   return isUpstreamError(err) && (err.code === 'aborted' || err.code === 'unauthorized');
 }
 
@@ -375,7 +308,7 @@ function isTransient(err: unknown): boolean {
 }
 
 /** Records of one batch, each (kind, externalId) once: an MR shipped with two deployments of a page. */
-function dedupe(records: NormalizedRecord[]): NormalizedRecord[] {
+export function dedupe(records: NormalizedRecord[]): NormalizedRecord[] {
   const seen = new Set<string>();
   return records.filter((record) => {
     const key = `${record.kind}\u0000${record.externalId}`;

@@ -15,6 +15,7 @@ import {
 import type {
   GitLabCommit,
   GitLabCommitSignature,
+  GitLabCompare,
   GitLabDeployment,
   GitLabEnvironment,
   GitLabMergeRequest,
@@ -32,6 +33,9 @@ export interface ListPage<T> {
   where: string;
   response: HttpResponse<unknown>;
 }
+
+/** A project's numeric id, or its `path_with_namespace`. */
+export type ProjectId = number | string;
 
 /** `acme/payments-api` → `acme%2Fpayments-api`; numeric ids stay as they are. */
 export function encodeId(idOrPath: string | number): string {
@@ -135,9 +139,12 @@ export class GitLabClient {
    * An MR's approvals; null when GitLab answers 403 or 404 (Premium endpoint on Free, or approvals
    * not visible to the token): unknown, which is not "nobody approved".
    */
-  async mergeRequestApprovals(projectId: number, iid: number): Promise<GitLabMergeRequestApprovals | null> {
+  async mergeRequestApprovals(
+    projectId: ProjectId,
+    iid: number,
+  ): Promise<GitLabMergeRequestApprovals | null> {
     const response = await this.getObject<GitLabMergeRequestApprovals>(
-      `/projects/${projectId}/merge_requests/${iid}/approvals`,
+      `/projects/${encodeId(projectId)}/merge_requests/${iid}/approvals`,
       undefined,
       [403, 404],
     );
@@ -159,21 +166,53 @@ export class GitLabClient {
   }
 
   /** The commits of a merge request (newest first), paged. */
-  mergeRequestCommits(projectId: number, iid: number): Promise<GitLabCommit[]> {
-    return this.list<GitLabCommit>(`/projects/${projectId}/merge_requests/${iid}/commits`);
+  mergeRequestCommits(projectId: ProjectId, iid: number): Promise<GitLabCommit[]> {
+    return this.list<GitLabCommit>(`/projects/${encodeId(projectId)}/merge_requests/${iid}/commits`);
   }
 
-  async commit(projectId: number, sha: string): Promise<GitLabCommit> {
-    return (await this.getObject<GitLabCommit>(`/projects/${projectId}/repository/commits/${encodeId(sha)}`))
-      .data;
+  async commit(projectId: ProjectId, sha: string): Promise<GitLabCommit> {
+    return (
+      await this.getObject<GitLabCommit>(
+        `/projects/${encodeId(projectId)}/repository/commits/${encodeId(sha)}`,
+      )
+    ).data;
   }
 
   /** The signature body, answered with its status: 404 is how GitLab says "unsigned" (or "no such commit"). */
-  commitSignature(projectId: number, sha: string): Promise<HttpResponse<GitLabCommitSignature>> {
+  commitSignature(projectId: ProjectId, sha: string): Promise<HttpResponse<GitLabCommitSignature>> {
     return this.getObject<GitLabCommitSignature>(
-      `/projects/${projectId}/repository/commits/${encodeId(sha)}/signature`,
+      `/projects/${encodeId(projectId)}/repository/commits/${encodeId(sha)}/signature`,
       undefined,
       [404],
+    );
+  }
+
+  /**
+   * The commits reachable from `to` but not from `from` (`git log from..to`, GitLab's default
+   * `straight=false`), oldest first. GitLab answers with the diffs too; only `commits` is read.
+   */
+  async compare(projectId: ProjectId, from: string, to: string): Promise<GitLabCompare> {
+    const response = await this.getObject<GitLabCompare>(
+      `/projects/${encodeId(projectId)}/repository/compare`,
+      {
+        from,
+        to,
+      },
+    );
+    if (!Array.isArray(response.data.commits)) {
+      throw this.malformed(
+        `/projects/${encodeId(projectId)}/repository/compare`,
+        response.status,
+        'the body has no "commits" list',
+      );
+    }
+    return response.data;
+  }
+
+  /** The merge requests GitLab associates with a commit (open, closed and merged alike). */
+  commitMergeRequests(projectId: ProjectId, sha: string): Promise<GitLabMergeRequest[]> {
+    return this.list<GitLabMergeRequest>(
+      `/projects/${encodeId(projectId)}/repository/commits/${encodeId(sha)}/merge_requests`,
     );
   }
 

@@ -3,6 +3,7 @@ import { headerAuth } from '@audit-hub/http';
 import { definePlugin, SDK_VERSION } from '@audit-hub/plugin-sdk';
 import { checkConnection } from './gitlab-connection.check';
 import { createDeploymentsStream } from './gitlab-deployments.stream';
+import { createRepositoryConnection } from './gitlab-shipped-range.reader';
 import { GitLabAuth, GitLabOptions, resolveOptions } from './gitlab.config';
 import { GitLabClient } from './gitlab.client';
 
@@ -14,7 +15,7 @@ export const plugin = definePlugin<GitLabAuth, GitLabOptions>({
     sdkVersion: `^${SDK_VERSION}`,
     capabilities: ['deployments', 'merge-requests', 'commits'],
     description:
-      'Deployments (with tier, variables, approvals, test report), the merge requests shipped with them and the deployed commits with their signatures.',
+      'Deployments (with tier, variables, approvals, test report), the merge requests shipped with them and the deployed commits with their signatures; for deployments made by Jenkins, what shipped in the service repository.',
   },
   configSchema: { auth: GitLabAuth, options: GitLabOptions },
   /** GitLab takes a personal, project or group access token in `PRIVATE-TOKEN`. */
@@ -26,6 +27,7 @@ export const plugin = definePlugin<GitLabAuth, GitLabOptions>({
     return {
       check: () => checkConnection(client, options),
       streams: [createDeploymentsStream({ client, options, logger: ctx.logger })],
+      repository: createRepositoryConnection(client),
     };
   },
 });

@@ -34,6 +34,15 @@ export interface GitLabCommit {
   authored_date?: string;
   committed_date?: string;
   created_at?: string;
+  parent_ids?: string[];
+}
+
+/** `/repository/compare`: the commits of `from..to`, oldest first (and diffs, not read). */
+export interface GitLabCompare {
+  commit?: GitLabCommit | null;
+  commits: GitLabCommit[];
+  compare_same_ref?: boolean;
+  compare_timeout?: boolean;
 }
 
 export interface GitLabPipelineRef {
@@ -104,6 +113,8 @@ export interface GitLabMergeRequest {
   merge_commit_sha?: string | null;
   squash_commit_sha?: string | null;
   target_branch?: string;
+  /** The MR's head commit (a fast-forward merge leaves no merge commit: the head is what lands). */
+  sha?: string | null;
   references?: { full?: string };
 }
 

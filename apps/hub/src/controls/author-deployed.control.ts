@@ -20,7 +20,7 @@ import { pushTo } from '../common/group-by';
 const SQL = `
 SELECT ${DEPLOYMENT_COLUMNS}, d.triggered_by, m.author, m.project AS mr_project, m.iid
 FROM deployment d
-JOIN deployment_mr dm ON dm.connector = d.connector AND dm.deployment_id = d.external_id AND dm.deleted = FALSE
+JOIN deployment_mr dm ON dm.deployment_connector = d.connector AND dm.deployment_id = d.external_id AND dm.deleted = FALSE
 JOIN merge_request m ON m.connector = dm.connector AND m.external_id = dm.merge_request_id AND m.deleted = FALSE
 WHERE ${PRODUCTION_DEPLOYMENT} AND d.triggered_by IS NOT NULL
 ORDER BY d.connector, d.external_id, m.iid`;

@@ -72,7 +72,7 @@ export class DualControlControl implements Control {
           `SELECT DISTINCT dm.deployment_id, m.author
            FROM deployment_mr dm
            JOIN merge_request m ON m.connector = dm.connector AND m.external_id = dm.merge_request_id AND m.deleted = FALSE
-           WHERE dm.connector = :connector AND dm.deleted = FALSE AND dm.deployment_id IN (:...ids)`,
+           WHERE dm.deployment_connector = :connector AND dm.deleted = FALSE AND dm.deployment_id IN (:...ids)`,
           { connector, ids: part },
         );
         for (const a of mrAuthors) {

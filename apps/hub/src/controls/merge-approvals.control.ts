@@ -18,7 +18,7 @@ SELECT m.connector, m.external_id, m.project, m.service, m.iid, m.author, m.appr
        m.approvals_left, m.merged_at, d.external_id AS deployment_id, d.project AS deployment_project, d.environment
 FROM merge_request m
 JOIN deployment_mr dm ON dm.connector = m.connector AND dm.merge_request_id = m.external_id AND dm.deleted = FALSE
-JOIN deployment d ON d.connector = dm.connector AND d.external_id = dm.deployment_id
+JOIN deployment d ON d.connector = dm.deployment_connector AND d.external_id = dm.deployment_id
 WHERE m.deleted = FALSE AND ${PRODUCTION_DEPLOYMENT} __CANDIDATES__
 ORDER BY m.connector, m.external_id, d.external_id`;
 

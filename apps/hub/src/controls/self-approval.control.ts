@@ -37,7 +37,7 @@ const MR_SQL = `
 SELECT DISTINCT m.connector, m.external_id, m.project, m.iid, m.service, m.author, m.approved_by, d.environment
 FROM merge_request m
 JOIN deployment_mr dm ON dm.connector = m.connector AND dm.merge_request_id = m.external_id AND dm.deleted = FALSE
-JOIN deployment d ON d.connector = dm.connector AND d.external_id = dm.deployment_id
+JOIN deployment d ON d.connector = dm.deployment_connector AND d.external_id = dm.deployment_id
 WHERE m.deleted = FALSE AND ${PRODUCTION_DEPLOYMENT}
   AND (m.approved_by IS NULL
        -- a candidate: the approvers' JSON names the author under any of the author's names

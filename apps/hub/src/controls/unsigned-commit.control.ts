@@ -17,21 +17,24 @@ const PASSING = ['verified', 'verified_system'];
 /**
  * The (deployment, shipped commit) pairs worth a look: deployed commits whose recorded signature
  * does not pass or that were not collected (decided in SQL, so passing ones never leave the
- * database), and the commits of shipped MRs (a JSON list, checked below).
+ * database), and the commits of shipped MRs (a JSON list, checked below). A commit lives in the
+ * service's GitLab repository: the deployment's own project for a GitLab deployment, the
+ * repository its shipped range was read from (`shipped_range`) for a Jenkins one.
  */
 const SHIPPED_SQL = `
 SELECT d.connector, d.external_id, d.project, d.service, d.environment, d.commit_sha, NULL AS commit_shas,
-       gc.connector AS commit_connector, gc.project AS commit_project
+       COALESCE(sr.repository_connector, d.connector) AS commit_connector,
+       COALESCE(sr.repository, d.project) AS commit_project
 FROM deployment d
-LEFT JOIN service_info si ON si.name = d.service
+LEFT JOIN shipped_range sr ON sr.deployment_connector = d.connector AND sr.deployment_id = d.external_id
 LEFT JOIN git_commit gc ON gc.sha = d.commit_sha AND gc.deleted = FALSE
-  AND ((gc.connector = d.connector AND gc.project = d.project) OR gc.project = si.gitlab_key)
+  AND gc.connector = COALESCE(sr.repository_connector, d.connector) AND gc.project = COALESCE(sr.repository, d.project)
 WHERE ${PRODUCTION_DEPLOYMENT} AND d.commit_sha <> '' AND (gc.sha IS NULL OR gc.signature NOT IN ('verified', 'verified_system'))
 UNION ALL
 SELECT d.connector, d.external_id, d.project, d.service, d.environment, NULL AS commit_sha, m.commit_shas,
        m.connector AS commit_connector, m.project AS commit_project
 FROM deployment d
-JOIN deployment_mr dm ON dm.connector = d.connector AND dm.deployment_id = d.external_id AND dm.deleted = FALSE
+JOIN deployment_mr dm ON dm.deployment_connector = d.connector AND dm.deployment_id = d.external_id AND dm.deleted = FALSE
 JOIN merge_request m ON m.connector = dm.connector AND m.external_id = dm.merge_request_id AND m.deleted = FALSE
 WHERE ${PRODUCTION_DEPLOYMENT} AND m.commit_shas <> '[]'`;
 
@@ -44,8 +47,8 @@ interface ShippedRow {
   commit_sha: string | null;
   commit_shas: string | string[] | null;
   /** Where the commit lives: GitLab's connector and project (also for Jenkins-deployed services). */
-  commit_connector: string | null;
-  commit_project: string | null;
+  commit_connector: string;
+  commit_project: string;
 }
 
 interface CommitRow {
@@ -70,10 +73,10 @@ export class UnsignedCommitControl implements Control {
     for (const row of shipped) {
       const shas = row.commit_sha ? [row.commit_sha] : (parseList(row.commit_shas) ?? []);
       for (const sha of shas) {
-        const key = `${row.connector}\u0000${row.project}\u0000${sha}`;
+        const key = `${row.commit_connector}\u0000${row.commit_project}\u0000${sha}`;
         const entry = commits.get(key) ?? {
-          connector: row.connector,
-          project: row.project,
+          connector: row.commit_connector,
+          project: row.commit_project,
           sha,
           deployments: [],
         };

@@ -28,15 +28,19 @@ const TOUCHED_SQL = `
 SELECT d.connector, d.external_id FROM deployment d
   JOIN record r ON r.id = d.record_id WHERE r.run_id = :runId
 UNION
-SELECT dm.connector, dm.deployment_id AS external_id FROM deployment_mr dm
+SELECT dm.deployment_connector AS connector, dm.deployment_id AS external_id FROM deployment_mr dm
   JOIN record r ON r.id = dm.record_id WHERE r.run_id = :runId
 UNION
-SELECT dm.connector, dm.deployment_id AS external_id FROM deployment_mr dm
+SELECT dm.deployment_connector AS connector, dm.deployment_id AS external_id FROM deployment_mr dm
   JOIN merge_request m ON m.connector = dm.connector AND m.external_id = dm.merge_request_id
   JOIN record r ON r.id = m.record_id WHERE r.run_id = :runId
 UNION
 SELECT d.connector, d.external_id FROM deployment d
   JOIN git_commit gc ON gc.connector = d.connector AND gc.sha = d.commit_sha
+  JOIN record r ON r.id = gc.record_id WHERE r.run_id = :runId
+UNION
+SELECT sr.deployment_connector AS connector, sr.deployment_id AS external_id FROM shipped_range sr
+  JOIN git_commit gc ON gc.connector = sr.repository_connector AND gc.sha = sr.to_sha
   JOIN record r ON r.id = gc.record_id WHERE r.run_id = :runId`;
 
 @Injectable()
@@ -76,7 +80,10 @@ export class LinkService {
         tx,
         `SELECT d.external_id, d.variables, d.commit_message, d.commit_sha, d.project, gc.message AS stored_message
          FROM deployment d
-         LEFT JOIN git_commit gc ON gc.connector = d.connector AND gc.sha = d.commit_sha AND gc.project = d.project
+         LEFT JOIN shipped_range sr ON sr.deployment_connector = d.connector AND sr.deployment_id = d.external_id
+         LEFT JOIN git_commit gc ON gc.sha = d.commit_sha AND gc.deleted = FALSE
+           AND gc.connector = COALESCE(sr.repository_connector, d.connector)
+           AND gc.project = COALESCE(sr.repository, d.project)
          WHERE d.connector = :connector AND d.external_id IN (:...ids)`,
         { connector, ids },
       );
@@ -90,7 +97,7 @@ export class LinkService {
         `SELECT dm.deployment_id, dm.merge_request_id, m.title, m.description
          FROM deployment_mr dm
          JOIN merge_request m ON m.connector = dm.connector AND m.external_id = dm.merge_request_id
-         WHERE dm.connector = :connector AND dm.deleted = FALSE AND dm.deployment_id IN (:...ids)`,
+         WHERE dm.deployment_connector = :connector AND dm.deleted = FALSE AND dm.deployment_id IN (:...ids)`,
         { connector, ids },
       );
       const rows: LinkRow[] = [];

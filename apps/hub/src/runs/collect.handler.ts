@@ -24,6 +24,7 @@ import { ProductionResourceClassifier } from '../identities';
 import { AppLogger } from '../common/app-logger';
 import { Clock } from '../common/clock';
 import type { CollectJob } from './job.types';
+import { SHIPPED_RANGES_STREAM, ShippedRangeSource } from './shipped-range.source';
 import { COLLECT_BATCH_LISTENERS, CollectBatchListener } from './run-lifecycle.listener';
 import type { ResponseInfo } from '@audit-hub/http';
 import type { JobContext } from '../queue/job-handler.registry';
@@ -44,6 +45,7 @@ export class CollectHandler {
     private readonly redactor: Redactor,
     private readonly logger: AppLogger,
     private readonly clock: Clock,
+    private readonly shippedRanges: ShippedRangeSource,
     @Inject(COLLECT_BATCH_LISTENERS) private readonly batchListeners: CollectBatchListener[] = [],
   ) {
     this.environments = new EnvironmentClassifier(config.environments.production);
@@ -76,7 +78,11 @@ export class CollectHandler {
       // Responses read since the last committed batch: their digests go with that batch.
       let pages: ResponseInfo[] = [];
       open = await this.connectors.connect(connector, { signal, onResponse: (info) => pages.push(info) });
-      const stream = open.connection.streams.find((s) => s.name === streamName);
+      const stream =
+        open.connection.streams.find((s) => s.name === streamName) ??
+        (streamName === SHIPPED_RANGES_STREAM
+          ? this.shippedRanges.stream(connector, open.connection, { runId, now, full: job.full })
+          : undefined);
       if (!stream) throw new Error(`connector ${connector} has no stream "${streamName}"`);
       await statusRepo.update(key, { kinds: stream.kinds });
       const saved = job.full

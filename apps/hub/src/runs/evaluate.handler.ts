@@ -1,5 +1,6 @@
 /**
- * Evaluates a run once every collect job ended: links deployments to changes, runs each enabled
+ * Evaluates a run once every collect job ended: reads what shipped with Jenkins-style deployments
+ * from their service repositories (shipped-range.source.ts), links deployments to changes, runs each enabled
  * control as a set-based query, applies the finding lifecycle, and closes the run as `complete`,
  * `incomplete` (a source failed or was partial) or `failed`.
  */
@@ -36,6 +37,8 @@ function undecidedReason(undecided: Undecided[]): string {
     .join('; ');
 }
 import type { EvaluateJob } from './job.types';
+import { CollectHandler } from './collect.handler';
+import { SHIPPED_RANGES_STREAM } from './shipped-range.source';
 import { RUN_FINISHED_LISTENERS, RunFinishedListener } from './run-lifecycle.listener';
 import { pushTo } from '../common/group-by';
 
@@ -52,6 +55,7 @@ export class EvaluateHandler {
     private readonly logger: AppLogger,
     private readonly clock: Clock,
     private readonly derivedModel: DerivedModelService,
+    private readonly collect: CollectHandler,
     @Inject(RUN_FINISHED_LISTENERS) private readonly finishedListeners: RunFinishedListener[] = [],
   ) {}
 
@@ -60,6 +64,14 @@ export class EvaluateHandler {
     const run = await runs.findOneByOrFail({ id: job.runId });
     const now = new Date(run.startedAt);
     const log = this.logger.child({ runId: run.id });
+    // What shipped with deployments made outside their repository's system (Jenkins) is read now
+    // that every collect job stored its deployments, and before linking reads the MRs.
+    const pendingRanges = await this.dataSource
+      .getRepository(SourceStatusEntity)
+      .findBy({ runId: run.id, stream: SHIPPED_RANGES_STREAM, status: 'running' });
+    for (const s of pendingRanges) {
+      await this.collect.handle({ runId: run.id, connector: s.connector, stream: s.stream, full: run.full });
+    }
     const sources = await this.dataSource.getRepository(SourceStatusEntity).findBy({ runId: run.id });
     const provided = new Set<RecordKind>(
       this.connectors

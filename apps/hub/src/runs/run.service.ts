@@ -1,6 +1,7 @@
 /**
  * Creates runs and plans them: one collect job per (connector, stream), from each configured
- * connector's streams. A connector that cannot even be connected is recorded as one failed source
+ * connector's streams, and a pending `shipped-ranges` source for each repository connector that
+ * has Jenkins-style deployments to resolve (read by the evaluate job). A connector that cannot even be connected is recorded as one failed source
  * covering every kind its plugin collects.
  */
 import { Injectable } from '@nestjs/common';
@@ -13,6 +14,7 @@ import { ConnectorRegistry } from '../connectors/connector.registry';
 import { RunEntity, RunTrigger } from '../store/entities/run.entity';
 import { SourceStatusEntity } from '../store/entities/source-status.entity';
 import type { CollectJob, RunPlan } from './job.types';
+import { SHIPPED_RANGES_KINDS, SHIPPED_RANGES_STREAM, ShippedRangeSource } from './shipped-range.source';
 
 @Injectable()
 export class RunService {
@@ -21,6 +23,7 @@ export class RunService {
     private readonly connectors: ConnectorRegistry,
     private readonly clock: Clock,
     private readonly redactor: Redactor,
+    private readonly shippedRanges: ShippedRangeSource,
   ) {}
 
   async create(
@@ -75,6 +78,20 @@ export class RunService {
           for (const s of open.connection.streams) {
             jobs.push({ runId: run.id, connector: instance.id, stream: s.name, full: run.full });
             statuses.push(this.status(run.id, instance.id, s.name, 'running', s.kinds, at, null));
+          }
+          // Read by the evaluate job once every collect job ended (it needs their deployments).
+          if (this.shippedRanges.applies(instance, open.connection)) {
+            statuses.push(
+              this.status(
+                run.id,
+                instance.id,
+                SHIPPED_RANGES_STREAM,
+                'running',
+                SHIPPED_RANGES_KINDS,
+                at,
+                null,
+              ),
+            );
           }
         } finally {
           await open.close();

@@ -27,6 +27,7 @@ import { RunEntity } from './entities/run.entity';
 import { ScheduleTickEntity } from './entities/schedule-tick.entity';
 import { SourceStatusEntity } from './entities/source-status.entity';
 import { StreamCursorEntity } from './entities/stream-cursor.entity';
+import { ShippedRangeEntity } from './entities/shipped-range.entity';
 import { RemediationActionEntity } from '../remediation/remediation-action.entity';
 import { RemediationTicketEntity } from '../remediation/remediation-ticket.entity';
 import { ApiTokenEntity } from '../auth/api-token.entity';
@@ -49,6 +50,7 @@ export { RunEntity, type RunTrigger } from './entities/run.entity';
 export { ScheduleTickEntity } from './entities/schedule-tick.entity';
 export { SourceStatusEntity, type SourceProblem } from './entities/source-status.entity';
 export { StreamCursorEntity } from './entities/stream-cursor.entity';
+export { ShippedRangeEntity } from './entities/shipped-range.entity';
 
 export { BuildEntity } from './entities/build.entity';
 export { ConfigItemEntity } from './entities/config-item.entity';
@@ -81,6 +83,7 @@ export const ENTITIES = [
   RunEntity,
   SourceStatusEntity,
   StreamCursorEntity,
+  ShippedRangeEntity,
   FindingEntity,
   FindingEventEntity,
   ControlResultEntity,

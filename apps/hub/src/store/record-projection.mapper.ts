@@ -236,7 +236,11 @@ const deploymentMr: Projection = {
   table: 'deployment_mr',
   keyColumn: 'external_id',
   keyProperty: 'externalId',
-  toRow: (f) => ({ deploymentId: f.string('deployment'), mergeRequestId: f.string('mergeRequest') }),
+  toRow: (f, ctx) => ({
+    deploymentId: f.string('deployment'),
+    mergeRequestId: f.string('mergeRequest'),
+    deploymentConnector: f.optString('deploymentConnector') ?? ctx.connector,
+  }),
 };
 
 const commit: Projection = {

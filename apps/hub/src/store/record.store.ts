@@ -175,22 +175,41 @@ export class RecordStore {
             .limit(CHUNK)
             .getMany();
           if (gone.length === 0) break;
-          await closeVersions(m, idsOf(gone), at);
-          await insertVersions(
-            m,
-            gone.map(({ id: _id, ...version }) => ({
-              ...version,
-              validFrom: at,
-              validTo: null,
-              deletedAt: at,
-              runId,
-            })),
-          );
-          const projection = PROJECTIONS[kind];
-          if (projection) await markProjectionDeleted(m, projection, connector, gone.map(externalIdOf));
+          await markVersionsDeleted(m, kind, connector, gone, at, runId);
           marked += gone.length;
           if (gone.length < CHUNK) break;
         }
+      }
+      return marked;
+    });
+  }
+
+  /**
+   * Marks the named current records of a connector deleted (a new version with `deleted_at` set,
+   * and their projection rows `deleted`): what an incremental source learned is gone, such as an
+   * MR no longer shipped with a deployment once its range was read again. Returns how many.
+   */
+  async markDeleted(
+    connector: string,
+    kind: RecordKind,
+    externalIds: readonly string[],
+    runId: string,
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<number> {
+    if (externalIds.length === 0) return 0;
+    const at = toInstant(now);
+    return withTransaction(this.dataSource, manager, async (m) => {
+      let marked = 0;
+      for (let i = 0; i < externalIds.length; i += CHUNK) {
+        const gone = await m
+          .createQueryBuilder(RecordEntity, 'r')
+          .where('r.connector = :connector AND r.kind = :kind', { connector, kind })
+          .andWhere('r.external_id IN (:...ids)', { ids: externalIds.slice(i, i + CHUNK) })
+          .andWhere('r.valid_to IS NULL AND r.deleted_at IS NULL')
+          .getMany();
+        if (gone.length) await markVersionsDeleted(m, kind, connector, gone, at, runId);
+        marked += gone.length;
       }
       return marked;
     });
@@ -416,6 +435,30 @@ function prepare(batch: readonly NormalizedRecord[], ctx: IngestContext): Prepar
     });
   }
   return [...latest.values()];
+}
+
+/** Closes the current versions and adds deleted ones in their place; the projection rows follow. */
+async function markVersionsDeleted(
+  m: EntityManager,
+  kind: RecordKind,
+  connector: string,
+  gone: RecordEntity[],
+  at: Instant,
+  runId: string,
+): Promise<void> {
+  await closeVersions(m, idsOf(gone), at);
+  await insertVersions(
+    m,
+    gone.map(({ id: _id, ...version }) => ({
+      ...version,
+      validFrom: at,
+      validTo: null,
+      deletedAt: at,
+      runId,
+    })),
+  );
+  const projection = PROJECTIONS[kind];
+  if (projection) await markProjectionDeleted(m, projection, connector, gone.map(externalIdOf));
 }
 
 async function closeVersions(m: EntityManager, ids: number[], at: Instant): Promise<void> {

@@ -161,6 +161,7 @@ describe('expectedFindings', () => {
       'RM-ACC-003/predefined-member',
       'RM-ART-001/redeploy-of-earlier-build',
       'RM-CHG-001/failed-no-change',
+      'RM-CHG-001/jenkins-change-in-shipped-mr',
       'RM-CHG-001/staging-no-change',
       'RM-CHG-001/tier-other-no-change',
       'RM-CHG-001/via-commit-only',

@@ -39,9 +39,54 @@ function reader(estate: Estate, at: Instant = estate.now) {
     ]);
     return [...found].map(change).filter((x) => x !== undefined);
   };
+  /** A Jenkins deploy build's deployed commit: its checkout of the service's repository. */
+  const deployedSha = (b: CiBuild) =>
+    b.checkouts.find((c) => c.remoteUrl.includes(`:${index.servicesByName.get(b.service!)!.gitlabPath}.git`))!
+      .sha;
+  const jenkinsAudited = (b: CiBuild) =>
+    b.environment === 'production' &&
+    b.result === 'SUCCESS' &&
+    b.service !== null &&
+    Date.parse(b.startedAt) + b.durationMs <= Date.parse(at);
+  const ancestors = (sha: string): Set<string> => {
+    const seen = new Set<string>();
+    const stack = [sha];
+    while (stack.length) {
+      const next = stack.pop()!;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      stack.push(...(index.commitsBySha.get(next)?.parentShas ?? []));
+    }
+    return seen;
+  };
+  /**
+   * controls.md "MRs shipped" for a Jenkins deployment: merged MRs whose merge commit is reachable
+   * from the deployed commit but not from the previous successful production deploy build's.
+   */
+  const jenkinsShipped = (b: CiBuild): MergeRequest[] => {
+    const previous = estate.ciBuilds
+      .filter((p) => p.service === b.service && jenkinsAudited(p) && p.environment === b.environment)
+      .filter((p) => p.startedAt < b.startedAt)
+      .sort((x, y) => x.startedAt.localeCompare(y.startedAt))
+      .pop();
+    const before = previous ? ancestors(deployedSha(previous)) : new Set<string>();
+    const range = previous ? ancestors(deployedSha(b)) : new Set([deployedSha(b)]);
+    return estate.mergeRequests.filter(
+      (m) =>
+        m.service === b.service &&
+        m.mergeCommitSha !== undefined &&
+        range.has(m.mergeCommitSha) &&
+        !before.has(m.mergeCommitSha),
+    );
+  };
   const jenkinsLinked = (b: CiBuild) =>
-    b.parameters
-      .flatMap((p) => numbers(String(p.value)))
+    [
+      ...new Set([
+        ...b.parameters.flatMap((p) => numbers(String(p.value))),
+        ...numbers(index.commitsBySha.get(deployedSha(b))!.message),
+        ...jenkinsShipped(b).flatMap((m) => [...numbers(m.title), ...numbers(m.description)]),
+      ]),
+    ]
       .map(change)
       .filter((x) => x !== undefined);
   const approvalsOf = (number: string) =>
@@ -105,6 +150,9 @@ function reader(estate: Estate, at: Instant = estate.now) {
     change,
     linked,
     jenkinsLinked,
+    jenkinsAudited,
+    jenkinsShipped,
+    deployedSha,
     approvalsOf,
     highImpact,
     independentApprovers,
@@ -384,6 +432,21 @@ describe('planted cases, as the data says (controls.md definitions)', () => {
     }
   });
 
+  it('Jenkins deploy builds ship the MRs of their range in GitLab: an unsigned MR commit; a change named only in a shipped MR', () => {
+    const unsigned = planted('RM-PIPE-002/jenkins-unsigned-mr-commit');
+    const sha = (unsigned.subject as { sha: string }).sha;
+    expect(read.index.commitsBySha.get(sha)!.signature).toBeNull();
+    const shipping = estate.ciBuilds
+      .filter(read.jenkinsAudited)
+      .filter((b) => read.jenkinsShipped(b).some((m) => m.commitShas.includes(sha)));
+    expect(shipping).toHaveLength(1);
+    const viaMr = build('RM-CHG-001/jenkins-change-in-shipped-mr');
+    expect(viaMr.parameters.flatMap((p) => String(p.value).match(CHG) ?? [])).toEqual([]);
+    const [linked] = read.jenkinsLinked(viaMr);
+    expect(read.jenkinsShipped(viaMr)[0].title).toContain(linked.c.number);
+    expect(linked.r.approval).toBe('approved');
+  });
+
   it('RM-ACC-001: developers in a production safe and a production policy; the near-miss is break-glass and unexpired', () => {
     const safe = entitlement('RM-ACC-001/developer-in-production-safe');
     expect(safe.resource).toMatch(PRODUCTION_SAFE);
@@ -487,6 +550,19 @@ describe('the routine around the planted cases, read by the simple definitions',
             approvals.add(`gitlab:${service.gitlabPath}!${m.iid}`);
         }
         if (read.shipped(d).some((m) => m.authorUserName === d.triggeredBy)) own.push(ref(d));
+      }
+      for (const b of estate.ciBuilds.filter(read.jenkinsAudited)) {
+        const service = read.index.servicesByName.get(b.service!)!;
+        const shipped = read.jenkinsShipped(b);
+        for (const sha of [read.deployedSha(b), ...shipped.flatMap((m) => m.commitShas)]) {
+          const status = read.index.commitsBySha.get(sha)!.signature?.status;
+          if (status !== 'verified' && status !== 'verified_system')
+            signatures.add(`gitlab:${service.gitlabPath}@${sha}`);
+        }
+        for (const m of shipped) {
+          if (m.approvedBy.length < Math.max(1, m.approvalsRequired))
+            approvals.add(`gitlab:${service.gitlabPath}!${m.iid}`);
+        }
       }
       expect([...signatures].sort()).toEqual(expected('RM-PIPE-002'));
       expect([...approvals].sort()).toEqual(expected('RM-PIPE-003'));

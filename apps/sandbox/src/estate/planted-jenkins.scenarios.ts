@@ -14,33 +14,46 @@ import {
   jenkinsSubject,
   plainMrs,
   plantCase,
+  serviceOf,
   type PlantContext,
   type PlantedSlot,
 } from './planted.support';
+import type { MrSpec } from './release.builder';
 
 /**
  * Planted cases of the Jenkins-deployed `settlement-engine`: RM-PIPE-001 (a replayed deploy build),
  * RM-ART-001 (a jar the deploy build fingerprinted first, and one Jenkins cannot trace whose name
- * its upstream build archived with another digest) and RM-EVD-001 (a deploy build without JUnit
- * results). Each deploy build is otherwise routine: a `CHANGE_ID` parameter naming an approved
+ * its upstream build archived with another digest), RM-EVD-001 (a deploy build without JUnit
+ * results), and what shipped with a deploy build as read from the service's GitLab repository:
+ * RM-PIPE-002 (an unsigned commit of a shipped MR) and RM-CHG-001 (a change named only in the
+ * shipped MR's title, which links it). Each deploy build is otherwise routine: a `CHANGE_ID` parameter naming an approved
  * change, an input step approved by an SRE, the jar of its build job, smoke tests.
  */
 
 const SERVICE = 'settlement-engine';
 
+/**
+ * A routine release of the service with the case's overrides. The change number goes into the
+ * deploy build's `CHANGE_ID` parameter, or (`changeIn: 'mr-title'`) only into the title of the MR
+ * the release ships, which the audit reads from the service's GitLab repository.
+ */
 function jenkinsRelease(
   ctx: PlantContext,
   production: Partial<JenkinsProductionSpec>,
+  options: { mrs?: MrSpec[]; changeIn?: 'parameter' | 'mr-title' } = {},
 ): { release: JenkinsRelease; deploy: CiBuild; number: string } {
   const number = allocateChangeNumber(ctx.estate);
+  const mrs = options.mrs ?? plainMrs(ctx, SERVICE, 1);
+  const inTitle = options.changeIn === 'mr-title';
+  if (inTitle) mrs[0] = { ...mrs[0], title: `${number}: ${mrs[0].title}` };
   const release = buildJenkinsRelease(ctx.estate, {
     service: SERVICE,
     buildAt: ctx.deployAt - 40 * MINUTE,
-    mrs: plainMrs(ctx, SERVICE, 1),
+    mrs,
     production: {
       at: ctx.deployAt,
       deployer: ctx.cast.releaseManagers[0].userName,
-      variables: [{ name: 'CHANGE_ID', value: number }],
+      variables: inTitle ? [] : [{ name: 'CHANGE_ID', value: number }],
       approver: ctx.cast.sres[0].userName,
       ...production,
     },
@@ -74,6 +87,47 @@ function plantDeploy(
 }
 
 export const JENKINS_SLOTS: PlantedSlot[] = [
+  {
+    service: SERVICE,
+    dayOffset: -16,
+    minuteOfDay: 10 * 60 + 10,
+    build(ctx) {
+      const mrs = plainMrs(ctx, SERVICE, 1);
+      mrs[0] = { ...mrs[0], firstCommitSignature: 'unsigned' };
+      const { release, deploy } = jenkinsRelease(ctx, {}, { mrs });
+      const mr = release.work.mergeRequests[0];
+      const unsigned = ctx.estate.commits.find((c) => c.sha === mr.commitShas[0])!;
+      plantCase(ctx.estate, {
+        id: 'RM-PIPE-002/jenkins-unsigned-mr-commit',
+        controlId: 'RM-PIPE-002',
+        kind: 'violation',
+        subject: {
+          type: 'commit',
+          service: SERVICE,
+          project: serviceOf(ctx, SERVICE).gitlabPath,
+          sha: unsigned.sha,
+        },
+        from: finishOf(deploy),
+        note: `Production deploy build #${deploy.number} shipped MR !${mr.iid} of the service's GitLab repository, whose first commit ("${unsigned.title}") is not signed.`,
+      });
+    },
+  },
+  {
+    service: SERVICE,
+    dayOffset: -3,
+    minuteOfDay: 11 * 60 + 30,
+    build(ctx) {
+      const { release, deploy, number } = jenkinsRelease(ctx, {}, { changeIn: 'mr-title' });
+      plantDeploy(
+        ctx,
+        'RM-CHG-001/jenkins-change-in-shipped-mr',
+        'RM-CHG-001',
+        'near-miss',
+        deploy,
+        `Production deploy build #${deploy.number} has no CHANGE_ID parameter, but MR !${release.work.mergeRequests[0].iid}, which it shipped (the range since the previous deploy build, in GitLab), names ${number} in its title.`,
+      );
+    },
+  },
   {
     service: SERVICE,
     dayOffset: -18,

@@ -268,6 +268,70 @@ function findCommit(ctx: Ctx, service: Service, sha: string) {
   return commit && commit.service === service.name && commit.committedAt <= now ? commit : undefined;
 }
 
+/** A commit as lists show it (MR commits, compare): without stats, status or last pipeline. */
+function commitListView(ctx: Ctx, c: NonNullable<ReturnType<typeof findCommit>>) {
+  const {
+    stats: _stats,
+    status: _status,
+    project_id: _project,
+    last_pipeline: _pipeline,
+    ...basic
+  } = commitView(ctx.view, c);
+  return basic;
+}
+
+/**
+ * `/repository/compare?from=&to=` (straight=false): the commits reachable from `to` and not from
+ * `from`, oldest first, as `git log from..to` in reverse; diffs are left empty.
+ */
+function compare(ctx: Ctx, service: Service): FakeResponse {
+  const fromRef = ctx.request.query.get('from');
+  const toRef = ctx.request.query.get('to');
+  const missing = [fromRef ? null : 'from', toRef ? null : 'to'].filter(Boolean);
+  if (missing.length) return json(400, { error: `${missing.join(', ')} is missing` });
+  const from = findCommit(ctx, service, fromRef!);
+  const to = findCommit(ctx, service, toRef!);
+  if (!from || !to) return notFound('Ref Not Found');
+  const reachable = (start: string): Map<string, NonNullable<typeof from>> => {
+    const seen = new Map<string, NonNullable<typeof from>>();
+    const stack = [start];
+    while (stack.length) {
+      const sha = stack.pop()!;
+      if (seen.has(sha)) continue;
+      const c = ctx.view.index.commitsBySha.get(sha);
+      if (!c) continue;
+      seen.set(sha, c);
+      stack.push(...c.parentShas);
+    }
+    return seen;
+  };
+  const before = reachable(from.sha);
+  const range = [...reachable(to.sha).values()].filter((c) => !before.has(c.sha));
+  sortBy(range, [(c) => c.committedAt, (c) => c.sha], false);
+  return json(200, {
+    commit: range.length ? commitListView(ctx, range[range.length - 1]) : null,
+    commits: range.map((c) => commitListView(ctx, c)),
+    diffs: [],
+    compare_timeout: false,
+    compare_same_ref: from.sha === to.sha,
+    web_url: `${ctx.view.web}/${service.gitlabPath}/-/compare/${from.sha}...${to.sha}`,
+  });
+}
+
+/** `/repository/commits/:sha/merge_requests`: the MRs that contain the commit or merged it. */
+function commitMergeRequests(ctx: Ctx, service: Service): FakeResponse {
+  const c = findCommit(ctx, service, ctx.params[1]);
+  if (!c) return notFound('Commit Not Found');
+  const mrs = ctx.view.estate.mergeRequests.filter(
+    (m) =>
+      m.service === service.name &&
+      m.createdAt <= ctx.view.now &&
+      (m.commitShas.includes(c.sha) || m.mergeCommitSha === c.sha),
+  );
+  sortBy(mrs, [(m) => m.createdAt, (m) => m.id], true);
+  return paginate(ctx.request, mrs, (m) => mergeRequestView(ctx.view, m));
+}
+
 function listProjects(ctx: Ctx): FakeResponse {
   const { request, view } = ctx;
   const orderBy = request.query.get('order_by') ?? 'created_at';
@@ -367,16 +431,7 @@ function routes(options: GitlabFakeOptions): Route[] {
           .reverse()
           .map((sha) => ctx.view.index.commitsBySha.get(sha))
           .filter((c) => c !== undefined && c.committedAt <= ctx.view.now);
-        return paginate(ctx.request, commits, (c) => {
-          const {
-            stats: _stats,
-            status: _status,
-            project_id: _project,
-            last_pipeline: _pipeline,
-            ...basic
-          } = commitView(ctx.view, c!);
-          return basic;
-        });
+        return paginate(ctx.request, commits, (c) => commitListView(ctx, c!));
       }),
     },
     {
@@ -412,6 +467,11 @@ function routes(options: GitlabFakeOptions): Route[] {
         const c = findCommit(ctx, s, ctx.params[1]);
         return c ? json(200, commitView(ctx.view, c)) : notFound('Commit Not Found');
       }),
+    },
+    { pattern: ['projects', ':id', 'repository', 'compare'], handle: withProject(compare) },
+    {
+      pattern: ['projects', ':id', 'repository', 'commits', ':sha', 'merge_requests'],
+      handle: withProject(commitMergeRequests),
     },
     {
       pattern: ['projects', ':id', 'repository', 'commits', ':sha', 'signature'],

@@ -3,6 +3,7 @@ import { DerivedModel1700000000001 } from './1700000000001-derived-model';
 import { EvidenceLedger1700000000002 } from './1700000000002-evidence-ledger';
 import { RemediationOutbox1700000000003 } from './1700000000003-remediation-outbox';
 import { Api1700000000004 } from './1700000000004-api';
+import { ShippedRanges1700000000006 } from './1700000000006-shipped-ranges';
 
 /** Every migration, oldest first; the same set runs on PostgreSQL and SQLite. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   EvidenceLedger1700000000002,
   RemediationOutbox1700000000003,
   Api1700000000004,
+  ShippedRanges1700000000006,
 ];

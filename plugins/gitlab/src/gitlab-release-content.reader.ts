@@ -1,0 +1,116 @@
+/**
+ * What a release carries, read from GitLab once per stream read however many deployments share it:
+ * a shipped merge request whole (its approvals, its own commits, each commit's signature) and any
+ * commit with its signature. Used for GitLab's own deployments and for the ranges of deployments
+ * made elsewhere (Jenkins).
+ */
+import type { NormalizedRecord, RecordKind } from '@audit-hub/domain';
+import { isSignatureNotFound, mapCommit, mapSignatureStatus } from './gitlab-commit.mapper';
+import { mapMergeRequest, mergeRequestExternalId } from './gitlab-merge-request.mapper';
+import type { GitLabClient, ProjectId } from './gitlab.client';
+import type { GitLabCommit, GitLabMergeRequest, GitLabMergeRequestApprovals } from './gitlab.types';
+
+/** A project as the readers address it: its id (numeric, or its path) and the path records use. */
+export interface ProjectHandle {
+  id: ProjectId;
+  /** `path_with_namespace` as recorded (subject refs keep it after a rename). */
+  path: string;
+}
+
+/**
+ * Turns a failure of one part into a problem naming it (and the record kinds it leaves incomplete),
+ * returning undefined in place of the part; errors that are not about one item are rethrown.
+ */
+export type ProblemHandler = (what: string, kinds: RecordKind[]) => (err: unknown) => undefined;
+
+export class ReleaseContentReader {
+  private readonly approvals = new Map<string, Promise<GitLabMergeRequestApprovals | null>>();
+  private readonly mrCommits = new Map<string, Promise<GitLabCommit[]>>();
+  private readonly commits = new Map<string, Promise<NormalizedRecord<'commit'>>>();
+
+  constructor(private readonly client: GitLabClient) {}
+
+  /**
+   * A shipped MR's `merge-request` record with its approvals and commit list, and the `commit`
+   * record of each of its commits; parts that cannot be read become problems.
+   */
+  async mergeRequest(
+    project: ProjectHandle,
+    mr: GitLabMergeRequest,
+    problem: ProblemHandler,
+  ): Promise<NormalizedRecord[]> {
+    const id = mergeRequestExternalId(project.path, mr.iid);
+    const [approvals, commits] = await Promise.all([
+      this.approvalsOf(project.id, id, mr.iid).catch(
+        problem(`merge request !${mr.iid} approvals`, ['merge-request']),
+      ),
+      this.commitsOf(project.id, id, mr.iid).catch(
+        problem(`merge request !${mr.iid} commits`, ['merge-request', 'commit']),
+      ),
+    ]);
+    const readable = (commits ?? []).filter(
+      (c): c is GitLabCommit & { id: string } => typeof c.id === 'string',
+    );
+    // Each shipped commit with its signature (RM-PIPE-002), read once per run.
+    const commitRecords = await Promise.all(
+      readable.map((c) => this.commit(project, c.id, c).catch(problem(`commit ${c.id}`, ['commit']))),
+    );
+    return [
+      mapMergeRequest(
+        mr,
+        project.path,
+        approvals ?? null,
+        readable.map((c) => c.id),
+      ),
+      ...commitRecords.filter((r): r is NormalizedRecord<'commit'> => !!r),
+    ];
+  }
+
+  /** A commit with its signature; `known` spares reading the commit itself when it came embedded. */
+  commit(project: ProjectHandle, sha: string, known?: GitLabCommit): Promise<NormalizedRecord<'commit'>> {
+    const key = `${project.path}@${sha}`;
+    let cached = this.commits.get(key);
+    if (!cached) {
+      cached = this.readCommit(project, sha, known);
+      this.commits.set(key, cached);
+    }
+    return cached;
+  }
+
+  private approvalsOf(
+    projectId: ProjectId,
+    mrId: string,
+    iid: number,
+  ): Promise<GitLabMergeRequestApprovals | null> {
+    let cached = this.approvals.get(mrId);
+    if (!cached) {
+      cached = this.client.mergeRequestApprovals(projectId, iid);
+      this.approvals.set(mrId, cached);
+    }
+    return cached;
+  }
+
+  private commitsOf(projectId: ProjectId, mrId: string, iid: number): Promise<GitLabCommit[]> {
+    let cached = this.mrCommits.get(mrId);
+    if (!cached) {
+      cached = this.client.mergeRequestCommits(projectId, iid);
+      this.mrCommits.set(mrId, cached);
+    }
+    return cached;
+  }
+
+  private async readCommit(project: ProjectHandle, sha: string, known?: GitLabCommit) {
+    const [commit, signature] = await Promise.all([
+      known ?? this.client.commit(project.id, sha),
+      this.client.commitSignature(project.id, sha),
+    ]);
+    if (signature.status === 404 && !isSignatureNotFound(signature.data)) {
+      const said = (signature.data as { message?: unknown } | undefined)?.message;
+      throw new Error(
+        `${signature.url} answered 404 (${String(said ?? 'no message')}), not "signature not found"`,
+      );
+    }
+    const status = signature.status === 404 ? 'unsigned' : mapSignatureStatus(signature.data);
+    return mapCommit(project.path, sha, commit, status, signature.data);
+  }
+}
