@@ -170,6 +170,11 @@ export interface GroupMembershipRecord {
   group: string;
   member: string;
   source: string;
+  /**
+   * What the membership lets the member do, where the upstream grades it: GitLab's access level
+   * name (`guest`, `planner`, `reporter`, `developer`, `maintainer`, `owner`, `minimal_access`).
+   */
+  accessLevel?: string;
 }
 
 export interface EntitlementRecord {

@@ -19,6 +19,7 @@ import type {
   GitLabDeployment,
   GitLabEnvironment,
   GitLabMergeRequest,
+  GitLabMember,
   GitLabMergeRequestApprovals,
   GitLabPipelineVariable,
   GitLabProject,
@@ -109,6 +110,11 @@ export class GitLabClient {
       archived: false,
       simple: true,
     });
+  }
+
+  /** A group's members, the inherited ones included (`/members/all`), paged. */
+  groupMembers(group: string | number): AsyncGenerator<ListPage<GitLabMember>> {
+    return this.pages<GitLabMember>(`/groups/${encodeId(group)}/members/all`);
   }
 
   environments(projectId: number): Promise<GitLabEnvironment[]> {

@@ -3,6 +3,7 @@ import { headerAuth } from '@audit-hub/http';
 import { definePlugin, SDK_VERSION } from '@audit-hub/plugin-sdk';
 import { checkConnection } from './gitlab-connection.check';
 import { createDeploymentsStream } from './gitlab-deployments.stream';
+import { createGroupMembersStream } from './gitlab-group-members.stream';
 import { createRepositoryConnection } from './gitlab-shipped-range.reader';
 import { GitLabAuth, GitLabOptions, resolveOptions } from './gitlab.config';
 import { GitLabClient } from './gitlab.client';
@@ -13,9 +14,9 @@ export const plugin = definePlugin<GitLabAuth, GitLabOptions>({
     name: 'GitLab',
     version: '0.1.0',
     sdkVersion: `^${SDK_VERSION}`,
-    capabilities: ['deployments', 'merge-requests', 'commits'],
+    capabilities: ['deployments', 'merge-requests', 'commits', 'groups'],
     description:
-      'Deployments (with tier, variables, approvals, test report), the merge requests shipped with them and the deployed commits with their signatures; for deployments made by Jenkins, what shipped in the service repository.',
+      'Deployments (with tier, variables, approvals, test report), the merge requests shipped with them and the deployed commits with their signatures; for deployments made by Jenkins, what shipped in the service repository; the members of the configured groups with their access level.',
   },
   configSchema: { auth: GitLabAuth, options: GitLabOptions },
   /** GitLab takes a personal, project or group access token in `PRIVATE-TOKEN`. */
@@ -26,7 +27,10 @@ export const plugin = definePlugin<GitLabAuth, GitLabOptions>({
     const client = new GitLabClient(ctx.http, options.perPage);
     return {
       check: () => checkConnection(client, options),
-      streams: [createDeploymentsStream({ client, options, logger: ctx.logger })],
+      streams: [
+        createDeploymentsStream({ client, options, logger: ctx.logger }),
+        createGroupMembersStream({ client, groups: options.groups, connectorId: ctx.connectorId, now: ctx.now }),
+      ],
       repository: createRepositoryConnection(client),
     };
   },

@@ -140,3 +140,18 @@ export interface GitLabCommitSignature {
   signature_type?: string;
   verification_status?: string;
 }
+
+/**
+ * `/groups/:id/members/all`: a member of the group, direct or inherited from an ancestor group
+ * (`access_level`: 5 minimal, 10 guest, 15 planner, 20 reporter, 30 developer, 40 maintainer,
+ * 50 owner; `expires_at` a date or null).
+ */
+export interface GitLabMember {
+  id?: number;
+  username?: string;
+  name?: string;
+  state?: string;
+  access_level?: number;
+  expires_at?: string | null;
+  membership_state?: string;
+}

@@ -14,6 +14,7 @@ import {
   approvalsView,
   commitView,
   currentUserView,
+  groupMemberView,
   deploymentDetailView,
   deploymentStateAt,
   deploymentView,
@@ -485,6 +486,17 @@ function routes(options: GitlabFakeOptions): Route[] {
     {
       pattern: ['groups', ':id'],
       handle: (ctx) => (group(ctx) ? json(200, groupView(ctx.view)) : notFound('Group Not Found')),
+    },
+    {
+      pattern: ['groups', ':id', 'members', 'all'],
+      handle: (ctx) => {
+        if (!group(ctx)) return notFound('Group Not Found');
+        const members = ctx.view.estate.people.filter(
+          (p) => p.createdAt <= ctx.view.now && !p.roles.includes('service-account'),
+        );
+        sortBy(members, [(p) => p.id], false);
+        return paginate(ctx.request, members, (p) => groupMemberView(ctx.view, p));
+      },
     },
     {
       pattern: ['groups', ':id', 'projects'],

@@ -57,6 +57,27 @@ export function userBasic(view: GitlabView, userName: string) {
 }
 
 /** The longer user shape GitLab embeds as a job's user. */
+/**
+ * A member of the organization's group (`/groups/:id/members/all`): release managers and SREs
+ * maintain it, developers develop, approvers report; service accounts are not members.
+ */
+export function groupMemberView(view: GitlabView, p: Person) {
+  const level = p.roles.some((r) => r === 'release-manager' || r === 'sre')
+    ? 40
+    : p.roles.includes('developer')
+      ? 30
+      : 20;
+  return {
+    ...userBasic(view, p.userName),
+    created_at: p.createdAt,
+    created_by: null,
+    expires_at: null,
+    access_level: level,
+    group_saml_identity: null,
+    membership_state: 'active',
+  };
+}
+
 export function userFull(view: GitlabView, userName: string) {
   const p = view.index.person(userName);
   return {
