@@ -29,7 +29,12 @@ export const plugin = definePlugin<GitLabAuth, GitLabOptions>({
       check: () => checkConnection(client, options),
       streams: [
         createDeploymentsStream({ client, options, logger: ctx.logger }),
-        createGroupMembersStream({ client, groups: options.groups, connectorId: ctx.connectorId, now: ctx.now }),
+        createGroupMembersStream({
+          client,
+          groups: options.groups,
+          connectorId: ctx.connectorId,
+          now: ctx.now,
+        }),
       ],
       repository: createRepositoryConnection(client),
     };
