@@ -34,6 +34,19 @@ export interface DeploymentCause {
   description?: string;
 }
 
+/**
+ * Who may deploy to an environment and how many approvals a deployment to it needs, as the
+ * upstream protects it (GitLab protected environments).
+ */
+export interface EnvironmentProtection {
+  /** Whether the environment is protected at all (false: anyone who may run the job deploys). */
+  protected: boolean;
+  /** Who may deploy: a role (`maintainer`, …), or a user or group by upstream id. */
+  deployAccess: { role?: string; userId?: number; groupId?: number; description?: string }[];
+  /** Approvals a deployment needs (GitLab `required_approval_count`); absent when not given. */
+  requiredApprovals?: number;
+}
+
 export interface DeploymentRecord {
   service?: string;
   project: string;
@@ -60,6 +73,11 @@ export interface DeploymentRecord {
   testReport?: TestReportSummary | null;
   artifacts: DeploymentArtifact[];
   causes?: DeploymentCause[];
+  /**
+   * The environment's protection when the deployment was collected; null when the upstream would
+   * not tell (a Premium endpoint on Free, or not readable by the token); absent where no upstream has it.
+   */
+  environmentProtection?: EnvironmentProtection | null;
 }
 
 export interface MergeRequestRecord {

@@ -4,6 +4,7 @@ import {
   mapDeployment,
   mapDeploymentApprovals,
   mapDeploymentStatus,
+  mapEnvironmentProtection,
   mapTestReportSummary,
   mapTier,
   mapVariables,
@@ -187,5 +188,34 @@ describe('small mappers', () => {
     ]);
     expect(mapDeploymentApprovals({ approvals: [] })).toEqual([]);
     expect(mapDeploymentApprovals({ status: 'success' } as Partial<GitLabDeployment>)).toBeNull();
+  });
+});
+
+describe('mapEnvironmentProtection', () => {
+  it('reads who may deploy (role, user or group) and the required approvals of newer GitLab', () => {
+    const list = [
+      { name: 'staging', deploy_access_levels: [{ access_level: 30, user_id: null, group_id: null }] },
+      {
+        name: 'production',
+        deploy_access_levels: [
+          { access_level: 40, access_level_description: 'Maintainers', user_id: null, group_id: null },
+          { access_level: 40, access_level_description: 'Jane Doe', user_id: 7, group_id: null },
+          { access_level: 40, access_level_description: 'release-managers', user_id: null, group_id: 12 },
+        ],
+        required_approval_count: 2,
+      },
+    ];
+    expect(mapEnvironmentProtection(list, 'production')).toEqual({
+      protected: true,
+      deployAccess: [
+        { role: 'maintainer', description: 'Maintainers' },
+        { userId: 7, description: 'Jane Doe' },
+        { groupId: 12, description: 'release-managers' },
+      ],
+      requiredApprovals: 2,
+    });
+    expect(mapEnvironmentProtection(list, 'review/x')).toEqual({ protected: false, deployAccess: [] });
+    // null: GitLab would not tell (Free, or a token that may not read them).
+    expect(mapEnvironmentProtection(null, 'production')).toBeNull();
   });
 });

@@ -6,6 +6,7 @@ import type {
   DeploymentApproval,
   DeploymentRecord,
   DeploymentStatus,
+  EnvironmentProtection,
   NormalizedRecord,
   TestReportSummary,
   Tier,
@@ -15,6 +16,7 @@ import type {
   GitLabDeploymentApproval,
   GitLabEnvironment,
   GitLabPipelineVariable,
+  GitLabProtectedEnvironment,
   GitLabTestReportSummary,
 } from './gitlab.types';
 
@@ -158,6 +160,41 @@ export interface DeploymentDetails {
   variables?: Record<string, string>;
   approvals?: DeploymentApproval[] | null;
   testReport?: TestReportSummary | null;
+  /** The project's protected environments; null when GitLab would not tell (Free, 403/404). */
+  protectedEnvironments?: GitLabProtectedEnvironment[] | null;
+}
+
+/** GitLab's deploy access levels (protected_environments.md): 30, 40, 60. */
+const DEPLOY_ROLES: Record<number, string> = { 30: 'developer', 40: 'maintainer', 60: 'admin' };
+
+/**
+ * The protection of the deployment's environment: who may deploy (a role, a user id, a group id)
+ * and the approvals it requires (newer GitLab); `{protected: false}` when the project protects
+ * other environments only; null when the list was not readable.
+ */
+export function mapEnvironmentProtection(
+  list: GitLabProtectedEnvironment[] | null | undefined,
+  environment: string,
+): EnvironmentProtection | null {
+  if (!list) return null;
+  const found = list.find((p) => p?.name === environment);
+  if (!found) return { protected: false, deployAccess: [] };
+  return compact({
+    protected: true,
+    deployAccess: (found.deploy_access_levels ?? []).map((a) =>
+      compact({
+        role:
+          typeof a.access_level === 'number' && !a.user_id && !a.group_id
+            ? (DEPLOY_ROLES[a.access_level] ?? String(a.access_level))
+            : undefined,
+        userId: a.user_id ?? undefined,
+        groupId: a.group_id ?? undefined,
+        description: a.access_level_description ?? undefined,
+      }),
+    ),
+    requiredApprovals:
+      typeof found.required_approval_count === 'number' ? found.required_approval_count : undefined,
+  });
 }
 
 export interface DeploymentMapContext {
@@ -206,6 +243,10 @@ export function mapDeployment(
     approvals: details.approvals === undefined ? null : details.approvals,
     testReport: details.testReport,
     artifacts: [],
+    environmentProtection:
+      details.protectedEnvironments === undefined
+        ? undefined
+        : mapEnvironmentProtection(details.protectedEnvironments, deployment.environment?.name ?? ''),
   });
   return { kind: 'deployment', externalId: String(deployment.id), data, raw: deployment };
 }

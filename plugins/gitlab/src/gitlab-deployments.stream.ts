@@ -28,7 +28,7 @@ import { ReleaseContentReader, type ProblemHandler } from './gitlab-release-cont
 import { resolveProjects, type ResolvedProject } from './gitlab-projects.resolver';
 import type { ResolvedGitLabOptions } from './gitlab.config';
 import type { GitLabClient, ListPage } from './gitlab.client';
-import type { GitLabDeployment } from './gitlab.types';
+import type { GitLabDeployment, GitLabProtectedEnvironment } from './gitlab.types';
 
 export const DEPLOYMENTS_STREAM = 'deployments';
 export const DEPLOYMENTS_KINDS: RecordKind[] = ['deployment', 'merge-request', 'deployment-mr', 'commit'];
@@ -112,6 +112,7 @@ class DeploymentsRun {
     const key = String(project.id);
     const path = (this.state.paths[key] ??= project.path);
     const tiers = await this.tiers(project, path);
+    const protectedEnvironments = await this.protection(project, path);
     const previous = this.state.projects[key];
     const after = previous && Date.parse(previous) > Date.parse(this.since) ? previous : this.since;
 
@@ -133,7 +134,9 @@ class DeploymentsRun {
       if (next.done) break;
       const page = next.value;
       const selected = page.items.filter((d) => this.wanted(d));
-      const outcomes = await Promise.all(selected.map((d) => this.deployment(project, path, tiers, d)));
+      const outcomes = await Promise.all(
+        selected.map((d) => this.deployment(project, path, tiers, protectedEnvironments, d)),
+      );
 
       selected.forEach((d, i) => {
         if (!outcomes[i].transient) return;
@@ -177,6 +180,27 @@ class DeploymentsRun {
     }
   }
 
+  /**
+   * The project's protected environments, read once per run; null (unknown) on Free, when the
+   * token may not see them, or when they could not be read (then a problem says so).
+   */
+  private async protection(
+    project: ResolvedProject,
+    path: string,
+  ): Promise<GitLabProtectedEnvironment[] | null> {
+    try {
+      return await this.deps.client.protectedEnvironments(project.id);
+    } catch (err) {
+      if (isFatal(err)) throw err;
+      this.pending.push({
+        where: `project ${path} protected environments`,
+        error: this.describe(err),
+        kinds: ['deployment'],
+      });
+      return null;
+    }
+  }
+
   private wanted(deployment: GitLabDeployment): boolean {
     if (this.environmentPatterns.length === 0) return true;
     const name = deployment.environment?.name ?? '';
@@ -188,6 +212,7 @@ class DeploymentsRun {
     project: ResolvedProject,
     path: string,
     tiers: EnvironmentTiers,
+    protectedEnvironments: GitLabProtectedEnvironment[] | null,
     deployment: GitLabDeployment,
   ): Promise<DeploymentOutcome> {
     const label = `deployment ${deployment?.id} of ${path}`;
@@ -228,7 +253,7 @@ class DeploymentsRun {
         this.mergeRequests(project, path, deployment, problem),
         this.commit(project, path, deployment).catch(problem(`commit ${deployment.sha}`, ['commit'])),
       ]);
-      const details: DeploymentDetails = { variables, approvals, testReport };
+      const details: DeploymentDetails = { variables, approvals, testReport, protectedEnvironments };
       return {
         records: [mapDeployment(deployment, context, details), ...shipped, ...(commit ? [commit] : [])],
         problems,

@@ -88,7 +88,12 @@ async function* readGroupMembers(deps: GroupMembersStreamDeps): AsyncGenerator<B
             ? { accessLevel: ACCESS_LEVELS[member.access_level] ?? String(member.access_level) }
             : {}),
         };
-        records.push({ kind: 'group-membership', externalId: `${path}/${member.username}`, data, raw: member });
+        records.push({
+          kind: 'group-membership',
+          externalId: `${path}/${member.username}`,
+          data,
+          raw: member,
+        });
       }
       yield { records, ...(problems.length ? { problems } : {}) };
     }

@@ -23,6 +23,7 @@ import type {
   GitLabMergeRequestApprovals,
   GitLabPipelineVariable,
   GitLabProject,
+  GitLabProtectedEnvironment,
   GitLabTestReportSummary,
   GitLabUser,
 } from './gitlab.types';
@@ -115,6 +116,24 @@ export class GitLabClient {
   /** A group's members, the inherited ones included (`/members/all`), paged. */
   groupMembers(group: string | number): AsyncGenerator<ListPage<GitLabMember>> {
     return this.pages<GitLabMember>(`/groups/${encodeId(group)}/members/all`);
+  }
+
+  /**
+   * The project's protected environments (Premium); null when GitLab answers 403 or 404 (Free, or
+   * not visible to the token): unknown, which is not "nothing is protected".
+   */
+  async protectedEnvironments(projectId: number): Promise<GitLabProtectedEnvironment[] | null> {
+    const items: GitLabProtectedEnvironment[] = [];
+    try {
+      for await (const page of this.pages<GitLabProtectedEnvironment>(
+        `/projects/${projectId}/protected_environments`,
+      ))
+        items.push(...page.items);
+    } catch (err) {
+      if (err instanceof UpstreamError && (err.status === 403 || err.status === 404)) return null;
+      throw err;
+    }
+    return items;
   }
 
   environments(projectId: number): Promise<GitLabEnvironment[]> {

@@ -155,3 +155,15 @@ export interface GitLabMember {
   expires_at?: string | null;
   membership_state?: string;
 }
+
+/** `/projects/:id/protected_environments` (Premium): who may deploy, and (newer GitLab) approvals. */
+export interface GitLabProtectedEnvironment {
+  name?: string;
+  deploy_access_levels?: {
+    access_level?: number | null;
+    access_level_description?: string | null;
+    user_id?: number | null;
+    group_id?: number | null;
+  }[];
+  required_approval_count?: number | null;
+}

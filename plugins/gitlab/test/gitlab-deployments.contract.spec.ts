@@ -18,17 +18,22 @@ function gitlab(): nock.Scope {
   return nock(BASE, { reqheaders: { 'private-token': TOKEN } });
 }
 
-/** The configured project resolved by path, and its environments. */
+/** The configured project resolved by path, its environments and its protected environments. */
 function projectAndEnvironments(
   scope: nock.Scope,
   environments = fixture('environments-list-with-production.json'),
+  protectedEnvironments: [number, string] = [200, sample('protected_environments-list.json')],
 ) {
+  const [status, body] = protectedEnvironments;
   scope
     .get('/api/v4/projects/diaspora%2Fdiaspora-client')
     .reply(200, fixture('project-get.json'), JSON_HEADERS)
     .get(`${P}/environments`)
     .query({ per_page: '100' })
-    .reply(200, environments, LAST_PAGE);
+    .reply(200, environments, LAST_PAGE)
+    .get(`${P}/protected_environments`)
+    .query({ per_page: '100' })
+    .reply(status, body, status === 200 ? LAST_PAGE : JSON_HEADERS);
 }
 
 function deploymentsQuery(updatedAfter: string, page?: string) {
@@ -154,6 +159,11 @@ describe('gitlab deployments stream (contract)', () => {
       ],
       testReport: { total: 3363, failed: 0 },
       artifacts: [],
+      // protected_environments-list.json: only Maintainers may deploy to production (Premium).
+      environmentProtection: {
+        protected: true,
+        deployAccess: [{ role: 'maintainer', description: 'Maintainers' }],
+      },
     });
 
     const mr = recordsOf(batches, 'merge-request').get(`${PROJECT}!1`);
@@ -500,7 +510,8 @@ describe('gitlab deployments stream (contract)', () => {
 
   it('records a deployment created through the API: no pipeline, commit read from the repository', async () => {
     const scope = gitlab();
-    projectAndEnvironments(scope);
+    // GitLab Free: protected environments answer 403 — unknown, not "unprotected".
+    projectAndEnvironments(scope, undefined, [403, '{"message":"403 Forbidden"}']);
     scope
       .get(`${P}/deployments`)
       .query(deploymentsQuery(SINCE.toISOString()))
@@ -535,6 +546,7 @@ describe('gitlab deployments stream (contract)', () => {
       variables: {},
       approvals: null,
       artifacts: [],
+      environmentProtection: null,
     });
     expect(recordsOf(batches, 'commit').get(`${PROJECT}@${SHA_42}`)?.data).toStrictEqual({
       project: PROJECT,
@@ -581,12 +593,19 @@ describe('gitlab project discovery (contract)', () => {
       .get(`${P}/environments`)
       .query({ per_page: '100' })
       .reply(200, fixture('environments-list-with-production.json'), LAST_PAGE)
+      .get(`${P}/protected_environments`)
+      .query({ per_page: '100' })
+      .reply(200, '[]', LAST_PAGE)
       .get(`${P}/deployments`)
       .query(deploymentsQuery(SINCE.toISOString()))
       .reply(200, sample('deployments-list.json'), LAST_PAGE)
       .get('/api/v4/projects/6/environments')
       .query({ per_page: '100' })
       .reply(200, '[]', LAST_PAGE)
+      // GitLab Free: protected environments are a Premium endpoint.
+      .get('/api/v4/projects/6/protected_environments')
+      .query({ per_page: '100' })
+      .reply(404, '{"message":"404 Not found"}', JSON_HEADERS)
       .get('/api/v4/projects/6/deployments')
       .query(deploymentsQuery(SINCE.toISOString()))
       .reply(200, '[]', LAST_PAGE);
@@ -619,6 +638,9 @@ describe('gitlab project discovery (contract)', () => {
     for (const id of [4, 6]) {
       scope
         .get(`/api/v4/projects/${id}/environments`)
+        .query({ per_page: '100' })
+        .reply(200, '[]', LAST_PAGE)
+        .get(`/api/v4/projects/${id}/protected_environments`)
         .query({ per_page: '100' })
         .reply(200, '[]', LAST_PAGE)
         .get(`/api/v4/projects/${id}/deployments`)

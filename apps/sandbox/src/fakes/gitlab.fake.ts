@@ -488,6 +488,31 @@ function routes(options: GitlabFakeOptions): Route[] {
       handle: (ctx) => (group(ctx) ? json(200, groupView(ctx.view)) : notFound('Group Not Found')),
     },
     {
+      // Premium: each production-tier environment is protected for Maintainers; a high-impact
+      // service's also needs two approvals (GitLab 14.x+ `required_approval_count`).
+      pattern: ['projects', ':id', 'protected_environments'],
+      handle: withProject((ctx, s) => {
+        const envs = (ctx.view.index.environmentsByService.get(s.name) ?? []).filter(
+          (e) => e.tier === 'production' && e.createdAt <= ctx.view.now,
+        );
+        return paginate(ctx.request, envs, (e) => ({
+          name: e.name,
+          deploy_access_levels: [
+            {
+              id: e.id,
+              access_level: 40,
+              access_level_description: 'Maintainers',
+              user_id: null,
+              group_id: null,
+              group_inheritance_type: 0,
+            },
+          ],
+          required_approval_count: s.criticality === 'high' ? 2 : 0,
+          approval_rules: [],
+        }));
+      }),
+    },
+    {
       pattern: ['groups', ':id', 'members', 'all'],
       handle: (ctx) => {
         if (!group(ctx)) return notFound('Group Not Found');
