@@ -132,7 +132,7 @@ describe('cmdb inventory stream (contract)', () => {
     const scope = instance()
       .get(tablePath('problem'))
       .query(tableQuery({ query: 'ORDERBYsys_id', fields, limit: 1000 }))
-      .reply(200, sample('servicenow/table-problem-list.json'), JSON_HEADERS)
+      .reply(200, sample('table-problem-list.json'), JSON_HEADERS)
       .get(tablePath('problem'))
       .query(
         tableQuery({ query: 'sys_id>04ce72c9c0a8016600b5b7f75ac67b5b^ORDERBYsys_id', fields, limit: 1000 }),
@@ -179,7 +179,7 @@ describe('cmdb inventory stream (contract)', () => {
     const scope = instance()
       .get(APPL)
       .query(FIRST)
-      .reply(429, sample('servicenow/error-429-rate-limit.json'), {
+      .reply(429, sample('error-429-rate-limit.json'), {
         ...JSON_HEADERS,
         'Retry-After': '7',
         'X-RateLimit-Limit': '100',
@@ -199,7 +199,7 @@ describe('cmdb inventory stream (contract)', () => {
       .get(APPL)
       .query(FIRST)
       .times(2)
-      .reply(500, sample('servicenow/error-500-cmdb-instance.json'), JSON_HEADERS);
+      .reply(500, sample('error-500-cmdb-instance.json'), JSON_HEADERS);
     const { connection } = await connect();
     await expect(readInventory(connection)).rejects.toThrow(
       /\(server 500\): .*Exception while executing request: null/,
@@ -219,7 +219,7 @@ describe('cmdb inventory stream (contract)', () => {
       .reply(200, fixture('cmdb_ci_appl-page-1.json'), JSON_HEADERS)
       .get(APPL)
       .query(second)
-      .reply(200, sample('servicenow/error-500-cmdb-instance.json'), JSON_HEADERS);
+      .reply(200, sample('error-500-cmdb-instance.json'), JSON_HEADERS);
     const { connection } = await connect();
     const batches = await readInventory(connection);
     scope.done();

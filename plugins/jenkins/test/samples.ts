@@ -1,44 +1,18 @@
 /**
  * Raw text of the real Jenkins samples (`shared/upstream-samples/jenkins`) and of this plugin's
- * docs-derived fixtures (`test/fixtures`), served to nock as the vendor wrote them, so numbers too
- * large for `JSON.parse` reach the client intact.
+ * docs-derived fixtures (`test/fixtures`), through the SDK's helpers for plugin authors: served to
+ * nock as the vendor wrote them, so numbers too large for `JSON.parse` reach the client intact.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { sampleReader } from '@audit-hub/plugin-sdk/testing';
 
-const SAMPLES_SUBDIR = path.join('shared', 'upstream-samples', 'jenkins');
-
-/**
- * The samples folder: `$AUDIT_HUB_SAMPLES_DIR/jenkins` when set, else the first ancestor of this
- * file (the repository, or the folder that holds it next to `shared/`) that contains it.
- */
-function samplesDir(): string {
-  const fromEnv = process.env.AUDIT_HUB_SAMPLES_DIR;
-  if (fromEnv) return path.join(fromEnv, 'jenkins');
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, SAMPLES_SUBDIR);
-    if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) break;
-  }
-  throw new Error(
-    `Jenkins samples not found: no ${SAMPLES_SUBDIR} in any folder above ${__dirname} (set AUDIT_HUB_SAMPLES_DIR)`,
-  );
-}
+const reader = sampleReader('jenkins', path.join(__dirname, 'fixtures'));
 
 /** A real Jenkins response body, as raw text. */
-export function sample(name: string): string {
-  return fs.readFileSync(path.join(samplesDir(), name), 'utf8');
-}
-
+export const sample = reader.sample;
 /** A docs-derived fixture of this plugin (see test/fixtures/README.md), as raw text. */
-export function fixture(name: string): string {
-  return fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
-}
-
-/** A sample or fixture parsed, for building a scenario the samples do not show (the test says how). */
-export function parsed<T = any>(text: string): T {
-  return JSON.parse(text) as T;
-}
+export const fixture = reader.fixture;
+export { parsed } from '@audit-hub/plugin-sdk/testing';
 
 /**
  * A `tree=allBuilds[…]` page made of raw build bodies (real samples are single builds, as

@@ -1,17 +1,13 @@
-/** Reads vendor samples (shared/upstream-samples) and this plugin's doc-derived fixtures as raw text. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+/**
+ * Raw text of the real ServiceNow samples (`shared/upstream-samples/servicenow`) and of this
+ * plugin's docs-derived fixtures (`test/fixtures`), through the SDK's helpers for plugin authors.
+ */
+import * as path from 'node:path';
+import { sampleReader } from '@audit-hub/plugin-sdk/testing';
 
-/** `shared/upstream-samples`, relative to this folder (plugins/servicenow/test). */
-export const SAMPLES_DIR = join(__dirname, '../../../../shared/upstream-samples');
-export const FIXTURES_DIR = join(__dirname, 'fixtures');
+const reader = sampleReader('servicenow', path.join(__dirname, 'fixtures'));
 
-/** A vendor-written body, e.g. `servicenow/table-problem-list.json`, exactly as stored. */
-export function sample(path: string): string {
-  return readFileSync(join(SAMPLES_DIR, path), 'utf8');
-}
-
-/** A fixture derived from the vendor documentation (see fixtures/README.md), exactly as stored. */
-export function fixture(name: string): string {
-  return readFileSync(join(FIXTURES_DIR, name), 'utf8');
-}
+/** A real ServiceNow response body (`table-problem-list.json`), as raw text. */
+export const sample = reader.sample;
+/** A docs-derived fixture of this plugin (see test/fixtures/README.md), as raw text. */
+export const fixture = reader.fixture;

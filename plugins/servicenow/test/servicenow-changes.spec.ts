@@ -127,7 +127,7 @@ describe('changes stream (change_request)', () => {
   });
 
   it('asks only for change_request fields the vendor change record has', () => {
-    const vendor = JSON.parse(sample('servicenow/chg-rest-change-get.json')) as {
+    const vendor = JSON.parse(sample('chg-rest-change-get.json')) as {
       result: Record<string, unknown>;
     };
     const ownFields = CHANGE_FIELDS.filter((field) => !field.includes('.'));

@@ -47,7 +47,7 @@ describe('Table API values (real sample table-problem-list.json)', () => {
           limit: 1,
         }),
       )
-      .reply(200, sample('servicenow/table-problem-list.json'), JSON_HEADERS)
+      .reply(200, sample('table-problem-list.json'), JSON_HEADERS)
       .get(tablePath('problem'))
       .query(
         tableQuery({
@@ -96,7 +96,7 @@ describe('rate limits and errors', () => {
     const scope = nock(BASE_URL)
       .get(tablePath('change_request'))
       .query(FIRST_PAGE)
-      .reply(429, sample('servicenow/error-429-rate-limit.json'), {
+      .reply(429, sample('error-429-rate-limit.json'), {
         ...JSON_HEADERS,
         'Retry-After': '7',
         'X-RateLimit-Limit': '100',
@@ -117,7 +117,7 @@ describe('rate limits and errors', () => {
       .get(tablePath('change_request'))
       .query(FIRST_PAGE)
       .times(3)
-      .reply(500, sample('servicenow/error-500-cmdb-instance.json'), JSON_HEADERS);
+      .reply(500, sample('error-500-cmdb-instance.json'), JSON_HEADERS);
     const { connection } = await connect();
     const error = await drain(stream(connection, 'changes'), firstRun()).catch((err: unknown) => err);
     scope.done();
@@ -216,7 +216,7 @@ describe('malformed pages', () => {
     const scope = nock(BASE_URL)
       .get(tablePath('change_request'))
       .query(FIRST_PAGE)
-      .reply(200, sample('servicenow/error-500-cmdb-instance.json'), JSON_HEADERS);
+      .reply(200, sample('error-500-cmdb-instance.json'), JSON_HEADERS);
     const { connection } = await connect();
     const [batch] = await drain(stream(connection, 'changes'), firstRun());
     scope.done();
