@@ -603,6 +603,15 @@ describe('session auth', () => {
     expect(err.detail).toBe('bad [REDACTED] for [REDACTED]');
   });
 
+  it('tells the caller each session token it learns, once, so the caller redacts it too', async () => {
+    const { auth } = pvwa();
+    const learned: string[] = [];
+    const { client } = setup({ auth, onSecret: (value) => learned.push(value) });
+    await client.get('/PasswordVault/API/Accounts');
+    await client.get('/PasswordVault/API/Accounts');
+    expect(learned).toEqual(['session-1-abcdef']);
+  });
+
   it('logs off once on close, and refuses requests after it', async () => {
     const { state, auth } = pvwa();
     const { client } = setup({ auth });

@@ -155,7 +155,9 @@ export class HttpClient implements AuthClient {
 
   /** Adds a value never to print (a session token, a password sent in a body). */
   addSecret(value: string): void {
-    if (typeof value === 'string' && value.length > 0) this.addedSecrets.add(value);
+    if (typeof value !== 'string' || value.length === 0 || this.addedSecrets.has(value)) return;
+    this.addedSecrets.add(value);
+    this.options.onSecret?.(value);
   }
 
   /** The text with every secret this client knows replaced by `[REDACTED]`. */

@@ -80,6 +80,11 @@ export interface HttpClientOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Called with each rate-limit wait (metrics). */
   onRateLimitWait?: (ms: number) => void;
+  /**
+   * Told each secret the client learns while it runs (a session token from a log-on, a credential
+   * seen in a query), so the caller's own redaction (logs, run records, evidence) covers it too.
+   */
+  onSecret?: (value: string) => void;
   /** Called with every response received (any status): the core records page digests from it. */
   onResponse?: (info: ResponseInfo) => void;
 }

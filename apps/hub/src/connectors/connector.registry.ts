@@ -149,6 +149,9 @@ export class ConnectorRegistry {
       userAgent: 'audit-hub',
       onResponse: opts.onResponse,
       onRateLimitWait: opts.onRateLimitWait,
+      // A session token (CyberArk) is learned at log-on: every later log line, problem and error
+      // the hub writes redacts it too.
+      onSecret: (value) => this.redactor.add(value),
     });
     for (const s of auth?.secrets ?? []) this.redactor.add(s);
     const ctx: PluginContext = {
