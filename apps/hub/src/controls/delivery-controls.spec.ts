@@ -26,6 +26,7 @@ import { MergeApprovalsControl } from './merge-approvals.control';
 import { RollbackRateControl } from './rollback-rate.control';
 import { MissingTestEvidenceControl } from './missing-test-evidence.control';
 import { evaluationScope } from '../runs/evaluation-scope';
+import { ShippedRangeEntity } from '../store/entities/shipped-range.entity';
 
 const ref = (id: number | string) => `gitlab:acme/pay#${id}`;
 
@@ -184,6 +185,41 @@ describe.each(DB_KINDS)('delivery controls on %s', (kind) => {
       );
       expect(out.flags[0].related).toEqual([{ type: 'deployment', ref: ref(1) }]);
     });
+  });
+
+  it('RM-PIPE-002 judges a Jenkins deployment in the service repository its shipped range was read from', async () => {
+    const deployed = 'f'.repeat(40);
+    const jenkins = (id: string, sha: string) =>
+      deployment(id, { project: 'payments/deploy', tier: null, commitSha: sha, commitMessage: undefined });
+    await h.ingest('jenkins', [
+      jenkins('payments/deploy#8', deployed),
+      jenkins('payments/deploy#9', '9'.repeat(40)),
+    ]);
+    // The GitLab connector read #8's range: MR !6 shipped, and the deployed commit, unsigned.
+    await h.ingest('gitlab', [
+      mergeRequest('acme/pay', 6, { commitShas: ['6'.repeat(40)] }),
+      {
+        ...shipped('payments/deploy#8', 'acme/pay', 6),
+        data: { deployment: 'payments/deploy#8', mergeRequest: 'acme/pay!6', deploymentConnector: 'jenkins' },
+      },
+      commit('acme/pay', '6'.repeat(40), { signature: 'verified' }),
+      commit('acme/pay', deployed, { signature: 'unsigned' }),
+    ]);
+    await h.ds.getRepository(ShippedRangeEntity).save({
+      deploymentConnector: 'jenkins',
+      deploymentId: 'payments/deploy#8',
+      repositoryConnector: 'gitlab',
+      repository: 'acme/pay',
+      fromSha: null,
+      toSha: deployed,
+      resolvedAt: at(0),
+    });
+    const out = await h.evaluate(new UnsignedCommitControl());
+    // The ref names the GitLab repository (interfaces.md), not the Jenkins job.
+    expect(flagged(out)).toEqual([`gitlab:acme/pay@${deployed}`]);
+    expect(out.flags[0].related).toEqual([{ type: 'deployment', ref: 'jenkins:payments/deploy#8' }]);
+    // #9's range was never read: its deployed commit is undecided, never passed.
+    expect(out.undecided.map((u) => u.subjectRef)).toEqual([`jenkins:payments/deploy@${'9'.repeat(40)}`]);
   });
 
   describe('RM-PIPE-003 merge without required approvals', () => {
