@@ -1,6 +1,7 @@
 /**
  * `connectors check` for GitLab: the token works (and whose it is), it may read the API
- * (`read_api`), and each configured project and group is visible to it.
+ * (`read_api`), each configured project and group is visible to it, and so is each repository the
+ * service catalog names for it (what shipped with a Jenkins deployment is read there).
  */
 import { isUpstreamError } from '@audit-hub/http';
 import type { CheckResult } from '@audit-hub/plugin-sdk';
@@ -10,6 +11,7 @@ import type { GitLabClient } from './gitlab.client';
 export async function checkConnection(
   client: GitLabClient,
   options: Pick<ResolvedGitLabOptions, 'projects' | 'groups'>,
+  repositories: string[] = [],
 ): Promise<CheckResult[]> {
   const describe = (err: unknown) => client.http.redact(err instanceof Error ? err.message : String(err));
   const results: CheckResult[] = [];
@@ -50,6 +52,9 @@ export async function checkConnection(
   }
   for (const group of options.groups) {
     results.push(await visible(`group:${group}`, () => client.group(group), describe));
+  }
+  for (const repository of repositories.filter((r) => !options.projects.includes(r))) {
+    results.push(await visible(`repository:${repository}`, () => client.project(repository), describe));
   }
   return results;
 }

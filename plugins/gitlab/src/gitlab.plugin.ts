@@ -26,7 +26,13 @@ export const plugin = definePlugin<GitLabAuth, GitLabOptions>({
     const options = resolveOptions(ctx.options);
     const client = new GitLabClient(ctx.http, options.perPage);
     return {
-      check: () => checkConnection(client, options),
+      check: () =>
+        checkConnection(
+          client,
+          options,
+          // The repositories the catalog names for this connector (by its id, else `gitlab`).
+          [...new Set(ctx.services.map((s) => s.keys[ctx.connectorId] ?? s.keys.gitlab).filter(Boolean))],
+        ),
       streams: [
         createDeploymentsStream({ client, options, logger: ctx.logger }),
         createGroupMembersStream({

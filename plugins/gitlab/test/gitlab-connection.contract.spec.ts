@@ -1,6 +1,7 @@
 /** Contract tests of `connection.check()` (used by `connectors check`). */
 import nock from 'nock';
-import { BASE, connect, TOKEN } from './context';
+import { plugin } from '../src';
+import { BASE, connect, makeContext, TOKEN } from './context';
 import { fixture, sample } from './samples';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
@@ -50,6 +51,44 @@ describe('gitlab connection check (contract)', () => {
         name: 'group:acme/platform',
         ok: false,
         detail: expect.stringMatching(/^group not found, or not visible to the token \(.*404 Not Found\)$/),
+      },
+    ]);
+  });
+
+  it('checks each repository the service catalog names for it (shipped ranges of Jenkins deployments)', async () => {
+    const scope = gitlab()
+      .get('/api/v4/user')
+      .reply(200, fixture('user-get.json'), JSON_HEADERS)
+      .get('/api/v4/projects')
+      .query({ membership: 'true', per_page: '1' })
+      .reply(200, fixture('projects-simple.json'), JSON_HEADERS)
+      .get('/api/v4/projects/diaspora%2Fdiaspora-client')
+      .reply(200, fixture('project-get.json'), JSON_HEADERS)
+      .get('/api/v4/projects/acme%2Fsettlement-engine')
+      .reply(404, '{"message":"404 Project Not Found"}', JSON_HEADERS);
+    const connection = await plugin.connect({
+      ...makeContext(),
+      services: [
+        { name: 'diaspora-client', keys: { gitlab: 'diaspora/diaspora-client' } },
+        {
+          name: 'settlement-engine',
+          keys: { gitlab: 'acme/settlement-engine', jenkins: 'settlement-deploy' },
+        },
+        { name: 'no-repository', keys: { jenkins: 'other-deploy' } },
+      ],
+    });
+    const results = await connection.check();
+    scope.done();
+    expect(results.slice(2)).toEqual([
+      {
+        name: 'repository:diaspora/diaspora-client',
+        ok: true,
+        detail: 'visible as diaspora/diaspora-client',
+      },
+      {
+        name: 'repository:acme/settlement-engine',
+        ok: false,
+        detail: expect.stringMatching(/^repository not found, or not visible to the token/),
       },
     ]);
   });
