@@ -25,6 +25,7 @@ import { DeploymentEntity } from '../store/entities/deployment.entity';
 import { DeploymentMrEntity } from '../store/entities/deployment-mr.entity';
 import { FindingEntity } from '../store/entities/finding.entity';
 import { MergeRequestEntity } from '../store/entities/merge-request.entity';
+import { ShippedRangeEntity } from '../store/entities/shipped-range.entity';
 import { decodeCursor, encodeCursor, Page } from './cursor';
 import { DEFAULT_LIMIT } from './dto/page-query.dto';
 import type { ReleasesQueryDto } from './dto/releases-query.dto';
@@ -213,20 +214,24 @@ export class ReleasesReadService {
           order: { changeNumber: 'ASC', decidedAt: 'ASC' },
         })
       : [];
+    // A Jenkins deployment's MRs and commit are the GitLab connector's (its shipped range).
     const mrLinks = await this.dataSource
       .getRepository(DeploymentMrEntity)
-      .findBy({ connector: d.connector, deploymentId: d.externalId, deleted: false });
+      .findBy({ deploymentConnector: d.connector, deploymentId: d.externalId, deleted: false });
     const mrs = mrLinks.length
       ? await this.dataSource.getRepository(MergeRequestEntity).find({
-          where: { connector: d.connector, externalId: In(mrLinks.map((m) => m.mergeRequestId)) },
+          where: mrLinks.map((m) => ({ connector: m.connector, externalId: m.mergeRequestId })),
           order: { mergedAt: 'ASC' },
         })
       : [];
+    const range = await this.dataSource
+      .getRepository(ShippedRangeEntity)
+      .findOneBy({ deploymentConnector: d.connector, deploymentId: d.externalId });
     const subjectRefs = [
       canonical,
       ...changes.map((c) => changeRef(c.connector, c.number)),
       ...mrs.map((m) => mergeRequestRef(m.connector, m.project, m.iid)),
-      commitRef(d.connector, d.project, d.commitSha),
+      commitRef(range?.repositoryConnector ?? d.connector, range?.repository ?? d.project, d.commitSha),
     ];
     const findings = await this.dataSource.getRepository(FindingEntity).find({
       where: { subjectRef: In(subjectRefs), ...(principal.team ? { team: principal.team } : {}) },
