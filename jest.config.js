@@ -12,7 +12,7 @@ module.exports = {
     '^@audit-hub/plugin-sdk/(.*)$': '<rootDir>/libs/plugin-sdk/src/$1',
     '^@audit-hub/plugin-sdk$': '<rootDir>/libs/plugin-sdk/src',
     '^@audit-hub/plugin-(.*)$': '<rootDir>/plugins/$1/src',
-    '^@audit-hub/(domain|http)$': '<rootDir>/libs/$1/src',
+    '^@audit-hub/(domain|http|servicenow-table)$': '<rootDir>/libs/$1/src',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.*/dist'],
   setupFiles: ['reflect-metadata'],

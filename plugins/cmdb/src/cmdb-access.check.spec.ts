@@ -1,6 +1,6 @@
 import { UpstreamError } from '@audit-hub/http';
 import { checkAccess } from './cmdb-access.check';
-import type { CmdbTableClient } from './cmdb-table.client';
+import type { ServiceNowTableClient } from '@audit-hub/servicenow-table';
 
 const options = { table: 'cmdb_ci_appl', nameField: 'name', pageSize: 1000 };
 
@@ -14,7 +14,7 @@ describe('cmdb checkAccess', () => {
       retryable: true,
       detail: 'getaddrinfo ENOTFOUND acme.service-now.com',
     });
-    const client = { probe: () => Promise.reject(error) } as unknown as CmdbTableClient;
+    const client = { probe: () => Promise.reject(error) } as unknown as ServiceNowTableClient;
     expect(await checkAccess(client, options)).toEqual([
       { name: 'reachable', ok: false, detail: expect.stringContaining('ENOTFOUND') },
       { name: 'credentials', ok: false, detail: 'not checked: the instance did not answer' },

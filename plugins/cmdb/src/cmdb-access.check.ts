@@ -5,13 +5,12 @@
  */
 import { isUpstreamError } from '@audit-hub/http';
 import type { CheckResult } from '@audit-hub/plugin-sdk';
+import { MalformedPageError, type ServiceNowTableClient } from '@audit-hub/servicenow-table';
 import { configItemFields } from './cmdb-config-item.mapper';
-import { MalformedPageError } from './cmdb-page.error';
-import type { CmdbTableClient } from './cmdb-table.client';
 import type { ResolvedCmdbOptions } from './cmdb.config';
 
 export async function checkAccess(
-  client: CmdbTableClient,
+  client: ServiceNowTableClient,
   options: ResolvedCmdbOptions,
 ): Promise<CheckResult[]> {
   const { table, nameField } = options;

@@ -1,8 +1,7 @@
 /** A CI row of the Table API → `config-item` record (shared/spec/records.md; controls.md RM-INV-*, "high-impact"). */
 import type { ConfigItemRecord, NormalizedRecord } from '@audit-hub/domain';
 import type { StreamProblem } from '@audit-hub/plugin-sdk';
-import { optional, text } from './cmdb-value.parser';
-import type { TableRow } from './cmdb.types';
+import { type TableRow, optional, text } from '@audit-hub/servicenow-table';
 
 /** The fields every request asks for (`sysparm_fields`), the name field added when it is another one. */
 export const CONFIG_ITEM_FIELDS = [

@@ -7,16 +7,15 @@
  */
 import type { RecordKind } from '@audit-hub/domain';
 import type { Batch, StreamDefinition, StreamProblem } from '@audit-hub/plugin-sdk';
+import { MalformedPageError, type ServiceNowTableClient } from '@audit-hub/servicenow-table';
 import { configItemFields, mapConfigItem } from './cmdb-config-item.mapper';
-import { MalformedPageError } from './cmdb-page.error';
-import type { CmdbTableClient } from './cmdb-table.client';
 import type { ResolvedCmdbOptions } from './cmdb.config';
 
 export const INVENTORY_STREAM = 'inventory';
 export const INVENTORY_KINDS: RecordKind[] = ['config-item'];
 
 export function createInventoryStream(
-  client: CmdbTableClient,
+  client: ServiceNowTableClient,
   options: ResolvedCmdbOptions,
   redact: (text: string) => string,
 ): StreamDefinition {
@@ -29,7 +28,7 @@ export function createInventoryStream(
 }
 
 async function* readInventory(
-  client: CmdbTableClient,
+  client: ServiceNowTableClient,
   options: ResolvedCmdbOptions,
   redact: (text: string) => string,
 ): AsyncGenerator<Batch> {
@@ -37,7 +36,10 @@ async function* readInventory(
     problems.map((p) => ({ ...p, where: redact(p.where), error: redact(p.error) }));
   const ctx = { table: options.table, nameField: options.nameField };
   try {
-    for await (const page of client.all(options.table, configItemFields(options.nameField))) {
+    for await (const page of client.all({
+      table: options.table,
+      fields: configItemFields(options.nameField),
+    })) {
       const batch: Batch = { records: [] };
       const problems: StreamProblem[] = [];
       for (const row of page.rows) {

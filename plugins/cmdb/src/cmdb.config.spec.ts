@@ -1,21 +1,12 @@
-import { secretFields } from '@audit-hub/plugin-sdk';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { CmdbAuth, CmdbOptions, resolveOptions } from './cmdb.config';
+import { CmdbOptions, resolveOptions } from './cmdb.config';
 
 function problems<T extends object>(cls: new () => T, value: object): string[] {
   return validateSync(plainToInstance(cls, value)).map((error) => error.property);
 }
 
 describe('cmdb config', () => {
-  it('marks password and token as secrets, and takes basic auth or a token, not both', () => {
-    expect(secretFields(CmdbAuth).sort()).toEqual(['password', 'token']);
-    expect(problems(CmdbAuth, { username: 'audit', password: 'x' })).toEqual([]);
-    expect(problems(CmdbAuth, { token: 't' })).toEqual([]);
-    expect(problems(CmdbAuth, {}).sort()).toEqual(['password', 'username']);
-    expect(problems(CmdbAuth, { username: 'audit', password: 'x', token: 't' })).toEqual(['token']);
-  });
-
   it('applies the defaults: cmdb_ci_appl, name, 1000 rows a page', () => {
     expect(problems(CmdbOptions, {})).toEqual([]);
     expect(resolveOptions(undefined)).toEqual({ table: 'cmdb_ci_appl', nameField: 'name', pageSize: 1000 });

@@ -1,43 +1,11 @@
 /** The `auth` and `options` blocks of a `cmdb` connector (shared/spec/interfaces.md "Config file"). */
-import { Secret } from '@audit-hub/plugin-sdk';
-import {
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  ValidateIf,
-  registerDecorator,
-  type ValidationArguments,
-} from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 /**
- * Basic auth (`username` + `password`) or an OAuth 2.0 access token (`token`, sent as
- * `Authorization: Bearer`). ServiceNow accepts both on the Table API; exactly one must be given.
+ * Basic auth or an OAuth 2.0 token, exactly one: the same `auth` block as the servicenow plugin's,
+ * since both read the same instance's Table API (@audit-hub/servicenow-table `ServiceNowAuth`).
  */
-export class CmdbAuth {
-  /** The integration user's `user_name` (basic auth). */
-  @ValidateIf((auth: CmdbAuth) => auth.token === undefined || auth.username !== undefined)
-  @IsString()
-  @IsNotEmpty()
-  username?: string;
-
-  @Secret()
-  @ValidateIf((auth: CmdbAuth) => auth.token === undefined || auth.password !== undefined)
-  @IsString()
-  @IsNotEmpty()
-  password?: string;
-
-  /** An OAuth 2.0 access token, instead of `username` and `password`. */
-  @Secret()
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @OneAuthMethod()
-  token?: string;
-}
+export { ServiceNowAuth as CmdbAuth } from '@audit-hub/servicenow-table';
 
 /** A table name (`cmdb_ci_appl`, `u_cmdb_ci_app`, `x_acme_ci`): what the Table API path takes. */
 const TABLE_NAME = /^[a-z][a-z0-9_]*$/;
@@ -87,20 +55,4 @@ export function resolveOptions(options: CmdbOptions | undefined | null): Resolve
     nameField: options?.nameField ?? DEFAULT_NAME_FIELD,
     pageSize: options?.pageSize ?? CMDB_DEFAULT_PAGE_SIZE,
   };
-}
-
-function OneAuthMethod(): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'oneAuthMethod',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      validator: {
-        validate: (_value: unknown, args: ValidationArguments) => {
-          const auth = args.object as CmdbAuth;
-          return auth.username === undefined && auth.password === undefined;
-        },
-        defaultMessage: () => 'give either username and password (basic auth) or token (OAuth), not both',
-      },
-    });
 }

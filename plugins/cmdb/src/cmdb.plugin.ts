@@ -1,9 +1,8 @@
 /** The `cmdb` connector: the configuration items of a ServiceNow CMDB table (Table API). */
 import { definePlugin, SDK_VERSION } from '@audit-hub/plugin-sdk';
+import { createServiceNowAuth, ServiceNowTableClient } from '@audit-hub/servicenow-table';
 import { checkAccess } from './cmdb-access.check';
 import { createInventoryStream } from './cmdb-inventory.stream';
-import { CmdbTableClient } from './cmdb-table.client';
-import { createCmdbAuth } from './cmdb.auth';
 import { CmdbAuth, CmdbOptions, resolveOptions } from './cmdb.config';
 
 export const plugin = definePlugin<CmdbAuth, CmdbOptions>({
@@ -17,11 +16,11 @@ export const plugin = definePlugin<CmdbAuth, CmdbOptions>({
       'Configuration items (name, class, version, environment, install status, criticality, support group) from a ServiceNow CMDB table, cmdb_ci_appl by default.',
   },
   configSchema: { auth: CmdbAuth, options: CmdbOptions },
-  createAuth: (auth) => createCmdbAuth(auth),
+  createAuth: (auth) => createServiceNowAuth(auth, 'cmdb'),
   defaultHeaders: { Accept: 'application/json' },
   connect(ctx) {
     const options = resolveOptions(ctx.options);
-    const client = new CmdbTableClient(ctx.http, options.pageSize);
+    const client = new ServiceNowTableClient(ctx.http, options.pageSize);
     return {
       check: () => checkAccess(client, options),
       streams: [createInventoryStream(client, options, (text) => ctx.http.redact(text))],

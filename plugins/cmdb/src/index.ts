@@ -19,4 +19,4 @@ export {
   configItemFields,
   mapConfigItem,
 } from './cmdb-config-item.mapper';
-export { CmdbTableClient, TABLE_API } from './cmdb-table.client';
+export { ServiceNowTableClient, TABLE_API } from '@audit-hub/servicenow-table';

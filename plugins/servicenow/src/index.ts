@@ -1,6 +1,6 @@
 /** The `servicenow` connector: change requests, their approvals, users and group memberships (Table API). */
 import { SDK_VERSION, definePlugin } from '@audit-hub/plugin-sdk';
-import { createServiceNowAuth } from './servicenow.auth';
+import { createServiceNowAuth } from '@audit-hub/servicenow-table';
 import { ServiceNowAuth, ServiceNowOptions } from './servicenow.config';
 import { connectServiceNow } from './servicenow.connection';
 
@@ -15,7 +15,7 @@ export const plugin = definePlugin<ServiceNowAuth, ServiceNowOptions>({
       'Change requests and their approvals, users and group memberships from the ServiceNow Table API.',
   },
   configSchema: { auth: ServiceNowAuth, options: ServiceNowOptions },
-  createAuth: (auth) => createServiceNowAuth(auth),
+  createAuth: (auth) => createServiceNowAuth(auth, 'servicenow'),
   defaultHeaders: { Accept: 'application/json' },
   connect: (ctx) => connectServiceNow(ctx),
 });
@@ -28,4 +28,4 @@ export { mapChange, CHANGE_FIELDS } from './servicenow-change.mapper';
 export { mapApproval, APPROVAL_FIELDS } from './servicenow-approval.mapper';
 export { mapUser, USER_FIELDS } from './servicenow-user.mapper';
 export { mapGroupMember, GROUP_MEMBER_FIELDS } from './servicenow-group-member.mapper';
-export { ServiceNowTableClient } from './servicenow-table.client';
+export { ServiceNowTableClient } from '@audit-hub/servicenow-table';

@@ -4,8 +4,7 @@
  */
 import { isUpstreamError } from '@audit-hub/http';
 import type { CheckResult } from '@audit-hub/plugin-sdk';
-import { MalformedPageError } from './servicenow-page.error';
-import type { ServiceNowTableClient } from './servicenow-table.client';
+import { MalformedPageError, type ServiceNowTableClient } from '@audit-hub/servicenow-table';
 import { TABLES } from './servicenow.types';
 
 /** The tables read by the streams, in the order they are checked. */

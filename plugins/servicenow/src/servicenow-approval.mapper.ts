@@ -5,13 +5,14 @@
 import type { ChangeApprovalRecord } from '@audit-hub/domain';
 import {
   FieldValueError,
+  type TableRow,
   instant,
   optional,
   reference,
   text,
   withoutUndefined,
-} from './servicenow-value.parser';
-import type { Mapped, ServiceNowRow } from './servicenow.types';
+} from '@audit-hub/servicenow-table';
+import type { Mapped } from './servicenow.types';
 
 /**
  * The fields the `approvals` stream asks for. The change's number is dot-walked through
@@ -57,12 +58,12 @@ export interface ApprovalMappingContext {
 }
 
 /** The change sys_id to look up when the dot-walked number is missing; undefined when it is there. */
-export function approvalChangeRef(row: ServiceNowRow): string | undefined {
+export function approvalChangeRef(row: TableRow): string | undefined {
   if (optional(text(row, 'sysapproval.number'))) return undefined;
   return reference(row, 'document_id') ?? reference(row, 'sysapproval');
 }
 
-export function approvalUserRefs(row: ServiceNowRow): string[] {
+export function approvalUserRefs(row: TableRow): string[] {
   const approver = reference(row, 'approver');
   return approver ? [approver] : [];
 }
@@ -72,7 +73,7 @@ export function approvalUserRefs(row: ServiceNowRow): string[] {
  * be a `change-approval` (it could not be joined or would misstate the decision): it is left out,
  * with a problem naming the approval.
  */
-export function mapApproval(row: ServiceNowRow, ctx: ApprovalMappingContext): Mapped<'change-approval'> {
+export function mapApproval(row: TableRow, ctx: ApprovalMappingContext): Mapped<'change-approval'> {
   const sysId = text(row, 'sys_id').trim();
   const where = `sysapproval_approver ${sysId || '(no sys_id)'}`;
   const problem = (error: string): Mapped<'change-approval'> => ({

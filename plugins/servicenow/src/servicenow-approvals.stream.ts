@@ -12,7 +12,7 @@ import {
 } from './servicenow-approval.mapper';
 import { ReferenceResolver } from './servicenow-reference.resolver';
 import { endOnMalformedPage, startFrom, type WatermarkCursor } from './servicenow-stream.support';
-import type { ServiceNowTableClient } from './servicenow-table.client';
+import type { ServiceNowTableClient } from '@audit-hub/servicenow-table';
 import { TABLES } from './servicenow.types';
 
 export function approvalsStream(

@@ -8,13 +8,14 @@ import type { StreamProblem } from '@audit-hub/plugin-sdk';
 import { normalizeStateCode } from './servicenow.config';
 import {
   FieldValueError,
+  type TableRow,
   instant,
   optional,
   reference,
   text,
   withoutUndefined,
-} from './servicenow-value.parser';
-import type { Mapped, ServiceNowRow } from './servicenow.types';
+} from '@audit-hub/servicenow-table';
+import type { Mapped } from './servicenow.types';
 
 /**
  * The fields the `changes` stream asks for (`sysparm_fields`). The CI's name is dot-walked
@@ -60,7 +61,7 @@ export interface ChangeMappingContext {
 }
 
 /** The user sys_ids a change row refers to (to resolve them for the whole page at once). */
-export function changeUserRefs(row: ServiceNowRow): string[] {
+export function changeUserRefs(row: TableRow): string[] {
   return [reference(row, 'requested_by'), reference(row, 'assigned_to')].filter((id): id is string => !!id);
 }
 
@@ -69,7 +70,7 @@ export function changeUserRefs(row: ServiceNowRow): string[] {
  * record would misstate it), so it is left out with a problem naming the change and the value;
  * an unresolvable requester or assignee leaves that field out, with a problem.
  */
-export function mapChange(row: ServiceNowRow, ctx: ChangeMappingContext): Mapped<'change'> {
+export function mapChange(row: TableRow, ctx: ChangeMappingContext): Mapped<'change'> {
   const sysId = text(row, 'sys_id').trim();
   const number = text(row, 'number').trim();
   const where = `change_request ${number || '(no number)'} (sys_id ${sysId || '?'})`;

@@ -8,7 +8,7 @@ import type { ResolvedServiceNowOptions } from './servicenow.config';
 import { CHANGE_FIELDS, changeUserRefs, mapChange } from './servicenow-change.mapper';
 import { ReferenceResolver } from './servicenow-reference.resolver';
 import { endOnMalformedPage, startFrom, type WatermarkCursor } from './servicenow-stream.support';
-import type { ServiceNowTableClient } from './servicenow-table.client';
+import type { ServiceNowTableClient } from '@audit-hub/servicenow-table';
 import { TABLES } from './servicenow.types';
 
 export function changesStream(

@@ -1,7 +1,7 @@
 /** `sys_user_grmember` row → `group-membership` record (shared/spec/records.md). */
 import type { GroupMembershipRecord } from '@audit-hub/domain';
-import { optional, reference, text } from './servicenow-value.parser';
-import type { Mapped, ServiceNowRow } from './servicenow.types';
+import { type TableRow, optional, reference, text } from '@audit-hub/servicenow-table';
+import type { Mapped } from './servicenow.types';
 
 /** The group's name and the member's user name are dot-walked: one request per page, no lookups. */
 export const GROUP_MEMBER_FIELDS = ['sys_id', 'group', 'group.name', 'user', 'user.user_name'] as const;
@@ -12,7 +12,7 @@ export const GROUP_MEMBER_FIELDS = ['sys_id', 'group', 'group.name', 'user', 'us
  * user name cannot be read is a problem: the snapshot would otherwise be incomplete, and the core
  * would take the missing membership for a removed one.
  */
-export function mapGroupMember(row: ServiceNowRow, source: string): Mapped<'group-membership'> | undefined {
+export function mapGroupMember(row: TableRow, source: string): Mapped<'group-membership'> | undefined {
   const sysId = text(row, 'sys_id').trim();
   const groupRef = reference(row, 'group');
   const userRef = reference(row, 'user');

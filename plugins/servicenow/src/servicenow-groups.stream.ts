@@ -6,7 +6,7 @@ import type { NormalizedRecord } from '@audit-hub/domain';
 import type { StreamDefinition, StreamProblem } from '@audit-hub/plugin-sdk';
 import { GROUP_MEMBER_FIELDS, mapGroupMember } from './servicenow-group-member.mapper';
 import { endOnMalformedPage } from './servicenow-stream.support';
-import type { ServiceNowTableClient } from './servicenow-table.client';
+import type { ServiceNowTableClient } from '@audit-hub/servicenow-table';
 import { TABLES } from './servicenow.types';
 
 export function groupsStream(

@@ -3,8 +3,7 @@
  * `number`) with `sys_idIN…` lookups for a whole page at once, cached for the run: the Table API
  * returns references as sys_ids, while records name users and changes the way people do.
  */
-import type { ServiceNowTableClient } from './servicenow-table.client';
-import { optional, text } from './servicenow-value.parser';
+import { type ServiceNowTableClient, optional, text } from '@audit-hub/servicenow-table';
 
 export class ReferenceResolver {
   /** sys_id → value; null when looked up and not found (deleted, or hidden by an ACL). */

@@ -1,8 +1,7 @@
 /** What every ServiceNow stream shares: where an incremental read starts, its cursor, and how it ends. */
 import type { RecordKind } from '@audit-hub/domain';
 import type { Batch, ReadInput, StreamProblem } from '@audit-hub/plugin-sdk';
-import { MalformedPageError } from './servicenow-page.error';
-import { formatSnTime, isSnTime } from './servicenow-value.parser';
+import { MalformedPageError, formatSnTime, isSnTime } from '@audit-hub/servicenow-table';
 
 /** The cursor of an incremental stream: the highest `sys_updated_on` stored (UTC, as ServiceNow writes it). */
 export type WatermarkCursor = { updatedOn: string };

@@ -1,7 +1,14 @@
 /** `sys_user` row → `identity` record (shared/spec/records.md; controls.md "identity"). */
 import type { IdentityRecord } from '@audit-hub/domain';
-import { FieldValueError, bool, optional, text, withoutUndefined } from './servicenow-value.parser';
-import type { Mapped, ServiceNowRow } from './servicenow.types';
+import {
+  FieldValueError,
+  type TableRow,
+  bool,
+  optional,
+  text,
+  withoutUndefined,
+} from '@audit-hub/servicenow-table';
+import type { Mapped } from './servicenow.types';
 
 export const USER_FIELDS = ['sys_id', 'user_name', 'email', 'name', 'active', 'sys_updated_on'] as const;
 
@@ -10,7 +17,7 @@ export const USER_FIELDS = ['sys_id', 'user_name', 'email', 'name', 'active', 's
  * integrations or imports that never log in): nothing can name them, so they are not identities,
  * and skipping them is not a gap in the population.
  */
-export function mapUser(row: ServiceNowRow): Mapped<'identity'> | undefined {
+export function mapUser(row: TableRow): Mapped<'identity'> | undefined {
   const userName = optional(text(row, 'user_name'));
   if (!userName) return undefined;
   try {

@@ -6,7 +6,7 @@
 import type { NormalizedRecord } from '@audit-hub/domain';
 import type { StreamDefinition, StreamProblem } from '@audit-hub/plugin-sdk';
 import { endOnMalformedPage, startFrom, type WatermarkCursor } from './servicenow-stream.support';
-import type { ServiceNowTableClient } from './servicenow-table.client';
+import type { ServiceNowTableClient } from '@audit-hub/servicenow-table';
 import { USER_FIELDS, mapUser } from './servicenow-user.mapper';
 import { TABLES } from './servicenow.types';
 

@@ -1,33 +1,12 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { secretFields } from '@audit-hub/plugin-sdk';
-import { ServiceNowAuth, ServiceNowOptions, resolveOptions } from './servicenow.config';
+import { ServiceNowOptions, resolveOptions } from './servicenow.config';
 
 function problems<T extends object>(cls: new () => T, value: object): string[] {
   return validateSync(plainToInstance(cls, value)).flatMap((error) =>
     Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message}`),
   );
 }
-
-describe('servicenow auth', () => {
-  it('takes username and password, or a token, and marks both secrets', () => {
-    expect(problems(ServiceNowAuth, { username: 'audit', password: 'pw' })).toEqual([]);
-    expect(problems(ServiceNowAuth, { token: 'oauth' })).toEqual([]);
-    expect(secretFields(ServiceNowAuth).sort()).toEqual(['password', 'token']);
-  });
-
-  it('refuses neither or both', () => {
-    expect(problems(ServiceNowAuth, {})).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^username: /), expect.stringMatching(/^password: /)]),
-    );
-    expect(problems(ServiceNowAuth, { username: 'audit', password: 'pw', token: 'oauth' })).toEqual([
-      'token: give either username and password (basic auth) or token (OAuth), not both',
-    ]);
-    const missingPassword = problems(ServiceNowAuth, { username: 'audit' });
-    expect(missingPassword.length).toBeGreaterThan(0);
-    expect(missingPassword.every((p) => p.startsWith('password: '))).toBe(true);
-  });
-});
 
 describe('servicenow options', () => {
   it('merges stateMap over the out-of-box codes', () => {

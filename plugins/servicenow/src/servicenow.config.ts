@@ -1,6 +1,5 @@
 /** The `auth` and `options` blocks of a `servicenow` connector (shared/spec/interfaces.md "Config file"). */
 import type { ChangeState } from '@audit-hub/domain';
-import { Secret } from '@audit-hub/plugin-sdk';
 import {
   IsInt,
   IsNotEmpty,
@@ -9,36 +8,12 @@ import {
   IsString,
   Max,
   Min,
-  ValidateIf,
   registerDecorator,
   type ValidationArguments,
 } from 'class-validator';
 
-/**
- * Basic auth (`username` + `password`) or an OAuth 2.0 access token (`token`, sent as
- * `Authorization: Bearer`). ServiceNow accepts both on every REST API; exactly one must be given.
- */
-export class ServiceNowAuth {
-  /** The integration user's `user_name` (basic auth). */
-  @ValidateIf((auth: ServiceNowAuth) => auth.token === undefined || auth.username !== undefined)
-  @IsString()
-  @IsNotEmpty()
-  username?: string;
-
-  @Secret()
-  @ValidateIf((auth: ServiceNowAuth) => auth.token === undefined || auth.password !== undefined)
-  @IsString()
-  @IsNotEmpty()
-  password?: string;
-
-  /** An OAuth 2.0 access token, instead of `username` and `password`. */
-  @Secret()
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @OneAuthMethod()
-  token?: string;
-}
+/** The `auth` block: basic auth or an OAuth token, the same for the cmdb plugin (@audit-hub/servicenow-table). */
+export { ServiceNowAuth } from '@audit-hub/servicenow-table';
 
 export const CHANGE_STATES: readonly ChangeState[] = [
   'new',
@@ -119,22 +94,6 @@ export function resolveOptions(options: ServiceNowOptions | undefined | null): R
 export function normalizeStateCode(code: string | number): string {
   const text = String(code).trim();
   return /^-?\d+(\.0+)?$/.test(text) ? String(Number(text)) : text;
-}
-
-function OneAuthMethod(): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'oneAuthMethod',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      validator: {
-        validate: (_value: unknown, args: ValidationArguments) => {
-          const auth = args.object as ServiceNowAuth;
-          return auth.username === undefined && auth.password === undefined;
-        },
-        defaultMessage: () => 'give either username and password (basic auth) or token (OAuth), not both',
-      },
-    });
 }
 
 function ValidStateMap(): PropertyDecorator {

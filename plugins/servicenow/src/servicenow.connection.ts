@@ -1,10 +1,10 @@
 /** A ServiceNow connector instance: its access check and its four streams. */
 import type { Connection, PluginContext } from '@audit-hub/plugin-sdk';
+import { ServiceNowTableClient } from '@audit-hub/servicenow-table';
 import { checkAccess } from './servicenow-access.check';
 import { approvalsStream } from './servicenow-approvals.stream';
 import { changesStream } from './servicenow-changes.stream';
 import { groupsStream } from './servicenow-groups.stream';
-import { ServiceNowTableClient } from './servicenow-table.client';
 import { usersStream } from './servicenow-users.stream';
 import { type ServiceNowAuth, type ServiceNowOptions, resolveOptions } from './servicenow.config';
 

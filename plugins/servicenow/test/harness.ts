@@ -3,7 +3,7 @@ import { HttpClient } from '@audit-hub/http';
 import type { Batch, Connection, PluginContext, ReadInput, StreamDefinition } from '@audit-hub/plugin-sdk';
 import { plugin } from '../src';
 import type { ServiceNowAuth, ServiceNowOptions } from '../src/servicenow.config';
-import { TABLE_API } from '../src/servicenow-table.client';
+import { TABLE_API } from '@audit-hub/servicenow-table';
 
 export const BASE_URL = 'https://acme.service-now.com';
 export const USERNAME = 'audit';

@@ -1,8 +1,7 @@
 import { UpstreamError } from '@audit-hub/http';
 import nock from 'nock';
 import { CHANGE_FIELDS } from '../src/servicenow-change.mapper';
-import { ServiceNowTableClient } from '../src/servicenow-table.client';
-import { bool, instant, reference, text } from '../src/servicenow-value.parser';
+import { ServiceNowTableClient, bool, instant, reference, text } from '@audit-hub/servicenow-table';
 import {
   BASE_URL,
   BASIC_HEADER,

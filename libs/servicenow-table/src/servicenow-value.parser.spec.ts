@@ -3,9 +3,11 @@ import {
   bool,
   formatSnTime,
   instant,
+  optional,
   reference,
   snTimeToIso,
   text,
+  withoutUndefined,
 } from './servicenow-value.parser';
 
 describe('ServiceNow value parsing', () => {
@@ -42,5 +44,14 @@ describe('ServiceNow value parsing', () => {
     expect(bool({ active: 'false' }, 'active')).toBe(false);
     expect(() => bool({ active: '' }, 'active')).toThrow('active: "" is not "true" or "false"');
     expect(text({ state: 3 }, 'state')).toBe('3');
+  });
+
+  it('reads dot-walked fields by their dotted name, and blank values as absent', () => {
+    const row = { 'support_group.name': ' CAB ', version: '  ', install_status: 1 };
+    expect(optional(text(row, 'support_group.name'))).toBe('CAB');
+    expect(optional(text(row, 'version'))).toBeUndefined();
+    expect(optional(text(row, 'install_status'))).toBe('1');
+    expect(withoutUndefined({ name: 'CAB', version: undefined })).toEqual({ name: 'CAB' });
+    expect(Object.keys(withoutUndefined({ name: 'CAB', version: undefined }))).toEqual(['name']);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Table API reads (`GET /api/now/table/<table>`) shared by every stream: paging, lookups by sys_id,
- * and the shape checks that turn a broken answer into a `MalformedPageError` instead of an empty
- * success.
+ * Table API reads (`GET /api/now/table/<table>`) of the servicenow plugin (every stream) and the
+ * cmdb plugin (the inventory snapshot): paging, lookups by sys_id, the one-row probe of
+ * `connectors check`, and the shape checks that turn a broken answer into a `MalformedPageError`
+ * instead of an empty success.
  *
  * Paging rules (shared/upstream-samples README, ServiceNow):
  * - `sysparm_limit` is applied before ACLs, so a page can hold fewer rows than asked for, or none,
@@ -16,13 +17,13 @@
  *   on rows updated in that same second `W`, which are skipped client-side by sys_id. The inclusive
  *   `>=` re-reads the rows of second `W` (the same second can hold rows not yet read), which is
  *   harmless: the core dedupes by content hash.
- * - Snapshots page by key (`sys_id>LAST^ORDERBYsys_id`), so memberships added or removed during the
- *   read cannot shift a page either.
+ * - Snapshots page by key (`sys_id>LAST^ORDERBYsys_id`), not by offset, so a membership or a CI
+ *   added, removed or retired during the read cannot shift a later page and hide another row.
  */
 import { type HttpClient, isUpstreamError } from '@audit-hub/http';
 import { MalformedPageError } from './servicenow-page.error';
+import type { TableRow } from './servicenow-table.types';
 import { isSnTime, text } from './servicenow-value.parser';
-import type { ServiceNowRow } from './servicenow.types';
 
 export const TABLE_API = '/api/now/table';
 
@@ -43,7 +44,7 @@ export interface UpdatedSinceRead extends TableRead {
 }
 
 export interface TablePage {
-  rows: ServiceNowRow[];
+  rows: TableRow[];
   /** The request, for problems: `GET /api/now/table/<table> (sysparm_query=…, sysparm_offset=N)`. */
   where: string;
 }
@@ -88,7 +89,7 @@ export class ServiceNowTableClient {
       const page = await this.page(read.table, { query, fields, limit: this.pageSize, offset });
       if (page.rows.length === 0) return;
 
-      const fresh: ServiceNowRow[] = [];
+      const fresh: TableRow[] = [];
       let highest = from;
       page.rows.forEach((row, index) => {
         const sysId = text(row, 'sys_id');
@@ -135,6 +136,7 @@ export class ServiceNowTableClient {
       const ids = page.rows.map((row) => text(row, 'sys_id'));
       if (ids.some((id) => !id)) throw new MalformedPageError(page.where, 'a row has no sys_id');
       const last = ids[ids.length - 1];
+      // An instance that ignored `sys_id>` would serve the same page forever.
       if (after !== undefined && ids.includes(after)) {
         throw new MalformedPageError(
           page.where,
@@ -151,9 +153,9 @@ export class ServiceNowTableClient {
    * One request per chunk is complete: at most `chunk` rows match, so a window of that size holds
    * them all, and ACLs can only remove rows from it.
    */
-  async lookup(table: string, sysIds: Iterable<string>, fields: readonly string[]): Promise<ServiceNowRow[]> {
+  async lookup(table: string, sysIds: Iterable<string>, fields: readonly string[]): Promise<TableRow[]> {
     const unique = [...new Set(sysIds)];
-    const rows: ServiceNowRow[] = [];
+    const rows: TableRow[] = [];
     for (let at = 0; at < unique.length; at += LOOKUP_CHUNK) {
       const chunk = unique.slice(at, at + LOOKUP_CHUNK);
       const page = await this.page(table, {
@@ -168,9 +170,13 @@ export class ServiceNowTableClient {
     return rows;
   }
 
-  /** One row of a table (`sysparm_limit=1`): whether it can be read at all. */
-  probe(table: string): Promise<TablePage> {
-    return this.page(table, { query: '', fields: ['sys_id'], limit: 1, offset: 0 });
+  /**
+   * The first row of a table (`sysparm_limit=1`): whether it can be read at all. `fields` is sent
+   * as is (default `sys_id` alone); the cmdb check asks for the stream's fields, to see which of them
+   * a field ACL hides.
+   */
+  probe(table: string, fields: readonly string[] = ['sys_id']): Promise<TablePage> {
+    return this.page(table, { query: '', fields, limit: 1, offset: 0 });
   }
 
   /** One Table API request; throws `UpstreamError` for HTTP failures, `MalformedPageError` for a non-page. */
@@ -205,7 +211,7 @@ export class ServiceNowTableClient {
     return { rows: this.rowsOf(data, where), where };
   }
 
-  private rowsOf(body: unknown, where: string): ServiceNowRow[] {
+  private rowsOf(body: unknown, where: string): TableRow[] {
     if (!isObject(body)) throw new MalformedPageError(where, 'the answer is not a JSON object');
     if (!Array.isArray(body.result)) {
       if (isObject(body.error)) {
@@ -216,7 +222,7 @@ export class ServiceNowTableClient {
     }
     const index = body.result.findIndex((row) => !isObject(row));
     if (index >= 0) throw new MalformedPageError(where, `result[${index}] is not an object`);
-    return body.result as ServiceNowRow[];
+    return body.result as TableRow[];
   }
 }
 

@@ -2,9 +2,11 @@
  * Table API values (shared/upstream-samples README, ServiceNow): with `sysparm_display_value=false`
  * every value is a string (`"true"`, `"4"`, `""` for empty), times are `YYYY-MM-DD HH:MM:SS` in UTC,
  * and references are the target's sys_id — or `{link, value}` objects when the instance ignores
- * `sysparm_exclude_reference_link` (see `table-problem-list.json`).
+ * `sysparm_exclude_reference_link` (see `table-problem-list.json`). Dot-walked fields come back under
+ * their dotted name (`"support_group.name"`). These readers turn such values into record fields
+ * the same way for every plugin that reads the Table API.
  */
-import type { ServiceNowRow } from './servicenow.types';
+import type { TableRow } from './servicenow-table.types';
 
 const SN_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
@@ -24,7 +26,7 @@ export class FieldValueError extends Error {
  * object by its value, a number or boolean as text, and a missing field (hidden by a field ACL, or
  * not asked for) as `''`.
  */
-export function text(row: ServiceNowRow, field: string): string {
+export function text(row: TableRow, field: string): string {
   const value = row[field];
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -37,7 +39,7 @@ export function text(row: ServiceNowRow, field: string): string {
 }
 
 /** A reference field's target sys_id, or undefined when empty (`""` or an empty `{link, value}`). */
-export function reference(row: ServiceNowRow, field: string): string | undefined {
+export function reference(row: TableRow, field: string): string | undefined {
   return optional(text(row, field));
 }
 
@@ -48,7 +50,7 @@ export function optional(value: string): string | undefined {
 }
 
 /** A ServiceNow date-time (UTC) as an ISO-8601 instant; undefined when empty. */
-export function instant(row: ServiceNowRow, field: string): string | undefined {
+export function instant(row: TableRow, field: string): string | undefined {
   const value = text(row, field).trim();
   if (value === '') return undefined;
   const iso = snTimeToIso(value);
@@ -75,12 +77,13 @@ export function formatSnTime(date: Date): string {
   return date.toISOString().slice(0, 19).replace('T', ' ');
 }
 
+/** Whether a value is a real `YYYY-MM-DD HH:MM:SS` time, as `sys_updated_on` and the saved cursors hold. */
 export function isSnTime(value: unknown): value is string {
   return typeof value === 'string' && snTimeToIso(value) !== undefined;
 }
 
 /** `"true"`/`"false"` (the Table API's booleans) as a boolean. */
-export function bool(row: ServiceNowRow, field: string): boolean {
+export function bool(row: TableRow, field: string): boolean {
   const value = text(row, field).trim().toLowerCase();
   if (value === 'true') return true;
   if (value === 'false') return false;

@@ -1,7 +1,8 @@
-import type { HttpClient, HttpRequest } from '@audit-hub/http';
+import { type HttpClient, type HttpRequest, UpstreamError } from '@audit-hub/http';
+import { MalformedPageError } from './servicenow-page.error';
 import { ServiceNowTableClient } from './servicenow-table.client';
+import type { TableRow } from './servicenow-table.types';
 import { text } from './servicenow-value.parser';
-import type { ServiceNowRow } from './servicenow.types';
 
 interface Row {
   sys_id: string;
@@ -55,7 +56,7 @@ function fakeInstance(rows: Row[], beforeAnswer: (request: number) => void = () 
 }
 
 async function readAll(client: ServiceNowTableClient, from: string | null) {
-  const read: ServiceNowRow[] = [];
+  const read: TableRow[] = [];
   const watermarks: string[] = [];
   for await (const page of client.updatedSince({ table: 't', fields: ['sys_id', 'sys_updated_on'], from })) {
     read.push(...page.rows);
@@ -136,5 +137,131 @@ describe('ServiceNowTableClient.all', () => {
       }
     };
     await expect(read()).rejects.toThrow('the sys_id> condition was not applied');
+  });
+});
+
+/** An instance that answers every request with `answer`, and the query strings it was sent. */
+function answering(answer: () => unknown) {
+  const queries: Record<string, unknown>[] = [];
+  const http = {
+    redact: (value: string) => value.replace('S3cr3t', '***'),
+    async request(req: HttpRequest) {
+      queries.push(req.query ?? {});
+      return { status: 200, headers: {}, data: answer(), text: '', url: '' };
+    },
+  } as unknown as HttpClient;
+  return { http, queries };
+}
+
+describe('ServiceNowTableClient requests', () => {
+  it('probes with sys_id alone, or with the fields it is given as they are', async () => {
+    const { http, queries } = answering(() => ({ result: [] }));
+    const client = new ServiceNowTableClient(http, 1000);
+    await client.probe('change_request');
+    await client.probe('cmdb_ci_appl', ['name', 'support_group.name']);
+    expect(queries).toEqual([
+      expect.objectContaining({ sysparm_fields: 'sys_id', sysparm_limit: 1, sysparm_offset: 0 }),
+      expect.objectContaining({ sysparm_fields: 'name,support_group.name', sysparm_limit: 1 }),
+    ]);
+    expect(queries[0].sysparm_query).toBeUndefined();
+  });
+
+  it('asks for raw values without reference links or counts, and ANDs a filter in front of the paging', async () => {
+    const { http, queries } = answering(() => ({ result: [] }));
+    for await (const _page of new ServiceNowTableClient(http, 50).all({
+      table: 'sys_user_grmember',
+      filter: 'group.active=true',
+      fields: ['group', 'user'],
+    })) {
+      // empty: one request
+    }
+    expect(queries).toEqual([
+      {
+        sysparm_query: 'group.active=true^ORDERBYsys_id',
+        sysparm_fields: 'group,user,sys_id',
+        sysparm_limit: 50,
+        sysparm_offset: 0,
+        sysparm_display_value: 'false',
+        sysparm_exclude_reference_link: 'true',
+        sysparm_no_count: 'true',
+      },
+    ]);
+  });
+
+  it('looks rows up by sys_id in chunks of 100, each sys_id once', async () => {
+    const { http, queries } = answering(() => ({ result: [{ sys_id: 'a' }] }));
+    const ids = Array.from({ length: 150 }, (_, n) => `u${n}`);
+    const rows = await new ServiceNowTableClient(http, 1000).lookup('sys_user', [...ids, 'u0'], ['name']);
+    expect(rows).toHaveLength(2);
+    expect(queries.map((q) => [q.sysparm_limit, String(q.sysparm_query).split(',').length])).toEqual([
+      [100, 100],
+      [50, 50],
+    ]);
+  });
+});
+
+describe('ServiceNowTableClient answers that are not a page', () => {
+  const read = (body: unknown) =>
+    new ServiceNowTableClient(answering(() => body).http, 1).probe('cmdb_ci_appl');
+
+  it('turns an error envelope on a 2xx into its message, once when the detail repeats it', async () => {
+    await expect(
+      read({ error: { message: 'Invalid table x', detail: 'Invalid table x' }, status: 'failure' }),
+    ).rejects.toThrow(
+      new MalformedPageError(
+        'GET /api/now/table/cmdb_ci_appl (sysparm_query=(none), sysparm_offset=0)',
+        'ServiceNow answered with an error: Invalid table x',
+      ),
+    );
+    await expect(
+      read({ error: { message: 'User Not Authenticated', detail: 'Required to provide Auth information' } }),
+    ).rejects.toThrow(
+      'ServiceNow answered with an error: User Not Authenticated: Required to provide Auth information',
+    );
+  });
+
+  it('refuses a body without a result list, or with a row that is not an object', async () => {
+    await expect(read([])).rejects.toThrow('the answer is not a JSON object');
+    await expect(read({ records: [] })).rejects.toThrow('`result` is missing or not a list');
+    await expect(read({ result: [{ sys_id: 'a' }, 'b'] })).rejects.toThrow('result[1] is not an object');
+  });
+
+  it('turns a body that is not JSON (an HTML login or hibernation page) into a MalformedPageError', async () => {
+    const html = {
+      redact: (value: string) => value,
+      request: () =>
+        Promise.reject(
+          new UpstreamError({
+            connector: 'cmdb',
+            method: 'GET',
+            path: '/api/now/table/cmdb_ci_appl',
+            code: 'malformed',
+            retryable: false,
+            detail: 'text/html body, not JSON',
+          }),
+        ),
+    } as unknown as HttpClient;
+    const error = await new ServiceNowTableClient(html, 1).probe('cmdb_ci_appl').catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(MalformedPageError);
+    expect((error as MalformedPageError).reason).toBe('text/html body, not JSON');
+  });
+
+  it('passes other HTTP failures on as they are', async () => {
+    const denied = new UpstreamError({
+      connector: 'servicenow',
+      method: 'GET',
+      path: '/api/now/table/sys_user',
+      status: 403,
+      code: 'forbidden',
+      retryable: false,
+    });
+    const http = { redact: (v: string) => v, request: () => Promise.reject(denied) } as unknown as HttpClient;
+    await expect(new ServiceNowTableClient(http, 1).probe('sys_user')).rejects.toBe(denied);
+  });
+
+  it('redacts what the instance said before it goes into the error', async () => {
+    await expect(read({ error: { message: 'bad password S3cr3t' } })).rejects.toThrow(
+      'ServiceNow answered with an error: bad password ***',
+    );
   });
 });
