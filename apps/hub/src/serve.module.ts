@@ -12,9 +12,11 @@ import { HubModule, HubModuleOptions } from './hub.module';
 import { HealthController } from './api/health.controller';
 import { API_CONTROLLERS, API_PROVIDERS, HTTP_PROVIDERS } from './api/api.providers';
 import { ApiCallMiddleware } from './api/api-call.middleware';
+import { rateLimitModule } from './api/rate-limit.guard';
 import { SecurityHeadersMiddleware } from './api/security-headers.middleware';
 import { MetricsModule } from './metrics/metrics.module';
 import { ReconcileScheduler } from './scheduler/reconcile.scheduler';
+import { RemediationRelayScheduler } from './remediation/remediation-relay.scheduler';
 import { WorkerRole } from './worker.role';
 
 export const ROLES = ['api', 'worker', 'scheduler'] as const;
@@ -27,6 +29,8 @@ export class ServeModule implements NestModule {
       HubModule.forRoot(loaded, hubOptions),
       TerminusModule,
       MetricsModule,
+      // Options and storage of the rate-limit guard, which HTTP_PROVIDERS registers in every role.
+      rateLimitModule(),
     ];
     const providers: Provider[] = [...HTTP_PROVIDERS];
     const controllers: Type[] = [HealthController];
@@ -36,7 +40,7 @@ export class ServeModule implements NestModule {
     }
     if (roles.includes('scheduler')) {
       imports.push(ScheduleModule.forRoot());
-      providers.push(ReconcileScheduler);
+      providers.push(ReconcileScheduler, RemediationRelayScheduler);
     }
     if (roles.includes('worker')) providers.push(WorkerRole);
     return { module: ServeModule, imports, controllers, providers };

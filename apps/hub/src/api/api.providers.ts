@@ -36,7 +36,8 @@ export const HTTP_PROVIDERS: Provider[] = [
   ApiTokenService,
   ApiAuthService,
   { provide: APP_GUARD, useClass: ApiAuthGuard },
-  // After authentication (global guards run in this order), so the limit is per principal.
+  // After authentication (global guards run in the order registered here), so the limit is per
+  // principal. Its options and storage come from rateLimitModule(), imported by the serve module.
   { provide: APP_GUARD, useClass: RateLimitGuard },
   { provide: APP_PIPE, useClass: ApiValidationPipe },
   { provide: APP_FILTER, useClass: ApiExceptionFilter },

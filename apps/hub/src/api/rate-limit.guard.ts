@@ -1,40 +1,27 @@
 /**
- * Per-caller rate limiting of the API: a fixed window per principal (or per client address before
- * authentication), 429 with `Retry-After` when exceeded. `AUDIT_HUB_API_RATE_LIMIT` sets the
- * requests per minute (default 600; 0 turns limiting off).
+ * Per-principal rate limiting of the API with `@nestjs/throttler`: at most
+ * `AUDIT_HUB_API_RATE_LIMIT` calls (default 600; 0 turns limiting off) in any minute per
+ * principal, across every route; beyond that 429 with `Retry-After` (the seconds until the oldest
+ * counted call leaves the minute) and an API error naming the limit and the principal.
  *
- * Written here because `@nestjs/throttler` is not among the installed packages; it keeps the same
- * contract (429, Retry-After, a per-tracker window), so swapping it in later changes no client.
+ * The guard runs after the authentication guard (api.providers.ts registers them in that order),
+ * so the principal is known; routes without one (health, metrics, dashboard assets) are not
+ * limited. Refused calls are not counted (`blockDuration: 0`), so a client that waits as told gets
+ * through. Counts live in the process (throttler's in-memory storage): each API process limits
+ * on its own.
  */
-import { CanActivate, ExecutionContext, HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { DynamicModule, ExecutionContext, Injectable } from '@nestjs/common';
+import {
+  minutes,
+  ThrottlerException,
+  ThrottlerGuard,
+  ThrottlerModule,
+  type ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
+} from '@nestjs/throttler';
 import type { ApiRequest, ApiResponse } from './http.types';
 
-export class FixedWindowLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
-
-  constructor(
-    readonly limit: number,
-    readonly windowMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Counts a hit; returns 0 when allowed, else the milliseconds until the window resets. */
-  hit(key: string): number {
-    const now = this.now();
-    let w = this.windows.get(key);
-    if (!w || now - w.start >= this.windowMs) {
-      if (this.windows.size > 10_000) this.sweep(now);
-      w = { start: now, count: 0 };
-      this.windows.set(key, w);
-    }
-    w.count++;
-    return w.count > this.limit ? w.start + this.windowMs - now : 0;
-  }
-
-  private sweep(now: number): void {
-    for (const [k, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(k);
-  }
-}
+export const RATE_LIMIT_WINDOW_MS = minutes(1);
 
 export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.AUDIT_HUB_API_RATE_LIMIT;
@@ -45,29 +32,45 @@ export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   return n;
 }
 
-@Injectable()
-export class RateLimitGuard implements CanActivate {
-  private readonly limiter: FixedWindowLimiter | null;
+/** Throttler options for `limit` calls a minute per principal (0: no limit). */
+export function rateLimitOptions(limit: number): ThrottlerModuleOptions {
+  return {
+    throttlers: [{ limit, ttl: RATE_LIMIT_WINDOW_MS, blockDuration: 0 }],
+    skipIf: () => limit === 0,
+    // Only `Retry-After`, on refusals, as before (the guard sets it); no X-RateLimit-* on every answer.
+    setHeaders: false,
+  };
+}
 
-  constructor() {
-    const limit = rateLimitFromEnv();
-    this.limiter = limit > 0 ? new FixedWindowLimiter(limit, 60_000) : null;
+/** The throttler's options and storage, read from the environment when the app is created. */
+export function rateLimitModule(env: NodeJS.ProcessEnv = process.env): DynamicModule {
+  return ThrottlerModule.forRootAsync({ useFactory: () => rateLimitOptions(rateLimitFromEnv(env)) });
+}
+
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  /** Public routes (health, metrics, dashboard assets) have no principal and are not limited. */
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return context.getType() !== 'http' || !context.switchToHttp().getRequest<ApiRequest>().principal;
   }
 
-  canActivate(context: ExecutionContext): boolean {
-    if (!this.limiter || context.getType() !== 'http') return true;
-    const req = context.switchToHttp().getRequest<ApiRequest>();
-    // Public routes (health, metrics, dashboard assets) have no principal and are not limited.
-    if (!req.principal) return true;
-    const waitMs = this.limiter.hit(req.principal.id);
-    if (waitMs > 0) {
-      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-      context.switchToHttp().getResponse<ApiResponse>().setHeader('Retry-After', String(seconds));
-      throw new HttpException(
-        `rate limit of ${this.limiter.limit} requests per minute exceeded for ${req.principal.id}; retry in ${seconds} s`,
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
-    }
-    return true;
+  protected override async getTracker(req: ApiRequest): Promise<string> {
+    return req.principal!.id;
+  }
+
+  /** One count per principal across all routes (throttler's default keys by route as well). */
+  protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
+    return `${name}:${tracker}`;
+  }
+
+  protected override async throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    const seconds = Math.max(1, detail.timeToBlockExpire);
+    context.switchToHttp().getResponse<ApiResponse>().setHeader('Retry-After', String(seconds));
+    throw new ThrottlerException(
+      `rate limit of ${detail.limit} requests per minute exceeded for ${detail.tracker}; retry in ${seconds} s`,
+    );
   }
 }

@@ -82,6 +82,24 @@ describe('OidcVerifier', () => {
     expect((await refusal(hs)).message).toMatch(/algorithm "HS256" is not accepted/);
   });
 
+  it('takes a token without a key id only when one issuer key fits its algorithm', async () => {
+    // One Ed25519 key is published: it is the key.
+    await expect(verifier.verify(signJwt(ed, claims(), { kid: undefined }))).resolves.toMatchObject({
+      id: 'oidc:u-123',
+    });
+    // Two RSA keys (rsa-1, pss-1) are published: which one is meant cannot be told.
+    expect((await refusal(signJwt(rsa, claims(), { kid: undefined }))).message).toBe(
+      'the JWT names no key id and the issuer publishes no single key for RS256',
+    );
+  });
+
+  it('refuses a token whose header is not JSON', async () => {
+    const [, p, s] = signJwt(rsa, claims()).split('.');
+    const err = await refusal(`${Buffer.from('not json').toString('base64url')}.${p}.${s}`);
+    expect(err.status).toBe(401);
+    expect(err.message).toMatch(/^the bearer token is not a valid JWT/);
+  });
+
   it('answers 403 when the role claim is missing or unknown, or names several teams', async () => {
     const noRole = await refusal(signJwt(rsa, claims({ audit_hub_role: undefined })));
     expect(noRole.status).toBe(403);

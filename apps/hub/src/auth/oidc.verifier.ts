@@ -3,13 +3,25 @@
  * named by `<issuer>/.well-known/openid-configuration`, cached, and fetched again when a token
  * names a key id not seen yet (key rotation), at most once per cool-down.
  *
- * Written on Node's own crypto (JWK import, RSA, RSA-PSS, ECDSA, Ed25519) because `jose` is not
- * among the installed packages; the behaviour follows jose's `createRemoteJWKSet` + `jwtVerify`:
- * asymmetric algorithms only (`none` and HMAC are refused, so a public key can never be used as
- * an HMAC secret), exact `iss`, `aud` containing the audience, `exp` required, `nbf` honoured,
- * with a small clock tolerance.
+ * The fetching and caching are ours, so the cool-down and the clock can be driven in tests and a
+ * fetch failure gets a message of its own; key selection and the token itself are checked by
+ * `jose` (`createLocalJWKSet` over the fetched set, `jwtVerify`): asymmetric algorithms only
+ * (`none` and HMAC are refused, so a public key can never be used as an HMAC secret), exact `iss`,
+ * `aud` containing the audience, `exp` required, `nbf` honoured, with a small clock tolerance.
+ * jose's errors are turned into sentences that say which check failed.
  */
-import { createPublicKey, constants, KeyObject, verify as cryptoVerify, type JsonWebKey } from 'node:crypto';
+import {
+  createLocalJWKSet,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type FlattenedJWSInput,
+  type JSONWebKeySet,
+  type JWK,
+  type JWSHeaderParameters,
+  type JWTPayload,
+  type KeyLike,
+} from 'jose';
 import { API_ROLES, ApiRole, isApiRole, Principal } from './principal';
 
 export interface OidcSettings {
@@ -33,18 +45,8 @@ export class OidcError extends Error {
   }
 }
 
-const ALGORITHMS: Record<string, { kty: string; hash: string | null; pss?: boolean; ec?: boolean }> = {
-  RS256: { kty: 'RSA', hash: 'sha256' },
-  RS384: { kty: 'RSA', hash: 'sha384' },
-  RS512: { kty: 'RSA', hash: 'sha512' },
-  PS256: { kty: 'RSA', hash: 'sha256', pss: true },
-  PS384: { kty: 'RSA', hash: 'sha384', pss: true },
-  PS512: { kty: 'RSA', hash: 'sha512', pss: true },
-  ES256: { kty: 'EC', hash: 'sha256', ec: true },
-  ES384: { kty: 'EC', hash: 'sha384', ec: true },
-  ES512: { kty: 'EC', hash: 'sha512', ec: true },
-  EdDSA: { kty: 'OKP', hash: null },
-};
+/** Signature algorithms accepted: asymmetric only. */
+const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 /** Seconds of clock difference tolerated on `exp` and `nbf`. */
 const CLOCK_TOLERANCE_S = 60;
 /** How long fetched keys are trusted before they are fetched again. */
@@ -53,11 +55,7 @@ const CACHE_MAX_AGE_MS = 10 * 60_000;
 const COOLDOWN_MS = 30_000;
 const FETCH_TIMEOUT_MS = 5_000;
 
-interface Jwk extends JsonWebKey {
-  kid?: string;
-  use?: string;
-  alg?: string;
-}
+type KeySet = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<KeyLike>;
 
 export async function fetchJson(url: string): Promise<unknown> {
   const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'error' });
@@ -65,18 +63,8 @@ export async function fetchJson(url: string): Promise<unknown> {
   return res.json();
 }
 
-function decodePart(part: string, what: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
-  } catch {
-    // fall through
-  }
-  throw new OidcError(401, `the bearer token's ${what} is not base64url JSON`);
-}
-
 export class OidcVerifier {
-  private keys: Jwk[] = [];
+  private keySet?: KeySet;
   private fetchedAt = 0;
   private lastFetchAttempt = 0;
   private jwksUri?: string;
@@ -97,60 +85,58 @@ export class OidcVerifier {
   }
 
   async verify(jwt: string): Promise<Principal> {
-    const parts = jwt.split('.');
-    if (parts.length !== 3 || !OidcVerifier.looksLikeJwt(jwt))
+    if (!OidcVerifier.looksLikeJwt(jwt))
       throw new OidcError(401, 'the bearer token is neither an audit-hub API token nor a JWT');
-    const header = decodePart(parts[0], 'header');
-    const claims = decodePart(parts[1], 'payload');
-    const alg = String(header.alg);
-    const spec = ALGORITHMS[alg];
-    if (!spec)
-      throw new OidcError(
-        401,
-        `the JWT's algorithm "${alg}" is not accepted (one of ${Object.keys(ALGORITHMS).join(', ')})`,
-      );
-    const key = await this.keyFor(typeof header.kid === 'string' ? header.kid : undefined, spec.kty, alg);
-    const data = Buffer.from(`${parts[0]}.${parts[1]}`, 'ascii');
-    const signature = Buffer.from(parts[2], 'base64url');
-    let ok = false;
+    let claims: JWTPayload;
     try {
-      ok = spec.pss
-        ? cryptoVerify(
-            spec.hash,
-            data,
-            {
-              key,
-              padding: constants.RSA_PKCS1_PSS_PADDING,
-              saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
-            },
-            signature,
-          )
-        : spec.ec
-          ? cryptoVerify(spec.hash, data, { key, dsaEncoding: 'ieee-p1363' }, signature)
-          : cryptoVerify(spec.hash, data, key, signature);
-    } catch {
-      ok = false;
+      ({ payload: claims } = await jwtVerify(jwt, (header, token) => this.key(header, token), {
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+        algorithms: ALGORITHMS,
+        clockTolerance: CLOCK_TOLERANCE_S,
+        requiredClaims: ['exp'],
+        currentDate: this.now(),
+      }));
+    } catch (err) {
+      throw this.refusal(err, jwt);
     }
-    if (!ok) throw new OidcError(401, "the JWT's signature does not verify with the issuer's keys");
-    this.checkClaims(claims);
     return this.principal(claims);
   }
 
-  private checkClaims(claims: Record<string, unknown>): void {
-    const { issuer, audience } = this.settings;
-    if (claims.iss !== issuer)
-      throw new OidcError(401, `the JWT's issuer "${String(claims.iss)}" is not the configured ${issuer}`);
-    const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!aud.includes(audience))
-      throw new OidcError(401, `the JWT's audience does not include "${audience}"`);
-    const nowS = Math.floor(this.now().getTime() / 1000);
-    if (typeof claims.exp !== 'number') throw new OidcError(401, 'the JWT has no expiry (exp)');
-    if (claims.exp <= nowS - CLOCK_TOLERANCE_S) throw new OidcError(401, 'the JWT has expired');
-    if (typeof claims.nbf === 'number' && claims.nbf > nowS + CLOCK_TOLERANCE_S)
-      throw new OidcError(401, 'the JWT is not valid yet (nbf)');
+  /** jose's reasons for refusing a token, as sentences naming the check that failed. */
+  private refusal(err: unknown, jwt: string): Error {
+    if (err instanceof OidcError) return err;
+    if (err instanceof errors.JOSEAlgNotAllowed)
+      return new OidcError(
+        401,
+        `the JWT's algorithm "${String(decodeProtectedHeader(jwt).alg)}" is not accepted (one of ${ALGORITHMS.join(', ')})`,
+      );
+    if (err instanceof errors.JWSSignatureVerificationFailed)
+      return new OidcError(401, "the JWT's signature does not verify with the issuer's keys");
+    if (err instanceof errors.JWTExpired) return new OidcError(401, 'the JWT has expired');
+    if (err instanceof errors.JWTClaimValidationFailed) {
+      const { issuer, audience } = this.settings;
+      switch (err.claim) {
+        case 'iss':
+          return new OidcError(
+            401,
+            `the JWT's issuer "${String(err.payload.iss)}" is not the configured ${issuer}`,
+          );
+        case 'aud':
+          return new OidcError(401, `the JWT's audience does not include "${audience}"`);
+        case 'exp':
+          return new OidcError(401, 'the JWT has no expiry (exp)');
+        case 'nbf':
+          if (err.reason === 'check_failed') return new OidcError(401, 'the JWT is not valid yet (nbf)');
+      }
+      return new OidcError(401, `the JWT's ${err.claim} claim is invalid (${err.message})`);
+    }
+    if (err instanceof errors.JOSEError)
+      return new OidcError(401, `the bearer token is not a valid JWT (${err.message})`);
+    return err instanceof Error ? err : new Error(String(err));
   }
 
-  private principal(claims: Record<string, unknown>): Principal {
+  private principal(claims: JWTPayload): Principal {
     const { roleClaim, teamClaim } = this.settings;
     const sub = typeof claims.sub === 'string' && claims.sub ? claims.sub : undefined;
     if (!sub) throw new OidcError(401, 'the JWT has no subject (sub)');
@@ -175,35 +161,37 @@ export class OidcVerifier {
     return { id: `oidc:${sub}`, name: name ?? sub, role, team: teams[0] ?? null, kind: 'oidc' };
   }
 
-  private async keyFor(kid: string | undefined, kty: string, alg: string): Promise<KeyObject> {
+  /** The issuer key for a token's header (jose calls this once the algorithm is accepted). */
+  private async key(header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<KeyLike> {
     const now = this.tick();
-    if (!this.keys.length || now - this.fetchedAt > CACHE_MAX_AGE_MS) await this.refresh(true);
-    let jwk = this.select(kid, kty, alg);
-    if (!jwk && now - this.lastFetchAttempt > COOLDOWN_MS) {
-      // An unknown key id: the issuer may have rotated its keys since the last fetch.
-      await this.refresh(false);
-      jwk = this.select(kid, kty, alg);
-    }
-    if (!jwk)
-      throw new OidcError(
-        401,
-        kid
-          ? `the JWT's key id "${kid}" is not among the issuer's published keys`
-          : `the JWT names no key id and the issuer publishes no single ${kty} key`,
-      );
+    if (!this.keySet || now - this.fetchedAt > CACHE_MAX_AGE_MS) await this.refresh(true);
     try {
-      return createPublicKey({ key: jwk, format: 'jwk' });
+      return await this.keySet!(header, token);
     } catch (err) {
-      throw new OidcError(401, `the issuer's key "${kid ?? ''}" cannot be read: ${(err as Error).message}`);
+      if (!(err instanceof errors.JWKSNoMatchingKey) || now - this.lastFetchAttempt <= COOLDOWN_MS)
+        throw this.keyError(err, header);
+    }
+    // An unknown key id: the issuer may have rotated its keys since the last fetch.
+    await this.refresh(false);
+    try {
+      return await this.keySet!(header, token);
+    } catch (err) {
+      throw this.keyError(err, header);
     }
   }
 
-  private select(kid: string | undefined, kty: string, alg: string): Jwk | undefined {
-    const usable = this.keys.filter(
-      (k) => k.kty === kty && (!k.use || k.use === 'sig') && (!k.alg || k.alg === alg),
+  private keyError(err: unknown, { kid, alg }: JWSHeaderParameters): OidcError {
+    if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys)
+      return new OidcError(
+        401,
+        kid
+          ? `the JWT's key id "${kid}" is not among the issuer's published keys`
+          : `the JWT names no key id and the issuer publishes no single key for ${alg}`,
+      );
+    return new OidcError(
+      401,
+      `the issuer's key "${kid ?? ''}" cannot be read: ${err instanceof Error ? err.message : String(err)}`,
     );
-    if (kid) return usable.find((k) => k.kid === kid);
-    return usable.length === 1 ? usable[0] : undefined;
   }
 
   private async refresh(failHard: boolean): Promise<void> {
@@ -211,7 +199,7 @@ export class OidcVerifier {
     try {
       await this.inflight;
     } catch (err) {
-      if (failHard || !this.keys.length)
+      if (failHard || !this.keySet)
         throw new OidcError(
           401,
           `the issuer's keys could not be fetched (${(err as Error).message}); the token cannot be checked`,
@@ -229,7 +217,9 @@ export class OidcVerifier {
     }
     const jwks = (await this.getJson(this.jwksUri)) as { keys?: unknown };
     if (!Array.isArray(jwks?.keys)) throw new Error(`${this.jwksUri} is not a JWK set`);
-    this.keys = jwks.keys.filter((k): k is Jwk => typeof k === 'object' && k !== null && 'kty' in k);
+    // Entries that are not keys at all are skipped rather than failing the whole set.
+    const keys = jwks.keys.filter((k): k is JWK => typeof k === 'object' && k !== null && 'kty' in k);
+    this.keySet = createLocalJWKSet({ keys } satisfies JSONWebKeySet);
     this.fetchedAt = this.tick();
   }
 }
