@@ -95,6 +95,7 @@ export interface Harness {
   loaded: LoadedConfig;
   relay: RemediationRelay;
   planner: RemediationPlanner;
+  logger: AppLogger;
   runs: RemediationRunListener;
   listener: RemediationOutboxListener;
   jira: JiraFakeState;
@@ -254,6 +255,7 @@ ${extra}`;
     loaded,
     relay,
     planner,
+    logger,
     runs,
     listener,
     jira,

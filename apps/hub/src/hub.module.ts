@@ -35,6 +35,8 @@ import { FindingService } from './findings/finding.service';
 import { FindingQueryService } from './findings/finding-query.service';
 import { RunService } from './runs/run.service';
 import { CollectHandler } from './runs/collect.handler';
+import { RemediationPlanner } from './remediation/remediation.planner';
+import { RemediationRelay } from './remediation/remediation.relay';
 import { ShippedRangeSource } from './runs/shipped-range.source';
 import { EvaluateHandler } from './runs/evaluate.handler';
 import { InProcessRunner } from './runs/in-process.runner';
@@ -161,6 +163,9 @@ export class HubModule {
         FindingQueryService,
         ReconcileService,
         RunReportBuilder,
+        // The scheduler role's relay between runs shares the run-end relay's instance (one pass at a time).
+        RemediationPlanner,
+        RemediationRelay,
       ],
     };
   }

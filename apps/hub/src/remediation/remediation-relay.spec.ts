@@ -19,6 +19,12 @@ import {
 } from '../../../../test/support/remediation-harness';
 import { RemediationActionEntity } from './remediation-action.entity';
 import { RemediationOutboxStore } from './remediation-outbox.store';
+import {
+  REMEDIATION_RELAY_INTERVAL,
+  RemediationRelayScheduler,
+  relayIntervalFromEnv,
+} from './remediation-relay.scheduler';
+import { SchedulerRegistry } from '@nestjs/schedule';
 
 const DAY = 86_400_000;
 
@@ -177,6 +183,39 @@ describe.each(DB_KINDS)('remediation relay on %s', (kind) => {
       h.clock.advance(60_000);
       expect(await h.relay.run()).toMatchObject({ sent: 1, pending: 0 });
       expect((await h.actions())[0]).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
+    });
+
+    it('between runs, the scheduled relay sends what came due after an outage — one pass at a time', async () => {
+      const h = await harness({ tracker: 'gitlab-issues' });
+      const registry = new SchedulerRegistry();
+      const scheduler = new RemediationRelayScheduler(h.planner, h.relay, registry, h.logger);
+      h.outage(502);
+      await h.apply('run-1', [flag(1)]);
+      await h.finish('run-1');
+      expect((await h.actions())[0]).toMatchObject({ status: 'pending', attempts: 1 });
+      h.outage(null);
+      h.clock.advance(60_000);
+      // No run in between: the scheduler's pass files the ticket; a pass asked for meanwhile shares it.
+      await Promise.all([scheduler.pass(), scheduler.pass()]);
+      expect((await h.actions())[0]).toMatchObject({ status: 'sent' });
+      expect(h.tickets()).toHaveLength(1);
+      // With a tracker configured it registers its interval; the test does not wait for it.
+      process.env.AUDIT_HUB_REMEDIATION_RELAY_MS = '60000';
+      try {
+        scheduler.onApplicationBootstrap();
+        expect(registry.getIntervals()).toEqual([REMEDIATION_RELAY_INTERVAL]);
+      } finally {
+        registry.deleteInterval(REMEDIATION_RELAY_INTERVAL);
+        delete process.env.AUDIT_HUB_REMEDIATION_RELAY_MS;
+      }
+    });
+
+    it('names a bad AUDIT_HUB_REMEDIATION_RELAY_MS', () => {
+      expect(relayIntervalFromEnv({})).toBe(300_000);
+      expect(relayIntervalFromEnv({ AUDIT_HUB_REMEDIATION_RELAY_MS: '0' })).toBe(0);
+      expect(() => relayIntervalFromEnv({ AUDIT_HUB_REMEDIATION_RELAY_MS: '5m' })).toThrow(
+        /AUDIT_HUB_REMEDIATION_RELAY_MS: "5m" is not a whole number of milliseconds/,
+      );
     });
 
     it('fails an action the tracker refuses for good, and files it again after a later run', async () => {
