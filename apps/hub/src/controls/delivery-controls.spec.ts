@@ -198,10 +198,7 @@ describe.each(DB_KINDS)('delivery controls on %s', (kind) => {
     // The GitLab connector read #8's range: MR !6 shipped, and the deployed commit, unsigned.
     await h.ingest('gitlab', [
       mergeRequest('acme/pay', 6, { commitShas: ['6'.repeat(40)] }),
-      {
-        ...shipped('payments/deploy#8', 'acme/pay', 6),
-        data: { deployment: 'payments/deploy#8', mergeRequest: 'acme/pay!6', deploymentConnector: 'jenkins' },
-      },
+      shipped('payments/deploy#8', 'acme/pay', 6, 'jenkins'),
       commit('acme/pay', '6'.repeat(40), { signature: 'verified' }),
       commit('acme/pay', deployed, { signature: 'unsigned' }),
     ]);

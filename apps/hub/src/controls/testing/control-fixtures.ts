@@ -108,12 +108,22 @@ export function mergeRequest(
   };
 }
 
-export function shipped(deploymentId: string | number, project: string, iid: number): NormalizedRecord {
+/** MR !iid shipped with a deployment; `deploymentConnector` when the deployment is another connector's (Jenkins). */
+export function shipped(
+  deploymentId: string | number,
+  project: string,
+  iid: number,
+  deploymentConnector?: string,
+): NormalizedRecord {
   const mr = externalIds.mergeRequest(project, iid);
   return {
     kind: 'deployment-mr',
     externalId: externalIds.deploymentMr(String(deploymentId), mr),
-    data: { deployment: String(deploymentId), mergeRequest: mr },
+    data: {
+      deployment: String(deploymentId),
+      mergeRequest: mr,
+      ...(deploymentConnector ? { deploymentConnector } : {}),
+    },
   };
 }
 
