@@ -7,8 +7,11 @@
  * - The range is `/repository/compare?from=&to=` (GitLab's default `straight=false`: the commits
  *   reachable from `to` and not from `from`). A rollback or a redeploy of the same commit ships none.
  * - With no previous deployment the range is the deployed commit alone: the MR that merged it.
- * - The MRs of a commit come from `/repository/commits/:sha/merge_requests`, which also lists MRs
- *   that merely contain the commit; only merged MRs whose landing commit is in the range count.
+ * - The MRs are looked for among the project's merged MRs updated since a day before the oldest
+ *   commit of the range (`/merge_requests?state=merged&updated_after=`: merging an MR updates it,
+ *   and its landing commit is no older than the range's oldest; the day absorbs clock skew): one
+ *   paged list per range rather than a call per commit, on GitLab's most common endpoint. An MR
+ *   shipped when its merge commit, squash commit or (fast-forward) head is in the range.
  * - Whatever cannot be read is a problem naming the part and the kinds it leaves incomplete; the
  *   caller then leaves the deployment undecided instead of treating it as "shipped nothing".
  */
@@ -59,16 +62,18 @@ async function readShippedRange(
     (range ?? []).map((c) => c.id).filter((sha): sha is string => typeof sha === 'string'),
   );
 
-  const candidates = await Promise.all(
-    [...landed].map((sha) =>
-      client
-        .commitMergeRequests(project.id, sha)
-        .catch(problem(`merge requests of commit ${sha}`, ['merge-request', 'deployment-mr'])),
-    ),
-  );
   const shipped = new Map<number, GitLabMergeRequest>();
-  for (const mr of candidates.flatMap((list) => list ?? [])) {
-    if (typeof mr?.iid === 'number' && landedIn(mr, landed)) shipped.set(mr.iid, mr);
+  if (landed.size > 0) {
+    const after = earliest(range ?? [], deployed);
+    try {
+      for await (const page of client.mergedMergeRequests(project.id, after)) {
+        for (const mr of page.items) {
+          if (typeof mr?.iid === 'number' && landedIn(mr, landed)) shipped.set(mr.iid, mr);
+        }
+      }
+    } catch (err) {
+      problem(`merged merge requests`, ['merge-request', 'deployment-mr'])(err);
+    }
   }
   const perMr = await Promise.all(
     [...shipped.values()].map((mr) => content.mergeRequest(project, mr, problem)),
@@ -81,6 +86,20 @@ async function readShippedRange(
       .map((iid) => mergeRequestExternalId(project.path, iid)),
     problems,
   };
+}
+
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * A day before the oldest commit of the range (the deployed commit's own date when the range is
+ * that commit alone); null when no date can be read, and then every merged MR is looked at.
+ */
+function earliest(range: GitLabCommit[], deployed: NormalizedRecord<'commit'> | undefined): string | null {
+  const dates = range
+    .map((c) => Date.parse(c.committed_date ?? c.created_at ?? ''))
+    .concat(range.length === 1 && deployed ? [Date.parse(deployed.data.committedAt)] : [])
+    .filter((t) => !Number.isNaN(t));
+  return dates.length ? new Date(Math.min(...dates) - DAY_MS).toISOString() : null;
 }
 
 /** The commits of the range; the deployed commit alone when nothing earlier is known. */

@@ -234,11 +234,20 @@ export class GitLabClient {
     return response.data;
   }
 
-  /** The merge requests GitLab associates with a commit (open, closed and merged alike). */
-  commitMergeRequests(projectId: ProjectId, sha: string): Promise<GitLabMergeRequest[]> {
-    return this.list<GitLabMergeRequest>(
-      `/projects/${encodeId(projectId)}/repository/commits/${encodeId(sha)}/merge_requests`,
-    );
+  /**
+   * The project's merged MRs updated after an instant, oldest update first: where the MRs that
+   * landed in a commit range are looked for (an MR is updated when it is merged).
+   */
+  mergedMergeRequests(
+    projectId: ProjectId,
+    updatedAfter: string | null,
+  ): AsyncGenerator<ListPage<GitLabMergeRequest>> {
+    return this.pages<GitLabMergeRequest>(`/projects/${encodeId(projectId)}/merge_requests`, {
+      state: 'merged',
+      order_by: 'updated_at',
+      sort: 'asc',
+      ...(updatedAfter ? { updated_after: updatedAfter } : {}),
+    });
   }
 
   private malformed(path: string, status: number, detail: string): UpstreamError {

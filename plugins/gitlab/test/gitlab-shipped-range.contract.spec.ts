@@ -41,6 +41,20 @@ function mergeRequestOne(scope: nock.Scope) {
     .reply(200, sample('commits-signature-pgp.json'), JSON_HEADERS);
 }
 
+/** The project's merged MRs updated since an instant. */
+function mergedSince(scope: nock.Scope, updatedAfter: string) {
+  scope
+    .get(`${P}/merge_requests`)
+    .query({
+      state: 'merged',
+      order_by: 'updated_at',
+      sort: 'asc',
+      updated_after: updatedAfter,
+      per_page: '100',
+    })
+    .reply(200, fixture('merge_requests-merged-list.json'), LAST_PAGE);
+}
+
 /** The deployed (merge) commit and its X.509 signature. */
 function deployedCommit(scope: nock.Scope) {
   scope
@@ -61,12 +75,8 @@ describe('gitlab repository reader: what shipped between two commits (contract)'
       .get(`${P}/repository/compare`)
       .query({ from: FROM, to: MERGE })
       .reply(200, fixture('repository-compare.json'), JSON_HEADERS);
-    for (const sha of [UNSIGNED, SIGNED, MERGE]) {
-      scope
-        .get(`${P}/repository/commits/${sha}/merge_requests`)
-        .query({ per_page: '100' })
-        .reply(200, fixture('commits-merge_requests.json'), LAST_PAGE);
-    }
+    // A day before the range's oldest commit (6104942…, 2012-09-20T09:06:12+03:00).
+    mergedSince(scope, '2012-09-19T06:06:12.000Z');
     mergeRequestOne(scope);
     deployedCommit(scope);
 
@@ -74,7 +84,7 @@ describe('gitlab repository reader: what shipped between two commits (contract)'
     scope.done();
 
     expect(range.problems).toEqual([]);
-    // MR !2 contains a commit of the range but is still open: it did not ship.
+    // MR !3 was merged by the range's start commit: it shipped before.
     expect(range.mergeRequests).toEqual([`${REPO}!1`]);
     const byKind = (kind: string) => range.records.filter((r) => r.kind === kind);
     expect(byKind('deployment-mr')).toEqual([]);
@@ -101,10 +111,8 @@ describe('gitlab repository reader: what shipped between two commits (contract)'
 
   it('with no previous deployment, ships the MR that merged the deployed commit, and compares nothing', async () => {
     const scope = gitlab();
-    scope
-      .get(`${P}/repository/commits/${MERGE}/merge_requests`)
-      .query({ per_page: '100' })
-      .reply(200, fixture('commits-merge_requests.json'), LAST_PAGE);
+    // A day before the deployed commit's own date (commits-get.json: 2021-09-20T09:06:12.300+03:00).
+    mergedSince(scope, '2021-09-19T06:06:12.300Z');
     mergeRequestOne(scope);
     deployedCommit(scope);
 
@@ -145,6 +153,28 @@ describe('gitlab repository reader: what shipped between two commits (contract)'
       },
     ]);
     expect(JSON.stringify(range)).not.toContain(TOKEN);
+  });
+
+  it('a merged-MR list that cannot be read is a problem for the MRs, never "shipped nothing"', async () => {
+    const scope = gitlab();
+    scope
+      .get(`${P}/repository/compare`)
+      .query({ from: FROM, to: MERGE })
+      .reply(200, fixture('repository-compare.json'), JSON_HEADERS)
+      .get(`${P}/merge_requests`)
+      .query(true)
+      .reply(403, '{"message":"403 Forbidden"}', JSON_HEADERS);
+    deployedCommit(scope);
+    const range = await (await reader()).shipped({ repository: REPO, fromSha: FROM, toSha: MERGE });
+    scope.done();
+    expect(range.mergeRequests).toEqual([]);
+    expect(range.problems).toEqual([
+      {
+        where: `${REPO}: merged merge requests`,
+        error: expect.stringMatching(/403/),
+        kinds: ['merge-request', 'deployment-mr'],
+      },
+    ]);
   });
 
   it('a compare body without a commit list is a problem (malformed), and GitLab timing out the compare too', async () => {

@@ -319,20 +319,6 @@ function compare(ctx: Ctx, service: Service): FakeResponse {
   });
 }
 
-/** `/repository/commits/:sha/merge_requests`: the MRs that contain the commit or merged it. */
-function commitMergeRequests(ctx: Ctx, service: Service): FakeResponse {
-  const c = findCommit(ctx, service, ctx.params[1]);
-  if (!c) return notFound('Commit Not Found');
-  const mrs = ctx.view.estate.mergeRequests.filter(
-    (m) =>
-      m.service === service.name &&
-      m.createdAt <= ctx.view.now &&
-      (m.commitShas.includes(c.sha) || m.mergeCommitSha === c.sha),
-  );
-  sortBy(mrs, [(m) => m.createdAt, (m) => m.id], true);
-  return paginate(ctx.request, mrs, (m) => mergeRequestView(ctx.view, m));
-}
-
 function listProjects(ctx: Ctx): FakeResponse {
   const { request, view } = ctx;
   const orderBy = request.query.get('order_by') ?? 'created_at';
@@ -470,10 +456,6 @@ function routes(options: GitlabFakeOptions): Route[] {
       }),
     },
     { pattern: ['projects', ':id', 'repository', 'compare'], handle: withProject(compare) },
-    {
-      pattern: ['projects', ':id', 'repository', 'commits', ':sha', 'merge_requests'],
-      handle: withProject(commitMergeRequests),
-    },
     {
       pattern: ['projects', ':id', 'repository', 'commits', ':sha', 'signature'],
       handle: withProject((ctx, s) => {
