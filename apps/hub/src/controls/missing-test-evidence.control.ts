@@ -29,7 +29,10 @@ export class MissingTestEvidenceControl implements Control {
     const rows = await sqlQuery<DeploymentRow & { pipeline_id: string | null }>(ctx.db, SQL);
     return rows.map((d) => ({
       ...deploymentSubject(d),
-      reason: `Deployed to ${d.environment} at ${fmt(d.started_at)} by ${d.pipeline_id ? `pipeline ${d.pipeline_id}` : 'a pipeline'}, which archived no test report.`,
+      // A GitLab deployment names its pipeline; a Jenkins one is its build (`<job>#<number>`).
+      reason: d.pipeline_id
+        ? `Deployed to ${d.environment} at ${fmt(d.started_at)} by pipeline ${d.pipeline_id}, which archived no test report.`
+        : `Deployed to ${d.environment} at ${fmt(d.started_at)} by build ${d.external_id}, which archived no JUnit result.`,
       related: [],
       input: { startedAt: d.started_at, pipelineId: d.pipeline_id },
     }));
