@@ -23,6 +23,11 @@ FROM deployment d
 JOIN deployment_mr dm ON dm.deployment_connector = d.connector AND dm.deployment_id = d.external_id AND dm.deleted = FALSE
 JOIN merge_request m ON m.connector = dm.connector AND m.external_id = dm.merge_request_id AND m.deleted = FALSE
 WHERE ${PRODUCTION_DEPLOYMENT} AND d.triggered_by IS NOT NULL
+  -- candidates only: the deployer is the author by name, or by another name of the same person
+  -- (person_name holds every name in the store); the exact check is done below
+  AND (LOWER(TRIM(d.triggered_by)) = LOWER(TRIM(m.author))
+       OR EXISTS (SELECT 1 FROM person_name pd JOIN person_name pa ON pa.person_key = pd.person_key
+                  WHERE pd.name_lower = LOWER(d.triggered_by) AND pa.name_lower = LOWER(m.author)))
 ORDER BY d.connector, d.external_id, m.iid`;
 
 interface Row extends DeploymentRow {

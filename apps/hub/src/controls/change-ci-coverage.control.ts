@@ -23,25 +23,27 @@ import {
   fmt,
   PRODUCTION_DEPLOYMENT,
 } from './deployment.queries';
-import { itemOfService } from './inventory.queries';
+import { SERVICE_ITEMS } from './inventory.queries';
 import { pushTo } from '../common/group-by';
 
-/** Change `c` names the CI of the service of deployment `d` (`si` its service_info row). */
+/**
+ * Change `c` names the CI of the service of deployment `d` (`si` its service_info row): its CI is
+ * one of the service's items (`service_item`, SERVICE_ITEMS) by sys_id or by name, or the CI's
+ * name is the service's name or CMDB key.
+ */
 function namesServiceCi(c: string): string {
-  return `(EXISTS (
-      SELECT 1 FROM config_item ci
-      WHERE ${itemOfService('ci', 'd.service')}
-        AND (ci.external_id = ${c}.ci_sys_id OR LOWER(ci.name) = LOWER(${c}.ci_name)))
+  return `((d.service, ${c}.ci_sys_id) IN (SELECT service, sys_id FROM service_item)
+    OR (d.service, LOWER(${c}.ci_name)) IN (SELECT service, name_lower FROM service_item)
     OR LOWER(${c}.ci_name) = LOWER(d.service)
     OR LOWER(${c}.ci_name) = LOWER(si.cmdb_key))`;
 }
 
 /** One row per (deployment, linked change) of each deployment none of whose changes names its CI. */
 const SQL = `
+WITH service_item AS (${SERVICE_ITEMS})
 SELECT DISTINCT ${DEPLOYMENT_COLUMNS}, si.cmdb_key, si.cmdb_item,
        c.connector AS change_connector, c.number AS change_number, c.ci_sys_id, c.ci_name,
-       CASE WHEN EXISTS (SELECT 1 FROM config_item ci WHERE ${itemOfService('ci', 'd.service')})
-            THEN 1 ELSE 0 END AS service_has_item
+       CASE WHEN d.service IN (SELECT service FROM service_item) THEN 1 ELSE 0 END AS service_has_item
 FROM deployment d
 LEFT JOIN service_info si ON si.name = d.service
 JOIN link l ON l.deployment_connector = d.connector AND l.deployment_id = d.external_id

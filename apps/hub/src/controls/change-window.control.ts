@@ -17,13 +17,29 @@ import {
 } from './deployment.queries';
 import { pushTo } from '../common/group-by';
 
-const SQL = `
+/**
+ * One row per (deployment, linked non-emergency change). With a grace of zero or more, a deployment
+ * that started inside a linked change's planned window itself (instants compare as strings,
+ * store/instant.ts) is inside it with the grace too: it stays in the database, and only the others
+ * are returned, for the exact check with the grace below.
+ */
+function sql(graceMs: number): string {
+  const notInsideAnyWindow =
+    graceMs >= 0
+      ? `AND NOT EXISTS (
+    SELECT 1 FROM link wl
+    JOIN change_request wc ON wc.number = wl.change_number AND wc.deleted = FALSE
+    WHERE wl.deployment_connector = d.connector AND wl.deployment_id = d.external_id
+      AND wc.type <> 'emergency' AND wc.planned_start <= d.started_at AND d.started_at <= wc.planned_end)`
+      : '';
+  return `
 SELECT DISTINCT ${DEPLOYMENT_COLUMNS}, c.connector AS change_connector, c.number, c.planned_start, c.planned_end
 FROM deployment d
 JOIN link l ON l.deployment_connector = d.connector AND l.deployment_id = d.external_id
 JOIN change_request c ON c.number = l.change_number AND c.deleted = FALSE
-WHERE ${PRODUCTION_DEPLOYMENT} AND c.type <> 'emergency'
+WHERE ${PRODUCTION_DEPLOYMENT} AND c.type <> 'emergency' ${notInsideAnyWindow}
 ORDER BY d.connector, d.external_id, c.number`;
+}
 
 interface Row extends DeploymentRow {
   change_connector: string;
@@ -38,7 +54,7 @@ export class ChangeWindowControl implements Control {
 
   async evaluate(ctx: ControlContext): Promise<Flag[]> {
     const graceMs = Number(ctx.params.graceMinutes) * 60_000;
-    const rows = await sqlQuery<Row>(ctx.db, SQL);
+    const rows = await sqlQuery<Row>(ctx.db, sql(graceMs));
     const byDeployment = new Map<string, Row[]>();
     for (const r of rows) {
       const key = `${r.connector}\u0000${r.external_id}`;

@@ -8,11 +8,25 @@
  * effect now, so a key added since the items were collected already applies). Each fragment
  * expects `si` to be the service's `service_info` row (LEFT joined: `si.cmdb_key` may be NULL).
  */
+import { productionDeployment } from './deployment.queries';
 
 /** Item `alias` is a current (not deleted) CMDB item of the service named by SQL expression `service`. */
 export function itemOfService(alias: string, service: string): string {
   return `${alias}.deleted = FALSE AND (${alias}.service = ${service} OR ${alias}.name = si.cmdb_key)`;
 }
+
+/**
+ * Every (service, item) pair `itemOfService` accepts, as a table: the items whose `service` is the
+ * service, and those whose name is its CMDB key in `service_info`. A query that asks, for a million
+ * deployments, whether an item is their service's hashes this once instead of searching
+ * `config_item` for each.
+ */
+export const SERVICE_ITEMS = `
+SELECT ci.service AS service, ci.external_id AS sys_id, LOWER(ci.name) AS name_lower
+FROM config_item ci WHERE ci.deleted = FALSE AND ci.service IS NOT NULL
+UNION ALL
+SELECT si.name AS service, ci.external_id AS sys_id, LOWER(ci.name) AS name_lower
+FROM service_info si JOIN config_item ci ON ci.name = si.cmdb_key AND ci.deleted = FALSE`;
 
 /**
  * ServiceNow `used_for` of a production item: `Production` in the out-of-box choice list; any
@@ -53,12 +67,19 @@ export function normalizedVersion(expr: string): string {
  */
 export const DEPLOYED_VERSION = `COALESCE(d.version, NULLIF(SUBSTR(d.commit_sha, 1, 8), ''))`;
 
-/** `d` is the service's latest successful production deployment (ties: the larger connector, id). */
-export const LATEST_PRODUCTION_DEPLOYMENT = `NOT EXISTS (
-    SELECT 1 FROM deployment later
-    WHERE later.service = d.service AND later.is_production = TRUE AND later.status = 'success'
-      AND later.deleted = FALSE
-      AND (later.started_at > d.started_at
-           OR (later.started_at = d.started_at
-               AND (later.connector > d.connector
-                    OR (later.connector = d.connector AND later.external_id > d.external_id)))))`;
+/**
+ * `d` (a production deployment with a service) is the service's latest successful production
+ * deployment: its start is the latest of the service's, and no other starting then has a larger
+ * (connector, id). Set-based — one grouped scan, then a tie check on (service, start) — so that it
+ * costs the same whichever deployment is asked about: a per-deployment "is there a later one"
+ * probe scans the service's history and grows with its square.
+ */
+export const LATEST_PRODUCTION_DEPLOYMENT = `(d.service, d.started_at) IN (
+    SELECT latest.service, MAX(latest.started_at) FROM deployment latest
+    WHERE ${productionDeployment('latest')} AND latest.service IS NOT NULL
+    GROUP BY latest.service)
+  AND NOT EXISTS (
+    SELECT 1 FROM deployment tie
+    WHERE tie.service = d.service AND tie.started_at = d.started_at AND ${productionDeployment('tie')}
+      AND (tie.connector > d.connector
+           OR (tie.connector = d.connector AND tie.external_id > d.external_id)))`;

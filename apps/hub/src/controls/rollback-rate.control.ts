@@ -3,8 +3,8 @@
  * rollbacks in the last `windowDays`. A rollback (controls.md) is a production deployment whose
  * commit was already deployed to the same environment earlier, and was first deployed there before
  * the commit that was running just before it — redeploying the running commit is not one. One
- * query (window functions, which PostgreSQL and SQLite share) over the window's deployments; the
- * history before it is reached only through indexed lookups by commit.
+ * query: the window's redeployments (a commit deployed there before) are found set-based, and only
+ * they are judged, through indexed lookups of the history by commit and by service.
  */
 import { Injectable } from '@nestjs/common';
 import { controlDefinition, deploymentRefFromExternalId, serviceRef } from '@audit-hub/domain';
@@ -14,24 +14,23 @@ import { DAY_MS, fmt, PRODUCTION_DEPLOYMENT, productionDeployment } from './depl
 import { pushTo } from '../common/group-by';
 
 const SQL = `
-WITH win AS (
-  SELECT d.connector, d.external_id, d.project, d.service, d.environment, d.commit_sha, d.started_at,
-         LAG(d.commit_sha) OVER (PARTITION BY d.service, d.environment ORDER BY d.started_at, d.external_id) AS lag_sha
+WITH redeploys AS MATERIALIZED (
+  -- Only a commit already deployed to the same environment earlier can be a rollback: the few
+  -- such deployments of the window are set aside first, and only they are judged below.
+  SELECT d.connector, d.external_id, d.project, d.service, d.environment, d.commit_sha, d.started_at
   FROM deployment d
   WHERE ${PRODUCTION_DEPLOYMENT} AND d.service IS NOT NULL AND d.started_at >= :from AND d.started_at <= :to
-),
-redeploys AS (
-  -- Only a commit already deployed to the same environment earlier can be a rollback.
-  SELECT w.* FROM win w
-  WHERE EXISTS (SELECT 1 FROM deployment e WHERE e.commit_sha = w.commit_sha AND e.service = w.service
-                AND e.environment = w.environment AND ${productionDeployment('e')} AND e.started_at < w.started_at)
+    AND EXISTS (SELECT 1 FROM deployment e WHERE e.commit_sha = d.commit_sha AND e.service = d.service
+                AND e.environment = d.environment AND ${productionDeployment('e')} AND e.started_at < d.started_at)
 ),
 judged AS (
+  -- The commit running just before: the previous production deployment to the environment, in
+  -- the window or before it.
   SELECT r.*,
-         COALESCE(r.lag_sha, (SELECT p.commit_sha FROM deployment p
-                              WHERE ${productionDeployment('p')} AND p.service = r.service AND p.environment = r.environment
-                                AND (p.started_at < r.started_at OR (p.started_at = r.started_at AND p.external_id < r.external_id))
-                              ORDER BY p.started_at DESC, p.external_id DESC LIMIT 1)) AS previous_sha,
+         (SELECT p.commit_sha FROM deployment p
+          WHERE ${productionDeployment('p')} AND p.service = r.service AND p.environment = r.environment
+            AND (p.started_at < r.started_at OR (p.started_at = r.started_at AND p.external_id < r.external_id))
+          ORDER BY p.started_at DESC, p.external_id DESC LIMIT 1) AS previous_sha,
          (SELECT MIN(f.started_at) FROM deployment f
           WHERE ${productionDeployment('f')} AND f.commit_sha = r.commit_sha AND f.service = r.service AND f.environment = r.environment) AS first_at
   FROM redeploys r
