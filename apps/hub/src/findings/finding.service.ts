@@ -7,6 +7,7 @@
  */
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { bulkWrite } from '../store/bulk-write';
 import { findingKey, FindingStatus, GDPR_TOKEN } from '@audit-hub/domain';
 import { APP_CONFIG } from '../config/config.module';
 import { runInTransaction } from '../store/transaction';
@@ -25,6 +26,68 @@ import {
 } from './finding-transition.listener';
 
 const ACTIVE: FindingStatus[] = ['open', 'reopened', 'accepted'];
+
+/** What a later sighting updates: everything but the key, the first sighting and the ticket. */
+const UPDATED_COLUMNS = [
+  'control_id',
+  'subject_type',
+  'subject_ref',
+  'service',
+  'environment',
+  'team',
+  'severity',
+  'status',
+  'reason',
+  'related',
+  'frameworks',
+  'last_seen_at',
+  'resolved_at',
+  'resolved_by_run',
+  'last_run_id',
+  'exception',
+];
+const FINDING_COLUMNS = ['key', 'first_seen_at', 'ticket', ...UPDATED_COLUMNS];
+const EVENT_COLUMNS = ['finding_key', 'run_id', 'from_status', 'to_status', 'at', 'reason', 'input'];
+
+const json = (value: unknown): string | null =>
+  value === null || value === undefined ? null : JSON.stringify(value);
+
+/** A finding as its row stores it (JSON columns as text). */
+function findingRow(f: FindingEntity): Record<string, unknown> {
+  return {
+    key: f.key,
+    first_seen_at: f.firstSeenAt,
+    ticket: json(f.ticket),
+    control_id: f.controlId,
+    subject_type: f.subjectType,
+    subject_ref: f.subjectRef,
+    service: f.service,
+    environment: f.environment,
+    team: f.team,
+    severity: f.severity,
+    status: f.status,
+    reason: f.reason,
+    related: json(f.related),
+    frameworks: json(f.frameworks),
+    last_seen_at: f.lastSeenAt,
+    resolved_at: f.resolvedAt,
+    resolved_by_run: f.resolvedByRun,
+    last_run_id: f.lastRunId,
+    exception: json(f.exception),
+  };
+}
+
+function eventRow(e: Partial<FindingEventEntity>): Record<string, unknown> {
+  return {
+    finding_key: e.findingKey,
+    run_id: e.runId,
+    from_status: e.fromStatus ?? null,
+    to_status: e.toStatus,
+    at: e.at,
+    reason: e.reason ?? null,
+    input: json(e.input),
+  };
+}
 
 /** Which subjects a control was evaluated for in this run (controls.md "Partial runs"). */
 export interface EvaluationScope {
@@ -204,9 +267,13 @@ export class FindingService {
         });
       }
 
-      // One INSERT … ON CONFLICT per chunk (PostgreSQL and SQLite alike), not a SELECT and a write per finding.
-      for (const part of chunk(changed, 200)) await repo.upsert(part as any[], { conflictPaths: ['key'] });
-      for (const part of chunk(events, 200)) await tx.getRepository(FindingEventEntity).insert(part as any[]);
+      // One INSERT … ON CONFLICT per chunk of rows (PostgreSQL and SQLite alike), the rows bound as
+      // one JSON parameter: no SELECT and write per finding, no ORM statement building. The first
+      // sighting and the ticket (the relay's) are never overwritten.
+      await bulkWrite(tx, 'finding', FINDING_COLUMNS, changed.map(findingRow), {
+        upsert: { conflict: ['key'], update: UPDATED_COLUMNS },
+      });
+      await bulkWrite(tx, 'finding_event', EVENT_COLUMNS, events.map(eventRow));
       if (events.length && this.listeners.length) {
         const byKey = new Map(changed.map((f) => [f.key, f]));
         const transitions: FindingTransition[] = events.map((e) => ({
