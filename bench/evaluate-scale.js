@@ -359,7 +359,9 @@ async function measure(n) {
     };
   } finally {
     await ds.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    // AUDIT_HUB_BENCH_KEEP_DB=1 keeps the estate for EXPLAIN ANALYZE (drop it by hand afterwards).
+    if (process.env.AUDIT_HUB_BENCH_KEEP_DB === '1') process.stderr.write(`  kept database ${database}\n`);
+    else await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await admin.end();
   }
 }
@@ -386,7 +388,11 @@ async function main() {
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err.stack ?? err}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`${err.stack ?? err}\n`);
+    process.exit(1);
+  });
+}
+
+module.exports = { benchConfig, seed };

@@ -53,6 +53,23 @@ describe('dataSourceOptions', () => {
     expect(databaseKind('sqlite::memory:')).toBe('sqlite');
   });
 
+  it('turns PostgreSQL JIT off for its sessions, unless the URL turns it back on', async () => {
+    const admin = process.env.AUDIT_HUB_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const jit = async (url: string) => {
+      const ds = new DataSource(dataSourceOptions(url));
+      await ds.initialize();
+      try {
+        return (await ds.query('SHOW jit'))[0].jit;
+      } finally {
+        await ds.destroy();
+      }
+    };
+    expect(await jit(admin)).toBe('off');
+    const on = new URL(admin);
+    on.searchParams.set('options', '-c jit=on');
+    expect(await jit(on.toString())).toBe('on');
+  });
+
   it('refuses other URLs with an error that names the URL without its password', () => {
     const attempt = () => dataSourceOptions('mysql://audit:s3cr3t@db.internal/audit');
 
