@@ -1,6 +1,7 @@
 /** A real HttpClient and plugin context against a nock-served instance, and helpers to drain the stream. */
-import { HttpClient } from '@audit-hub/http';
-import type { Batch, Connection, PluginContext, PluginLogger } from '@audit-hub/plugin-sdk';
+import type { HttpClient } from '@audit-hub/http';
+import type { Batch, Connection } from '@audit-hub/plugin-sdk';
+import { pluginTestContext, readBatches } from '@audit-hub/plugin-sdk/testing';
 import { plugin, TABLE_API, type CmdbAuth, type CmdbOptions } from '../src';
 
 export const BASE = 'https://acme.service-now.com';
@@ -9,8 +10,6 @@ export const PASSWORD = 'S3cr3t-Cmdb-Pa55word!';
 /** The `Authorization` header value basic auth sends. */
 export const BASIC_HEADER = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`;
 export const JSON_HEADERS = { 'Content-Type': 'application/json;charset=UTF-8' };
-
-const noopLogger: PluginLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 export interface TestConnection {
   connection: Connection;
@@ -25,43 +24,24 @@ export async function connect(
   auth: CmdbAuth = { username: USERNAME, password: PASSWORD },
 ): Promise<TestConnection> {
   const waits: number[] = [];
-  const http = new HttpClient({
-    connector: 'cmdb',
-    baseUrl: BASE,
-    auth: plugin.createAuth?.(auth, options),
-    headers: plugin.defaultHeaders,
-    retry: { retries: 1, baseDelayMs: 1 },
-    sleep: async (ms) => {
-      waits.push(ms);
-    },
-  });
-  const ctx: PluginContext<CmdbAuth, CmdbOptions> = {
+  const ctx = pluginTestContext(plugin, {
     connectorId: 'cmdb',
     baseUrl: BASE,
     auth,
     options,
-    http,
-    logger: noopLogger,
-    signal: new AbortController().signal,
-    now: () => new Date('2024-06-01T00:00:00Z'),
-    services: [],
-  };
-  return { connection: await plugin.connect(ctx), http, waits };
+    now: new Date('2024-06-01T00:00:00Z'),
+    sleeps: waits,
+  });
+  return { connection: await plugin.connect(ctx), http: ctx.http, waits };
 }
 
 /** Every batch of the `inventory` stream for one read. */
 export async function readInventory(connection: Connection): Promise<Batch[]> {
-  const stream = connection.streams.find((s) => s.name === 'inventory');
-  if (!stream) throw new Error('the cmdb plugin has no inventory stream');
-  const batches: Batch[] = [];
-  for await (const batch of stream.read({
+  return readBatches(connection, 'inventory', {
     cursor: null,
     full: false,
     since: new Date('2024-03-01T00:00:00Z'),
-  })) {
-    batches.push(batch);
-  }
-  return batches;
+  });
 }
 
 /** The query string every Table API request of the connector carries. */

@@ -1,7 +1,8 @@
 /** A PluginContext for contract tests: the real HttpClient with the plugin's session auth, no waiting. */
 import type { NormalizedRecord } from '@audit-hub/domain';
-import { HttpClient } from '@audit-hub/http';
-import type { Batch, Connection, PluginContext, PluginLogger } from '@audit-hub/plugin-sdk';
+import type { HttpClient } from '@audit-hub/http';
+import type { Batch, Connection, PluginLogger } from '@audit-hub/plugin-sdk';
+import { pluginTestContext, readBatches } from '@audit-hub/plugin-sdk/testing';
 import nock from 'nock';
 import { plugin, type CyberArkAuth, type CyberArkOptions } from '../src';
 import { fixture } from './samples';
@@ -48,45 +49,26 @@ export async function connect(
     warn: log('warn'),
     error: log('error'),
   };
-  const http = new HttpClient({
-    connector: 'cyberark',
-    baseUrl: BASE,
-    auth: plugin.createAuth?.(auth, options),
-    headers: plugin.defaultHeaders,
-    // One retry keeps each failing scenario to two interceptors; no real waiting.
-    retry: { retries: 1, baseDelayMs: 1 },
-    logger,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
-  });
-  const ctx: PluginContext<CyberArkAuth, CyberArkOptions> = {
+  // The plugin's createAuth gives the client the PVWA session log-on; its log lines are kept too.
+  const ctx = pluginTestContext(plugin, {
     connectorId: 'cyberark',
     baseUrl: BASE,
     auth,
     options,
-    http,
+    now: new Date('2024-06-01T00:00:00Z'),
+    sleeps,
     logger,
-    signal: new AbortController().signal,
-    now: () => new Date('2024-06-01T00:00:00Z'),
-    services: [],
-  };
-  return { connection: await plugin.connect(ctx), http, sleeps, logs };
+  });
+  return { connection: await plugin.connect(ctx), http: ctx.http, sleeps, logs };
 }
 
 /** Every batch of the `entitlements` stream (a snapshot: no cursor). */
 export async function readEntitlements(connection: Connection): Promise<Batch[]> {
-  const stream = connection.streams.find((s) => s.name === 'entitlements');
-  if (!stream) throw new Error('the cyberark plugin has no entitlements stream');
-  const batches: Batch[] = [];
-  for await (const batch of stream.read({
+  return readBatches(connection, 'entitlements', {
     cursor: null,
     full: false,
     since: new Date('2024-01-01T00:00:00Z'),
-  })) {
-    batches.push(batch);
-  }
-  return batches;
+  });
 }
 
 export function records(batches: Batch[]): NormalizedRecord<'entitlement'>[] {

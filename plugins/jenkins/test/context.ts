@@ -1,14 +1,6 @@
 /** A PluginContext for contract tests: the real HttpClient with the plugin's auth, no waiting. */
-import type { NormalizedRecord, RecordKind } from '@audit-hub/domain';
-import { HttpClient } from '@audit-hub/http';
-import type {
-  Batch,
-  Connection,
-  Cursor,
-  PluginContext,
-  PluginLogger,
-  ServiceKeys,
-} from '@audit-hub/plugin-sdk';
+import type { Batch, Connection, Cursor, PluginContext, ServiceKeys } from '@audit-hub/plugin-sdk';
+import { pluginTestContext, readBatches } from '@audit-hub/plugin-sdk/testing';
 import nock from 'nock';
 import { plugin, type JenkinsAuth, type JenkinsOptions } from '../src';
 
@@ -55,8 +47,6 @@ export function listing(scope: nock.Scope, folderPath: string, body: string, sta
     .reply(status, body, status === 200 ? JSON_HEADERS : HTML_HEADERS);
 }
 
-const noopLogger: PluginLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-
 export interface TestHooks {
   /** Receives every wait the client asks for (retry backoff, Retry-After). */
   sleeps?: number[];
@@ -67,29 +57,15 @@ export function makeContext(
   options: JenkinsOptions = {},
   hooks: TestHooks = {},
 ): PluginContext<JenkinsAuth, JenkinsOptions> {
-  const auth: JenkinsAuth = { username: USERNAME, token: TOKEN };
-  const http = new HttpClient({
-    connector: 'jenkins',
-    baseUrl: BASE,
-    auth: plugin.createAuth?.(auth, options),
-    headers: plugin.defaultHeaders,
-    // One retry keeps each failing scenario to two interceptors; no real waiting.
-    retry: { retries: 1, baseDelayMs: 1 },
-    sleep: async (ms) => {
-      hooks.sleeps?.push(ms);
-    },
-  });
-  return {
+  return pluginTestContext(plugin, {
     connectorId: 'jenkins',
     baseUrl: BASE,
-    auth,
+    auth: { username: USERNAME, token: TOKEN },
     options,
-    http,
-    logger: noopLogger,
-    signal: new AbortController().signal,
-    now: () => NOW,
-    services: hooks.services ?? [],
-  };
+    now: NOW,
+    services: hooks.services,
+    sleeps: hooks.sleeps,
+  });
 }
 
 export async function connect(options: JenkinsOptions = {}, hooks: TestHooks = {}): Promise<Connection> {
@@ -104,23 +80,11 @@ export async function read(
   since: Date = SINCE,
   hooks: TestHooks = {},
 ): Promise<Batch[]> {
-  const connection = await connect(options, hooks);
-  const stream = connection.streams.find((s) => s.name === streamName);
-  if (!stream) throw new Error(`the jenkins plugin has no ${streamName} stream`);
-  const batches: Batch[] = [];
-  for await (const batch of stream.read({ cursor, full: false, since })) batches.push(batch);
-  return batches;
+  return readBatches(await connect(options, hooks), streamName, { cursor, full: false, since });
 }
 
 /** The records of one kind across batches, by externalId. */
-export function recordsOf<K extends RecordKind>(batches: Batch[], kind: K): Map<string, NormalizedRecord<K>> {
-  const out = new Map<string, NormalizedRecord<K>>();
-  for (const batch of batches) {
-    for (const record of batch.records)
-      if (record.kind === kind) out.set(record.externalId, record as NormalizedRecord<K>);
-  }
-  return out;
-}
+export { recordsByKind as recordsOf } from '@audit-hub/plugin-sdk/testing';
 
 /** The cursor the hub would save after this read: the last one a batch carried. */
 export function lastCursor(batches: Batch[]): Cursor | undefined {

@@ -1,6 +1,6 @@
 /** A PluginContext for contract tests: the real HttpClient with the plugin's auth, no waiting. */
-import { HttpClient } from '@audit-hub/http';
-import type { PluginContext, PluginLogger, TrackerConnection } from '@audit-hub/plugin-sdk';
+import type { PluginContext, TrackerConnection } from '@audit-hub/plugin-sdk';
+import { pluginTestContext } from '@audit-hub/plugin-sdk/testing';
 import { plugin, type JiraAuth, type JiraOptions } from '../src';
 import type { JiraTracker } from '../src/jira.tracker';
 
@@ -12,33 +12,18 @@ export const TOKEN = 'ATATT3xFfGF0TestTokenNeverPrinted';
 /** The Basic credentials Jira Cloud expects: e-mail and API token. */
 export const BASIC = `Basic ${Buffer.from(`${EMAIL}:${TOKEN}`).toString('base64')}`;
 
-const noopLogger: PluginLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-
 export function makeContext(
   baseUrl: string,
   options: JiraOptions,
   auth: JiraAuth = baseUrl === CLOUD ? { email: EMAIL, token: TOKEN } : { token: TOKEN },
 ): PluginContext<JiraAuth, JiraOptions> {
-  const http = new HttpClient({
-    connector: 'jira',
-    baseUrl,
-    auth: plugin.createAuth?.(auth, options),
-    headers: plugin.defaultHeaders,
-    // One retry keeps each failing scenario to two interceptors; no real waiting.
-    retry: { retries: 1, baseDelayMs: 1 },
-    sleep: async () => {},
-  });
-  return {
+  return pluginTestContext(plugin, {
     connectorId: 'jira',
     baseUrl,
     auth,
     options,
-    http,
-    logger: noopLogger,
-    signal: new AbortController().signal,
-    now: () => new Date('2026-03-01T00:00:00.000Z'),
-    services: [],
-  };
+    now: new Date('2026-03-01T00:00:00.000Z'),
+  });
 }
 
 export async function tracker(

@@ -1,7 +1,7 @@
 /** A PluginContext for contract tests: the real HttpClient with the plugin's auth, no waiting. */
 import type { NormalizedRecord } from '@audit-hub/domain';
-import { HttpClient } from '@audit-hub/http';
-import type { Batch, Connection, Cursor, PluginContext, PluginLogger } from '@audit-hub/plugin-sdk';
+import type { Batch, Connection, Cursor, PluginContext } from '@audit-hub/plugin-sdk';
+import { pluginTestContext, readBatches } from '@audit-hub/plugin-sdk/testing';
 import { plugin, type SonarQubeAuth, type SonarQubeOptions } from '../src';
 
 export const BASE = 'https://sonar.example.com';
@@ -12,8 +12,6 @@ export const JSON_HEADERS = { 'Content-Type': 'application/json' };
 export const SINCE = new Date('2015-01-01T00:00:00.000Z');
 export const SINCE_PARAM = '2015-01-01T00:00:00+0000';
 
-const noopLogger: PluginLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-
 export interface TestHooks {
   /** Receives every wait the client asks for (retry backoff, Retry-After). */
   sleeps?: number[];
@@ -23,29 +21,14 @@ export function makeContext(
   options: SonarQubeOptions = {},
   hooks: TestHooks = {},
 ): PluginContext<SonarQubeAuth, SonarQubeOptions> {
-  const auth: SonarQubeAuth = { token: TOKEN };
-  const http = new HttpClient({
-    connector: 'sonarqube',
-    baseUrl: BASE,
-    auth: plugin.createAuth?.(auth, options),
-    headers: plugin.defaultHeaders,
-    // One retry keeps each failing scenario to two interceptors; no real waiting.
-    retry: { retries: 1, baseDelayMs: 1 },
-    sleep: async (ms) => {
-      hooks.sleeps?.push(ms);
-    },
-  });
-  return {
+  return pluginTestContext(plugin, {
     connectorId: 'sonarqube',
     baseUrl: BASE,
-    auth,
+    auth: { token: TOKEN },
     options,
-    http,
-    logger: noopLogger,
-    signal: new AbortController().signal,
-    now: () => new Date('2017-01-01T00:00:00.000Z'),
-    services: [],
-  };
+    now: new Date('2017-01-01T00:00:00.000Z'),
+    sleeps: hooks.sleeps,
+  });
 }
 
 export async function connect(options: SonarQubeOptions = {}, hooks: TestHooks = {}): Promise<Connection> {
@@ -59,12 +42,7 @@ export async function readGates(
   since: Date = SINCE,
   hooks: TestHooks = {},
 ): Promise<Batch[]> {
-  const connection = await connect(options, hooks);
-  const stream = connection.streams.find((s) => s.name === 'quality-gates');
-  if (!stream) throw new Error('the sonarqube plugin has no quality-gates stream');
-  const batches: Batch[] = [];
-  for await (const batch of stream.read({ cursor, full: false, since })) batches.push(batch);
-  return batches;
+  return readBatches(await connect(options, hooks), 'quality-gates', { cursor, full: false, since });
 }
 
 /** The records across batches, in order, without `raw`. */

@@ -1,7 +1,6 @@
 /** A PluginContext for contract tests: the real HttpClient with the plugin's auth, no waiting. */
-import type { NormalizedRecord, RecordKind } from '@audit-hub/domain';
-import { HttpClient } from '@audit-hub/http';
-import type { Batch, Connection, PluginContext, PluginLogger } from '@audit-hub/plugin-sdk';
+import type { Batch, Connection, PluginContext } from '@audit-hub/plugin-sdk';
+import { pluginTestContext, readBatches } from '@audit-hub/plugin-sdk/testing';
 import { plugin, type VaultAuth, type VaultOptions } from '../src';
 
 export const BASE = 'https://vault.example.com';
@@ -18,8 +17,6 @@ export const JSON_HEADERS = { 'Content-Type': 'application/json' };
  */
 export const OVER_NOCK: VaultOptions = { listMethod: 'GET' };
 
-const noopLogger: PluginLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-
 export interface TestHooks {
   /** Receives every wait the client asks for (retry backoff, Retry-After). */
   sleeps?: number[];
@@ -31,30 +28,14 @@ export function makeContext(
   options: VaultOptions = {},
   hooks: TestHooks = {},
 ): PluginContext<VaultAuth, VaultOptions> {
-  const auth: VaultAuth = { token: TOKEN };
-  const baseUrl = hooks.baseUrl ?? BASE;
-  const http = new HttpClient({
-    connector: CONNECTOR,
-    baseUrl,
-    auth: plugin.createAuth?.(auth, options),
-    headers: plugin.defaultHeaders,
-    // One retry keeps each failing scenario to two interceptors; no real waiting.
-    retry: { retries: 1, baseDelayMs: 1 },
-    sleep: async (ms) => {
-      hooks.sleeps?.push(ms);
-    },
-  });
-  return {
+  return pluginTestContext(plugin, {
     connectorId: CONNECTOR,
-    baseUrl,
-    auth,
+    baseUrl: hooks.baseUrl ?? BASE,
+    auth: { token: TOKEN },
     options,
-    http,
-    logger: noopLogger,
-    signal: new AbortController().signal,
-    now: () => NOW,
-    services: [],
-  };
+    now: NOW,
+    sleeps: hooks.sleeps,
+  });
 }
 
 export async function connect(options: VaultOptions = {}, hooks: TestHooks = {}): Promise<Connection> {
@@ -67,21 +48,8 @@ export async function readStream(
   options: VaultOptions = {},
   hooks: TestHooks = {},
 ): Promise<Batch[]> {
-  const connection = await connect(options, hooks);
-  const stream = connection.streams.find((s) => s.name === name);
-  if (!stream) throw new Error(`the vault plugin has no ${name} stream`);
-  const batches: Batch[] = [];
-  for await (const batch of stream.read({ cursor: null, full: false, since: new Date(0) }))
-    batches.push(batch);
-  return batches;
+  return readBatches(await connect(options, hooks), name, { cursor: null, full: false, since: new Date(0) });
 }
 
 /** The records of one kind across batches, by externalId. */
-export function recordsOf<K extends RecordKind>(batches: Batch[], kind: K): Map<string, NormalizedRecord<K>> {
-  const out = new Map<string, NormalizedRecord<K>>();
-  for (const batch of batches) {
-    for (const record of batch.records)
-      if (record.kind === kind) out.set(record.externalId, record as NormalizedRecord<K>);
-  }
-  return out;
-}
+export { recordsByKind as recordsOf } from '@audit-hub/plugin-sdk/testing';

@@ -1,10 +1,13 @@
 /**
  * Test helpers for plugin authors (`@audit-hub/plugin-sdk/testing`): the real vendor samples of
  * `shared/upstream-samples` and a plugin's own docs-derived fixtures, read as raw text so that nock
- * serves them byte for byte (numbers too large for JSON.parse reach the client intact).
+ * serves them byte for byte (numbers too large for JSON.parse reach the client intact), and the
+ * `PluginContext` a contract test connects the plugin with (plugin-context.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
+export * from './plugin-context';
 
 /**
  * `$AUDIT_HUB_SAMPLES_DIR/<system>` when set, else `shared/upstream-samples/<system>` in the first
