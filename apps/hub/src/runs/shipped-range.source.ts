@@ -20,7 +20,12 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { externalIds, type NormalizedRecord, type RecordKind } from '@audit-hub/domain';
+import {
+  deploymentRefFromExternalId,
+  externalIds,
+  type NormalizedRecord,
+  type RecordKind,
+} from '@audit-hub/domain';
 import {
   CAPABILITY_KINDS,
   type Batch,
@@ -35,12 +40,11 @@ import { RecordStore } from '../store/record.store';
 import { ShippedRangeEntity } from '../store/entities/shipped-range.entity';
 import { sqlQuery } from '../common/sql';
 import { productionDeployment } from '../controls/deployment.queries';
-import { deploymentRefFromExternalId } from '@audit-hub/domain';
 
 export const SHIPPED_RANGES_STREAM = 'shipped-ranges';
 export const SHIPPED_RANGES_KINDS: RecordKind[] = ['merge-request', 'deployment-mr', 'commit'];
 
-/** Ranges read at once: one batch (records and bookkeeping committed together). */
+/** Ranges read at once; their records are one batch, committed before the ranges are remembered. */
 const RANGES_PER_BATCH = 20;
 
 interface Candidate {
@@ -50,11 +54,8 @@ interface Candidate {
   service: string;
   environment: string;
   commit_sha: string;
+  /** The commit of the previous successful production deployment of the service to the environment. */
   previous_sha: string | null;
-  read_connector: string | null;
-  read_repository: string | null;
-  read_from: string | null;
-  read_to: string | null;
 }
 
 interface Range {
@@ -62,21 +63,34 @@ interface Range {
   repository: string;
 }
 
-/** The deployments of a connector's previous successful production deployment of the same service and environment. */
-const CANDIDATES_SQL = `
-SELECT d.connector, d.external_id, d.project, d.service, d.environment, d.commit_sha,
-       (SELECT p.commit_sha FROM deployment p
-        WHERE ${productionDeployment('p')} AND p.connector = d.connector AND p.service = d.service
-          AND p.environment = d.environment AND p.commit_sha <> ''
-          AND (p.started_at < d.started_at OR (p.started_at = d.started_at AND p.external_id < d.external_id))
-        ORDER BY p.started_at DESC, p.external_id DESC LIMIT 1) AS previous_sha,
-       sr.repository_connector AS read_connector, sr.repository AS read_repository,
-       sr.from_sha AS read_from, sr.to_sha AS read_to
-FROM deployment d
-LEFT JOIN shipped_range sr ON sr.deployment_connector = d.connector AND sr.deployment_id = d.external_id
-WHERE ${productionDeployment('d')} AND d.connector IN (:...connectors) AND d.service IN (:...services)
-  AND d.commit_sha <> ''
-ORDER BY d.connector, d.started_at, d.external_id`;
+/**
+ * The successful production deployments of the given connectors and services whose range is still
+ * to read: never read, read for other commits (the deployed one, or the previous successful
+ * production deployment of the same service and environment, which an earlier deployment
+ * collected late changes), from another connector or another repository (`:repository` maps
+ * service to repository as a CASE). Decided in SQL, so deployments already read stay there.
+ */
+function candidatesSql(repository: string): string {
+  return `
+SELECT * FROM (
+  SELECT d.connector, d.external_id, d.project, d.service, d.environment, d.commit_sha, d.started_at,
+         (SELECT p.commit_sha FROM deployment p
+          WHERE ${productionDeployment('p')} AND p.connector = d.connector AND p.service = d.service
+            AND p.environment = d.environment AND p.commit_sha <> ''
+            AND (p.started_at < d.started_at OR (p.started_at = d.started_at AND p.external_id < d.external_id))
+          ORDER BY p.started_at DESC, p.external_id DESC LIMIT 1) AS previous_sha,
+         sr.repository_connector AS read_connector, sr.repository AS read_repository,
+         sr.from_sha AS read_from, sr.to_sha AS read_to, ${repository} AS repository
+  FROM deployment d
+  LEFT JOIN shipped_range sr ON sr.deployment_connector = d.connector AND sr.deployment_id = d.external_id
+  WHERE ${productionDeployment('d')} AND d.connector IN (:...connectors) AND d.service IN (:...services)
+    AND d.commit_sha <> ''
+) c
+WHERE :full = 1 OR c.read_connector IS NULL OR c.read_connector <> :connector
+   OR c.read_repository <> c.repository OR c.read_to <> c.commit_sha
+   OR COALESCE(c.read_from, '') <> COALESCE(c.previous_sha, '')
+ORDER BY c.connector, c.started_at, c.external_id`;
+}
 
 @Injectable()
 export class ShippedRangeSource {
@@ -161,17 +175,20 @@ export class ShippedRangeSource {
     const services = Object.keys(repositories);
     const connectors = this.deploymentConnectors();
     if (!services.length || !connectors.length) return [];
-    const rows = await sqlQuery<Candidate>(this.dataSource, CANDIDATES_SQL, { connectors, services });
-    return rows
-      .filter(
-        (d) =>
-          full ||
-          d.read_connector !== instance.id ||
-          d.read_repository !== repositories[d.service] ||
-          d.read_to !== d.commit_sha ||
-          (d.read_from ?? null) !== (d.previous_sha ?? null),
-      )
-      .map((d) => ({ deployment: d, repository: repositories[d.service] }));
+    const params: Record<string, unknown> = {
+      connectors,
+      services,
+      connector: instance.id,
+      full: full ? 1 : 0,
+    };
+    const cases = services.map((service, i) => {
+      params[`s${i}`] = service;
+      params[`r${i}`] = repositories[service];
+      return `WHEN :s${i} THEN :r${i}`;
+    });
+    const sql = candidatesSql(`CASE d.service ${cases.join(' ')} END`);
+    const rows = await sqlQuery<Candidate & { repository: string }>(this.dataSource, sql, params);
+    return rows.map(({ repository, ...deployment }) => ({ deployment, repository }));
   }
 
   /**
