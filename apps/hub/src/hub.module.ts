@@ -42,6 +42,7 @@ import { EvaluateHandler } from './runs/evaluate.handler';
 import { InProcessRunner } from './runs/in-process.runner';
 import { RECONCILE_RUNNER } from './runs/job.types';
 import { BullMqRunner } from './runs/bullmq.runner';
+import { RunReaper } from './runs/run-reaper.service';
 import { QueueService } from './queue/queue.service';
 import { JobHandlerRegistry } from './queue/job-handler.registry';
 import { APP_CONFIG } from './config/config.module';
@@ -136,6 +137,7 @@ export class HubModule {
         JobHandlerRegistry,
         QueueService,
         BullMqRunner,
+        RunReaper,
         {
           // The runtime shape: BullMQ on Redis when storage.redis is set, else in-process.
           provide: RECONCILE_RUNNER,
@@ -150,6 +152,7 @@ export class HubModule {
         AppLogger,
         QueueService,
         RunService,
+        RunReaper,
         RECONCILE_RUNNER,
         Clock,
         ConnectorRegistry,

@@ -50,6 +50,18 @@ export function findingsCsv(findings: FindingView[]): string {
   );
 }
 
+const PROBLEMS_SHOWN = 5;
+
+function problemText(p: unknown): string {
+  const message = (p as { message?: unknown })?.message;
+  return typeof message === 'string' ? message : JSON.stringify(p);
+}
+
+function problemsSummary(problems: unknown[] | undefined): string {
+  if (!problems?.length) return '';
+  return `${problems.length} problem(s): ${problemText(problems[0])}`;
+}
+
 export function runTable(report: RunReport): string {
   const out: string[] = [];
   out.push(`Run ${report.run.id}: ${report.run.status}${report.run.error ? ` (${report.run.error})` : ''}\n`);
@@ -59,9 +71,18 @@ export function runTable(report: RunReport): string {
       { header: 'STREAM', value: (s) => s.stream },
       { header: 'STATUS', value: (s) => s.status },
       { header: 'RECORDS', value: (s) => String(s.records) },
-      { header: 'ERROR', value: (s) => s.error ?? '', max: 100 },
+      { header: 'ERROR', value: (s) => s.error ?? problemsSummary(s.problems), max: 100 },
     ]),
   );
+  // A partial source says what it could not read: the table's column has room for the first.
+  const listed = report.run.sources.filter((s) => s.problems?.length);
+  for (const s of listed) {
+    const problems = s.problems ?? [];
+    out.push(`\n${s.connector}/${s.stream}: ${problems.length} problem(s)\n`);
+    for (const p of problems.slice(0, PROBLEMS_SHOWN)) out.push(`  - ${problemText(p)}\n`);
+    if (problems.length > PROBLEMS_SHOWN)
+      out.push(`  … and ${problems.length - PROBLEMS_SHOWN} more (--format json lists every one)\n`);
+  }
   out.push('\n');
   out.push(
     renderTable(report.controls, [

@@ -11,6 +11,8 @@ import { Clock } from '../common/clock';
 import { chunk, sqlQuery } from '../common/sql';
 import type { Principal } from '../auth/principal';
 import { RunService } from '../runs/run.service';
+import { RunReaper } from '../runs/run-reaper.service';
+import { ReconcileService } from '../runs/reconcile.service';
 import { RunReport, RunReportBuilder } from '../runs/run-report.builder';
 import { RECONCILE_RUNNER, ReconcileRunner } from '../runs/job.types';
 import { RunEntity } from '../store/entities/run.entity';
@@ -55,6 +57,8 @@ export class RunsApiService {
     @Inject(RECONCILE_RUNNER) private readonly runner: ReconcileRunner,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
+    private readonly reaper: RunReaper,
+    private readonly reconcile: ReconcileService,
   ) {}
 
   async list(q: RunsQueryDto): Promise<Page<RunSummaryView>> {
@@ -121,6 +125,9 @@ export class RunsApiService {
 
   /** Starts a run now and returns at once; the runner of this runtime shape carries it out. */
   async start(full: boolean): Promise<StartedRun> {
+    // A configuration mistake starts no run; an abandoned run does not block this one.
+    this.reconcile.checkSettings();
+    await this.reaper.reap();
     const since = new Date(this.clock.now().getTime() - STALE_RUN_MS);
     const active = await this.dataSource
       .getRepository(RunEntity)
@@ -130,6 +137,7 @@ export class RunsApiService {
         `run ${active.id} (started ${active.startedAt}) is still in progress; wait for it to end`,
       );
     const run = await this.runs.create('api', { full });
+    const stopHeartbeat = this.runs.keepAlive(run.id);
     let jobs = 0;
     try {
       const plan = await this.runs.plan(run);
@@ -140,6 +148,8 @@ export class RunsApiService {
       await this.runs.fail(run.id, message);
       this.logger.error('API-triggered run could not start', { runId: run.id, error: message });
       throw err;
+    } finally {
+      stopHeartbeat();
     }
     return {
       id: run.id,

@@ -13,6 +13,17 @@ import { HubError } from '../common/errors';
 import { JobHandlerRegistry } from './job-handler.registry';
 import { queuePrefix, RECONCILE_QUEUE, redisOptions } from './redis.options';
 
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ms} ms`)), ms);
+      timer.unref();
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 function envMs(name: string, fallback: number): number {
   const v = Number(process.env[name]);
   return Number.isFinite(v) && v > 0 ? v : fallback;
@@ -42,24 +53,87 @@ export class QueueService implements OnApplicationShutdown {
   }
 
   flow(): FlowProducer {
-    this.flowProducer ??= new FlowProducer({ connection: this.connection(), prefix: queuePrefix() });
+    this.flowProducer ??= this.quiet(
+      new FlowProducer({ connection: this.connection(), prefix: queuePrefix() }),
+    );
     return this.flowProducer;
   }
 
   queue(): Queue {
-    this.queueInstance ??= new Queue(RECONCILE_QUEUE, {
-      connection: this.connection(),
-      prefix: queuePrefix(),
-    });
+    this.queueInstance ??= this.quiet(
+      new Queue(RECONCILE_QUEUE, {
+        connection: this.connection(),
+        prefix: queuePrefix(),
+      }),
+    );
     return this.queueInstance;
+  }
+
+  /**
+   * Fails fast, with a sentence, when Redis does not answer: BullMQ's own connections retry
+   * forever, so a run started against a Redis that is down would otherwise hang.
+   */
+  async assertReachable(timeoutMs = 5000): Promise<void> {
+    if (await this.ping(timeoutMs)) return;
+    throw new HubError(
+      'storage_unavailable',
+      `Redis at ${this.where()} does not answer (storage.redis): runs cannot be queued`,
+      true,
+    );
+  }
+
+  /**
+   * Where a run's evaluate job stands in the queue: `missing` when Redis answers but the job is
+   * gone (Redis restarted without persistence, or was flushed), `unknown` when Redis does not
+   * answer within the timeout.
+   */
+  async runJobState(
+    evaluateJobId: string,
+    timeoutMs = 5000,
+  ): Promise<{ state: 'present' | 'missing' | 'failed' | 'unknown'; reason?: string }> {
+    if (!(await this.ping(timeoutMs))) return { state: 'unknown' };
+    try {
+      const job = await withTimeout(this.queue().getJob(evaluateJobId), timeoutMs);
+      if (!job) return { state: 'missing' };
+      const state = await withTimeout(job.getState(), timeoutMs);
+      if (state === 'failed') return { state: 'failed', reason: job.failedReason };
+      if (state === 'completed')
+        return { state: 'failed', reason: 'its evaluation ended without closing it' };
+      if (state === 'unknown') return { state: 'missing' };
+      return { state: 'present' };
+    } catch {
+      return { state: 'unknown' };
+    }
+  }
+
+  /** `host:port` of the configured Redis, without credentials. */
+  where(): string {
+    const c = this.connection() as { host?: string; port?: number };
+    return `${c.host ?? '127.0.0.1'}:${c.port ?? 6379}`;
+  }
+
+  /**
+   * A lost Redis makes every BullMQ connection emit an `error` per reconnect attempt; without a
+   * listener ioredis prints each with its stack. One warn line per minute says it instead.
+   */
+  private quiet<T extends { on(event: 'error', fn: (err: Error) => void): unknown }>(emitter: T): T {
+    let last = 0;
+    emitter.on('error', (err: Error) => {
+      if (Date.now() - last < 60_000) return;
+      last = Date.now();
+      this.logger.warn('Redis connection error; retrying', { redis: this.where(), error: err.message });
+    });
+    return emitter;
   }
 
   async events(): Promise<QueueEvents> {
     if (!this.queueEvents) {
-      this.queueEvents = new QueueEvents(RECONCILE_QUEUE, {
-        connection: this.connection(),
-        prefix: queuePrefix(),
-      });
+      this.queueEvents = this.quiet(
+        new QueueEvents(RECONCILE_QUEUE, {
+          connection: this.connection(),
+          prefix: queuePrefix(),
+        }),
+      );
       await this.queueEvents.waitUntilReady();
     }
     return this.queueEvents;
@@ -92,14 +166,27 @@ export class QueueService implements OnApplicationShutdown {
     worker.on('failed', (job, err) =>
       log.warn('job failed', { job: job?.id, name: job?.name, error: err.message }),
     );
-    worker.on('error', (err) => log.warn('worker error', { error: err.message }));
+    let lastError = 0;
+    worker.on('error', (err) => {
+      if (Date.now() - lastError < 60_000) return;
+      lastError = Date.now();
+      log.warn('worker error', { error: err.message });
+    });
     this.workers.add(worker);
     return worker;
   }
 
-  async closeWorker(worker: Worker): Promise<void> {
+  /**
+   * Closes a worker, waiting for its active jobs; with Redis gone a graceful close can wait
+   * forever, so after `graceMs` it is forced.
+   */
+  async closeWorker(worker: Worker, graceMs = 10_000): Promise<void> {
     this.workers.delete(worker);
-    await worker.close();
+    try {
+      await withTimeout(worker.close(), graceMs);
+    } catch {
+      await withTimeout(worker.close(true), graceMs).catch(() => undefined);
+    }
   }
 
   /** True when Redis answers a PING within the timeout (readiness). */

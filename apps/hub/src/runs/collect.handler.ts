@@ -66,10 +66,9 @@ export class CollectHandler {
     const statusRepo = this.dataSource.getRepository(SourceStatusEntity);
     const key = { runId, connector, stream: streamName };
     const log = this.logger.child({ runId, connector, stream: streamName });
-    // A retried or recovered job resumes after the last committed batch: keep what it counted.
     const previous = await statusRepo.findOneBy(key);
-    let records = previous?.records ?? 0;
-    const problems: SourceProblem[] = [...(previous?.problems ?? [])];
+    let records = 0;
+    let problems: SourceProblem[] = [];
     let error: string | null = null;
     let status: SourceStatus = 'complete';
     let open: OpenConnection | undefined;
@@ -90,6 +89,13 @@ export class CollectHandler {
         : await this.dataSource
             .getRepository(StreamCursorEntity)
             .findOneBy({ connector, stream: streamName });
+      // A retried or recovered job resumes from the cursor it last committed in this run, with the
+      // count and problems as of that cursor; one that starts over (a snapshot, a full resync,
+      // nothing committed yet) counts from zero. Either way each record is counted once.
+      if (saved && saved.lastRunId === runId && stream.mode !== 'snapshot' && previous?.resume) {
+        records = previous.resume.records;
+        problems = [...previous.resume.problems];
+      }
       const since = new Date(now.getTime() - this.config.collect.sinceMs);
       let cursorFrozen = false;
       const isProductionResource = this.productionResources.forPlugin(instance.plugin.manifest.id);
@@ -124,7 +130,8 @@ export class CollectHandler {
         if (batchProblems.length) cursorFrozen = true;
         await runInTransaction(this.dataSource, async (tx) => {
           if (valid.length) await this.records.ingest(valid, { ...ingestCtx, manager: tx });
-          if (batch.cursor !== undefined && !cursorFrozen) {
+          const cursorSaved = batch.cursor !== undefined && !cursorFrozen;
+          if (cursorSaved) {
             await tx.getRepository(StreamCursorEntity).save({
               connector,
               stream: streamName,
@@ -147,7 +154,11 @@ export class CollectHandler {
           }
           records += valid.length;
           problems.push(...batchProblems);
-          await tx.getRepository(SourceStatusEntity).update(key, { records, problems: problems as any });
+          await tx.getRepository(SourceStatusEntity).update(key, {
+            records,
+            problems: problems as any,
+            ...(cursorSaved ? { resume: { records, problems } as any } : {}),
+          });
         });
       }
       status = problems.length ? 'partial' : 'complete';

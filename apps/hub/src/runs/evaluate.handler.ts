@@ -64,6 +64,11 @@ export class EvaluateHandler {
     const run = await runs.findOneByOrFail({ id: job.runId });
     const now = new Date(run.startedAt);
     const log = this.logger.child({ runId: run.id });
+    if (run.status !== 'running') {
+      // Ended meanwhile (by the reaper, or a retried job after the run closed): keep its outcome.
+      log.warn('run already ended; not evaluated again', { status: run.status });
+      return run.status;
+    }
     // What shipped with deployments made outside their repository's system (Jenkins) is read now
     // that every collect job stored its deployments, and before linking reads the MRs.
     const pendingRanges = await this.dataSource
@@ -73,6 +78,19 @@ export class EvaluateHandler {
       await this.collect.handle({ runId: run.id, connector: s.connector, stream: s.stream, full: run.full });
     }
     const sources = await this.dataSource.getRepository(SourceStatusEntity).findBy({ runId: run.id });
+    // Every collect job has ended by now; one still `running` ended without recording how (its
+    // worker died, or BullMQ gave up on it after it stalled too often). It read nothing for sure.
+    for (const s of sources.filter((x) => x.status === 'running')) {
+      s.status = 'failed';
+      s.error = 'its collect job ended without recording a result (its worker died or it stalled too often)';
+      s.finishedAt = new Date(Math.max(this.clock.now().getTime(), now.getTime())).toISOString();
+      await this.dataSource
+        .getRepository(SourceStatusEntity)
+        .update(
+          { runId: s.runId, connector: s.connector, stream: s.stream, status: 'running' },
+          { status: s.status, error: s.error, finishedAt: s.finishedAt },
+        );
+    }
     const provided = new Set<RecordKind>(
       this.connectors
         .instances()
@@ -173,6 +191,15 @@ export class EvaluateHandler {
             .map((s) => `${s.connector}/${s.stream} ${s.status}${s.error ? `: ${s.error}` : ''}`)
             .join('; ')
         : null);
+    // The after-run steps (config evidence, the signed checkpoint, the remediation relay) come
+    // before the run reads as ended: whoever waits on the run sees them done.
+    for (const l of this.finishedListeners) {
+      try {
+        await l.onRunFinished(run.id, status);
+      } catch (err) {
+        log.error('after-run step failed', { error: this.redactor.redact(String((err as Error).message)) });
+      }
+    }
     await runs.update(
       { id: run.id },
       {
@@ -182,13 +209,6 @@ export class EvaluateHandler {
       },
     );
     log.info('run finished', { status });
-    for (const l of this.finishedListeners) {
-      try {
-        await l.onRunFinished(run.id, status);
-      } catch (err) {
-        log.error('after-run step failed', { error: this.redactor.redact(String((err as Error).message)) });
-      }
-    }
     return status;
   }
 }

@@ -16,6 +16,18 @@ import { SourceStatusEntity } from '../store/entities/source-status.entity';
 import type { CollectJob, RunPlan } from './job.types';
 import { SHIPPED_RANGES_KINDS, SHIPPED_RANGES_STREAM, ShippedRangeSource } from './shipped-range.source';
 
+/** How often a live run's process writes its heartbeat. */
+export const HEARTBEAT_MS = envMs('AUDIT_HUB_RUN_HEARTBEAT_MS', 15_000);
+
+function envMs(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+function wallNow(): string {
+  return new Date().toISOString();
+}
+
 @Injectable()
 export class RunService {
   constructor(
@@ -41,9 +53,24 @@ export class RunService {
       full: !!opts.full,
       error: null,
       summary: null,
+      heartbeatAt: wallNow(),
     });
     await repo.insert(run as any);
     return run;
+  }
+
+  /**
+   * Keeps `heartbeat_at` fresh while this process carries the run (planning, the in-process
+   * runner, waiting on a queued run), so the reaper can tell a live run from one whose process
+   * died. The heartbeat is wall-clock time, never the pinned run clock. Returns the stop function.
+   */
+  keepAlive(runId: string, everyMs = HEARTBEAT_MS): () => void {
+    const repo = this.dataSource.getRepository(RunEntity);
+    const timer = setInterval(() => {
+      void repo.update({ id: runId, status: 'running' }, { heartbeatAt: wallNow() }).catch(() => undefined); // an unreachable database is the run's own failure to report
+    }, everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /** Whether a run is still in progress (started after `since`). */
@@ -55,14 +82,25 @@ export class RunService {
     );
   }
 
-  /** Closes a run that could not even be planned. */
-  async fail(runId: string, error: string): Promise<void> {
-    await this.dataSource
+  /**
+   * Ends a run that cannot go on (planning failed, its jobs were lost, its process died) as
+   * `failed` with the reason; each of its sources still `running` ends `failed` with the same
+   * reason, so nothing reads as in progress or as read. Only a run still `running` is touched:
+   * one that ended meanwhile keeps its own outcome. Returns whether this call ended it.
+   */
+  async fail(runId: string, error: string): Promise<boolean> {
+    const reason = this.redactor.redact(error);
+    const at = this.clock.now().toISOString();
+    const ended = await this.dataSource
       .getRepository(RunEntity)
+      .update({ id: runId, status: 'running' }, { status: 'failed', error: reason, finishedAt: at });
+    await this.dataSource
+      .getRepository(SourceStatusEntity)
       .update(
-        { id: runId },
-        { status: 'failed', error: this.redactor.redact(error), finishedAt: this.clock.now().toISOString() },
+        { runId, status: 'running' },
+        { status: 'failed', error: `did not finish: ${reason}`, finishedAt: at },
       );
+    return (ended.affected ?? 0) > 0;
   }
 
   /** Lists every connector's streams and records each as a pending source of the run. */

@@ -5,6 +5,8 @@
  * stand down.
  */
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { RunReaper } from '../runs/run-reaper.service';
+import { ReconcileService } from '../runs/reconcile.service';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { DataSource } from 'typeorm';
@@ -22,6 +24,8 @@ import { scheduledTickAt, tickRunId } from './schedule-tick';
 export const RECONCILE_SCHEDULE = 'reconcile';
 /** A run still `running` after this long is taken as abandoned and no longer holds back the schedule. */
 const STALE_RUN_MS = 12 * 3600_000;
+export const REAP_INTERVAL = 'run-reaper';
+const REAP_INTERVAL_MS = 60_000;
 
 @Injectable()
 export class ReconcileScheduler implements OnApplicationBootstrap {
@@ -33,9 +37,16 @@ export class ReconcileScheduler implements OnApplicationBootstrap {
     @Inject(RECONCILE_RUNNER) private readonly runner: ReconcileRunner,
     private readonly logger: AppLogger,
     private readonly clock: Clock,
+    private readonly reaper: RunReaper,
+    private readonly reconcile: ReconcileService,
   ) {}
 
   onApplicationBootstrap(): void {
+    // Abandoned runs (their process died, their queued jobs were lost) are ended as they are found,
+    // not only when the stale-run bound runs out.
+    const reaping = setInterval(() => void this.reapQuietly(), REAP_INTERVAL_MS);
+    reaping.unref();
+    this.registry.addInterval(REAP_INTERVAL, reaping);
     const expression = this.config.schedule.reconcile;
     if (!expression) {
       this.logger.info('no schedule.reconcile configured: runs start only on demand');
@@ -51,9 +62,28 @@ export class ReconcileScheduler implements OnApplicationBootstrap {
     this.logger.info('reconcile scheduled', { cron: expression, timezone: this.config.schedule.timezone });
   }
 
+  private async reapQuietly(): Promise<void> {
+    try {
+      await this.reaper.reap();
+    } catch (err) {
+      this.logger.warn('could not look for abandoned runs', { error: (err as Error).message });
+    }
+  }
+
   /** Handles one tick; returns the run id when this process started the run, else null. */
   async fire(firedAt: Date): Promise<string | null> {
     const tick = scheduledTickAt(this.config.schedule.reconcile!, this.config.schedule.timezone, firedAt);
+    await this.reapQuietly();
+    try {
+      this.reconcile.checkSettings();
+    } catch (err) {
+      // A configuration mistake starts no run: it would fail the same way at every tick.
+      this.logger.error('scheduled run not started: the configuration is invalid', {
+        tick: tick.toISOString(),
+        error: (err as Error).message,
+      });
+      return null;
+    }
     if (await this.runs.activeSince(new Date(this.clock.now().getTime() - STALE_RUN_MS))) {
       // Overlapping runs would collect the same streams twice; the next tick catches up instead.
       this.logger.info('skipping tick: a run is still in progress', { tick: tick.toISOString() });
@@ -80,6 +110,7 @@ export class ReconcileScheduler implements OnApplicationBootstrap {
       });
       return null;
     }
+    const stopHeartbeat = this.runs.keepAlive(runId);
     try {
       const plan = await this.runs.plan(run);
       await this.runner.start(plan);
@@ -87,6 +118,8 @@ export class ReconcileScheduler implements OnApplicationBootstrap {
     } catch (err) {
       this.logger.error('scheduled run could not be planned', { runId, error: (err as Error).message });
       await this.runs.fail(runId, (err as Error).message);
+    } finally {
+      stopHeartbeat();
     }
     return runId;
   }

@@ -42,6 +42,10 @@ export class RunEntity {
   @TextColumn('error', { nullable: true })
   error!: string | null;
 
+  /** Last sign of life from the process executing the run (see runs/run-reaper.service.ts). */
+  @InstantColumn('heartbeat_at', { nullable: true })
+  heartbeatAt?: string | null;
+
   @JsonColumn('summary', { nullable: true })
   summary!: Record<string, unknown> | null;
 }

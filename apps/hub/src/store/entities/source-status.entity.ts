@@ -46,6 +46,13 @@ export class SourceStatusEntity {
   @JsonColumn('kinds')
   kinds!: RecordKind[];
 
+  /**
+   * The count and problems as of the stream's last cursor committed in this run: a retried job
+   * resumes from that cursor, and from these, so no record is counted twice.
+   */
+  @JsonColumn('resume', { nullable: true })
+  resume?: { records: number; problems: SourceProblem[] } | null;
+
   @InstantColumn('started_at')
   startedAt!: string;
 

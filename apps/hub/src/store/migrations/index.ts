@@ -4,6 +4,7 @@ import { EvidenceLedger1700000000002 } from './1700000000002-evidence-ledger';
 import { RemediationOutbox1700000000003 } from './1700000000003-remediation-outbox';
 import { Api1700000000004 } from './1700000000004-api';
 import { ShippedRanges1700000000006 } from './1700000000006-shipped-ranges';
+import { RunLiveness1700000000010 } from './1700000000010-run-liveness';
 
 /** Every migration, oldest first; the same set runs on PostgreSQL and SQLite. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   RemediationOutbox1700000000003,
   Api1700000000004,
   ShippedRanges1700000000006,
+  RunLiveness1700000000010,
 ];
