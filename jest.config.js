@@ -17,6 +17,7 @@ module.exports = {
   modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.*/dist'],
   setupFiles: ['reflect-metadata'],
   setupFilesAfterEnv: ['<rootDir>/test/support/nock-isolation.ts'],
-  testTimeout: 30000,
+  // Correctness tests wait by polling state; on a loaded 2-core machine that can take minutes.
+  testTimeout: 300_000,
   maxWorkers: 2,
 };

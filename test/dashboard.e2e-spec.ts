@@ -87,7 +87,7 @@ describe('dashboard in Chromium', () => {
     process.env.AUDIT_HUB_NOW = T1.toISOString();
     await server.app.get(ReconcileService).reconcile({ trigger: 'cli' });
     mkdirSync(SHOTS, { recursive: true });
-  }, 240_000);
+  }, 600_000);
 
   afterAll(async () => {
     delete process.env.AUDIT_HUB_NOW;
@@ -195,5 +195,5 @@ describe('dashboard in Chromium', () => {
     await visit('#/connectors', 'Connectors', '10-connectors', /gitlab \(gitlab\)[\s\S]*servicenow/);
 
     expect(problems).toEqual([]);
-  }, 180_000);
+  }, 600_000);
 });

@@ -22,7 +22,7 @@ import { scratchDir, startHub } from './support/hub';
 const T0 = new Date('2026-11-02T00:00:00.000Z');
 
 // Whole runs of the estate across several processes: minutes, not the default 30 s.
-jest.setTimeout(240_000);
+jest.setTimeout(600_000);
 
 interface Env {
   sandbox: Sandbox;
@@ -107,7 +107,7 @@ schedule:
           );
           return Number(rows[0].n) >= 2;
         },
-        90_000,
+        300_000,
         'two finished scheduled runs',
       );
       await Promise.all(procs.map((p) => stop(p)));
@@ -229,7 +229,7 @@ schedule:
             );
             return rows[0]?.status === 'running' && rows[0].records > 0;
           },
-          60_000,
+          240_000,
           'the deployments stream to be half-way',
         );
         w1.child.kill('SIGKILL');
@@ -242,7 +242,7 @@ schedule:
             ]);
             return rows[0]?.status !== 'running' ? rows[0].status : undefined;
           },
-          120_000,
+          300_000,
           'the run to finish',
         );
         expect(status).toBe('complete');

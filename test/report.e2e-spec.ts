@@ -115,7 +115,7 @@ describe.each(DB_KINDS)('period report over the simulated estate (%s)', (kind) =
     ds = hub.app.get(DataSource);
     service = new ReportService(ds, hub.loaded.config, new Clock(), new AsOfService(ds));
     report = await service.build({ from: FROM, to: TO });
-  }, 180_000);
+  }, 600_000);
 
   afterAll(async () => {
     delete process.env.AUDIT_HUB_NOW;
@@ -334,7 +334,7 @@ describe.each(DB_KINDS)('period report over the simulated estate (%s)', (kind) =
       expect(out).not.toContain(sandbox.credentials.gitlabToken);
       expect(out).not.toContain(sandbox.credentials.servicenowPassword);
     }
-  }, 60_000);
+  }, 600_000);
 
   it('--redact: no name, e-mail or user name of the store in any format, and pseudonyms still join', async () => {
     const columns = [
@@ -402,7 +402,7 @@ describe.each(DB_KINDS)('period report over the simulated estate (%s)', (kind) =
       pseudonymKey: Buffer.alloc(32, 7),
     });
     expect(other.population.deployments.map((d) => d.triggeredBy)).not.toEqual(after);
-  }, 90_000);
+  }, 600_000);
 
   it('answers what the hub knew at an earlier instant', async () => {
     const afterFirst = new Date(T0.getTime() + 1000);

@@ -67,7 +67,7 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: stri
     stdout,
     stderr,
     exited,
-    waitForLog(predicate, timeoutMs = 30_000) {
+    waitForLog(predicate, timeoutMs = 180_000) {
       const found = seen.find(predicate);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
@@ -99,7 +99,7 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: stri
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function eventually<T>(
   check: () => Promise<T | undefined | false>,
-  timeoutMs = 60_000,
+  timeoutMs = 240_000,
   what = 'condition',
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

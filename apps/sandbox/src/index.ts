@@ -13,6 +13,7 @@ export {
   type PlantedCaseView,
 } from './estate/estate.manifest';
 export { RESOLVE_AFTER, REOPEN_AFTER, MISSING_CHANGE, LATE_CHANGE } from './estate/planted.scenarios';
+export { pasteIntoEstate, type PastedFields } from './estate/pasted-text.scenario';
 export { createGitlabFake, type GitlabFakeOptions } from './fakes/gitlab.fake';
 export { createServicenowFake, type ServicenowFakeOptions } from './fakes/servicenow.fake';
 export { createJenkinsFake, type JenkinsFakeOptions } from './fakes/jenkins.fake';

@@ -57,7 +57,7 @@ async function connect(sandbox: Sandbox, id: string): Promise<Connection> {
     auth: plugin.createAuth?.(c.auth as never, options as never),
     headers: plugin.defaultHeaders,
     retry: { retries: 1, baseDelayMs: 1 },
-    sleep: async () => {},
+    clock: { now: () => Date.now(), sleep: async () => {} },
   });
   const services: ServiceKeys[] = config.services.map((s: ServiceKeys) => ({ name: s.name, keys: s.keys }));
   return plugin.connect({

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { lookup as dnsLookup } from 'node:dns';
+import { BlockList, isIP, Socket, type AddressInfo, type LookupFunction } from 'node:net';
 import { inspect } from 'node:util';
+import type { HostResolver } from './address-policy';
 import { basicAuth, headerAuth, sessionAuth } from './auth';
-import { HttpClient } from './http-client';
+import { HttpClient, realClock } from './http-client';
 import type { HttpClientOptions, ResponseInfo } from './types';
 import { UpstreamError } from './upstream-error';
 
@@ -22,22 +24,49 @@ beforeEach(async () => {
 
 afterEach(() => server.close());
 
-/** A client on the local server whose sleeps are recorded instead of waited. */
-function setup(options: Partial<HttpClientOptions> = {}) {
+/** The fake clock's time: a whole second, as HTTP dates are. */
+const NOW = Date.parse('2025-03-01T12:00:00Z');
+
+/**
+ * A clock that never moves: every wait the client asks for is recorded instead of waited, and an
+ * attempt's timeout fires only when the test says so (`expire`), never because the machine is slow.
+ */
+function fakeClock() {
   const waits: number[] = [];
+  const timeouts: { ms: number; controller: AbortController }[] = [];
+  const clock = {
+    waits,
+    /** The timeout (ms) of each attempt, in order. */
+    timeouts: () => timeouts.map((t) => t.ms),
+    /** Fires the timeout of the latest attempt, as if `ms` had passed with no answer. */
+    expire: () => timeouts.at(-1)?.controller.abort(new DOMException('timed out', 'TimeoutError')),
+    now: () => NOW,
+    sleep: async (ms: number) => {
+      waits.push(ms);
+    },
+    timeout: (ms: number) => {
+      const controller = new AbortController();
+      timeouts.push({ ms, controller });
+      return controller.signal;
+    },
+  };
+  return clock;
+}
+
+/** A client on the local server with a fake clock: its waits are recorded instead of waited. */
+function setup(options: Partial<HttpClientOptions> = {}) {
+  const clock = fakeClock();
   const rateLimitWaits: number[] = [];
   const responses: ResponseInfo[] = [];
   const client = new HttpClient({
     connector: 'test',
     baseUrl: server.origin,
-    sleep: async (ms) => {
-      waits.push(ms);
-    },
+    clock,
     onRateLimitWait: (ms) => rateLimitWaits.push(ms),
     onResponse: (info) => responses.push(info),
     ...options,
   });
-  return { client, waits, rateLimitWaits, responses };
+  return { client, clock, waits: clock.waits, rateLimitWaits, responses };
 }
 
 /** Answers the n-th request with the n-th handler (the last one repeats). */
@@ -56,7 +85,7 @@ async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
 }
 
 const ok: Handler = (_req, res) => reply(res, 200, { ok: true });
-const nowSeconds = () => Math.floor(Date.now() / 1000);
+const nowSeconds = () => NOW / 1000;
 
 describe('URLs and queries', () => {
   it('joins a base URL with a path and serialises the query (arrays repeated, undefined and null dropped)', async () => {
@@ -143,16 +172,25 @@ describe('rate limits and retries', () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  it('waits until a Retry-After HTTP date', async () => {
+  it('waits until a Retry-After HTTP date, read against its clock', async () => {
     handler = inTurn(
-      (_req, res) => reply(res, 429, '', { 'Retry-After': new Date(Date.now() + 30_000).toUTCString() }),
+      (_req, res) => reply(res, 429, '', { 'Retry-After': new Date(NOW + 30_000).toUTCString() }),
+      ok,
+    );
+    const { client, waits, rateLimitWaits } = setup();
+    await client.get('/x');
+    expect(waits).toEqual([30_000]);
+    expect(rateLimitWaits).toEqual([30_000]);
+  });
+
+  it('does not wait for a Retry-After date already past', async () => {
+    handler = inTurn(
+      (_req, res) => reply(res, 429, '', { 'Retry-After': new Date(NOW - 5_000).toUTCString() }),
       ok,
     );
     const { client, waits } = setup();
     await client.get('/x');
-    expect(waits).toHaveLength(1);
-    expect(waits[0]).toBeGreaterThan(27_000);
-    expect(waits[0]).toBeLessThanOrEqual(30_000);
+    expect(waits).toEqual([0]);
   });
 
   it.each([
@@ -174,10 +212,8 @@ describe('rate limits and retries', () => {
     );
     const { client, waits, rateLimitWaits } = setup();
     await client.get('/x');
-    expect(waits).toHaveLength(1);
-    expect(waits[0]).toBeGreaterThan(17_000);
-    expect(waits[0]).toBeLessThanOrEqual(20_000);
-    expect(rateLimitWaits).toEqual(waits);
+    expect(waits).toEqual([20_000]);
+    expect(rateLimitWaits).toEqual([20_000]);
   });
 
   it('does not wait for GitHub’s X-RateLimit-Reset on a 503 while quota remains', async () => {
@@ -287,21 +323,40 @@ describe('rate limits and retries', () => {
 });
 
 describe('timeouts and cancellation', () => {
-  const hang: Handler = () => undefined;
+  /** Never answers; the attempt's timeout fires once the request has arrived. */
+  const hangUntilTimeout =
+    (clock: ReturnType<typeof fakeClock>): Handler =>
+    () =>
+      void clock.expire();
 
   it('fails with code timeout when no answer comes within timeoutMs', async () => {
-    handler = hang;
-    const { client } = setup({ timeoutMs: 50, retry: { retries: 0 } });
+    const { client, clock } = setup({ timeoutMs: 50, retry: { retries: 0 } });
+    handler = hangUntilTimeout(clock);
     const err = await failure(client.get('/slow'));
     expect(err).toMatchObject({ code: 'timeout', retryable: true, path: '/slow' });
     expect(err.detail).toBe('no answer within 50 ms');
+    expect(clock.timeouts()).toEqual([50]);
   });
 
   it('retries a read that timed out', async () => {
-    handler = inTurn(hang, ok);
-    const { client, waits } = setup();
+    const { client, clock, waits } = setup();
+    handler = inTurn(hangUntilTimeout(clock), ok);
     await expect(client.get('/slow', undefined, { timeoutMs: 400 })).resolves.toMatchObject({ status: 200 });
     expect(waits).toHaveLength(1);
+    expect(clock.timeouts()).toEqual([400, 400]);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('times an attempt out with the real clock by default', async () => {
+    handler = () => undefined;
+    const client = new HttpClient({
+      connector: 'test',
+      baseUrl: server.origin,
+      timeoutMs: 20,
+      retry: { retries: 0 },
+    });
+    const err = await failure(client.get('/slow'));
+    expect(err).toMatchObject({ code: 'timeout', detail: 'no answer within 20 ms' });
   });
 
   it('fails with code aborted, without retrying, when the run is cancelled mid-request', async () => {
@@ -325,8 +380,11 @@ describe('timeouts and cancellation', () => {
     handler = (_req, res) => reply(res, 503, '');
     const sleeping = setup({
       signal: during.signal,
-      sleep: async () => {
-        during.abort();
+      clock: {
+        now: () => NOW,
+        sleep: async () => {
+          during.abort();
+        },
       },
     });
     expect((await failure(sleeping.client.get('/x'))).code).toBe('aborted');
@@ -622,6 +680,151 @@ describe('session auth', () => {
   });
 });
 
+describe('network policy (SSRF)', () => {
+  const TOKEN = 'glpat-never-to-the-metadata-service';
+  const METADATA_PATH = '/latest/meta-data/iam/security-credentials/';
+  let network: LoopbackOnlyNetwork;
+  beforeEach(() => {
+    network = loopbackOnlyNetwork();
+  });
+  afterEach(() => network.restore());
+
+  const port = () => new URL(server.origin).port;
+  /** A resolver that answers every name with these addresses, recording the names asked. */
+  const resolving = (...addresses: string[]) => {
+    const asked: string[] = [];
+    const resolver: HostResolver = async (hostname) => {
+      asked.push(hostname);
+      return addresses.map((address) => ({ address, family: isIP(address) }));
+    };
+    return { resolver, asked };
+  };
+  const printed = (err: UpstreamError) =>
+    [err.message, err.detail, JSON.stringify(err), inspect(err), String(err.stack)].join('\n');
+
+  it.each([
+    ['http://169.254.169.254/', '169.254.169.254 is a link-local/metadata address'],
+    ['http://2852039166/', '169.254.169.254 is a link-local/metadata address'],
+    ['http://0xa9fea9fe/', '169.254.169.254 is a link-local/metadata address'],
+    ['http://0251.0376.0251.0376/', '169.254.169.254 is a link-local/metadata address'],
+    [
+      'http://[::ffff:169.254.169.254]/',
+      '::ffff:a9fe:a9fe is 169.254.169.254, a link-local/metadata address',
+    ],
+    ['http://[fd00:ec2::254]/', 'fd00:ec2::254 is a cloud metadata address'],
+    ['http://100.100.100.200/', '100.100.100.200 is a cloud metadata address'],
+    ['http://0.0.0.0:8080/', '0.0.0.0 is an unspecified ("this host") address'],
+  ])('refuses the base URL %s before opening any socket, token unsent', async (baseUrl, why) => {
+    const { resolver, asked } = resolving('127.0.0.1');
+    const { client, waits, responses } = setup({
+      baseUrl,
+      auth: headerAuth({ 'PRIVATE-TOKEN': TOKEN }),
+      resolver,
+    });
+    const err = await failure(client.get(METADATA_PATH));
+    expect(err).toMatchObject({
+      code: 'address_refused',
+      retryable: false,
+      method: 'GET',
+      path: METADATA_PATH,
+    });
+    expect(err.detail).toBe(`${why}; refused by the network policy`);
+    expect(err.message).toBe(`test: GET ${METADATA_PATH} failed (address_refused): ${err.detail}`);
+    expect(printed(err)).not.toContain(TOKEN);
+    expect(network.connects).toBe(0);
+    expect(asked).toEqual([]);
+    expect(waits).toEqual([]);
+    expect(responses).toEqual([]);
+  });
+
+  it('refuses a host name that resolves to 169.254.169.254 before a byte is sent, and does not retry', async () => {
+    const { resolver, asked } = resolving('169.254.169.254');
+    const { client, waits } = setup({
+      baseUrl: `http://169.254.169.254.nip.io:${port()}`,
+      auth: headerAuth({ 'PRIVATE-TOKEN': TOKEN }),
+      resolver,
+    });
+    const err = await failure(client.get(METADATA_PATH));
+    expect(err).toMatchObject({ code: 'address_refused', retryable: false });
+    expect(err.detail).toBe(
+      '169.254.169.254.nip.io resolves to 169.254.169.254, a link-local/metadata address; refused by the network policy',
+    );
+    expect(printed(err)).not.toContain(TOKEN);
+    expect(asked).toEqual(['169.254.169.254.nip.io']);
+    // The client's lookup refused: no address reached a socket, so none could be connected to.
+    expect(network.handedOn).toEqual([]);
+    expect(network.stopped).toEqual([]);
+    expect(waits).toEqual([]);
+  });
+
+  it('connects to a host name through the resolver, to the addresses it allows', async () => {
+    const { resolver, asked } = resolving('169.254.169.254', '127.0.0.1');
+    const { client } = setup({ baseUrl: `http://upstream.test:${port()}`, resolver });
+    await expect(client.get('/x')).resolves.toMatchObject({ status: 200 });
+    expect(asked).toEqual(['upstream.test']);
+    expect(network.handedOn).toEqual(['127.0.0.1']);
+    expect(server.requests.map((r) => r.headers.host)).toEqual([`upstream.test:${port()}`]);
+  });
+
+  it('with allowPrivate: false, refuses loopback unless network.allow lists the host or its subnet', async () => {
+    const { resolver } = resolving('127.0.0.1');
+    const baseUrl = `http://upstream.test:${port()}`;
+    const strict = setup({ baseUrl, resolver, network: { allowPrivate: false } });
+    const err = await failure(strict.client.get('/x'));
+    expect(err).toMatchObject({ code: 'address_refused', retryable: false });
+    expect(err.detail).toBe(
+      'upstream.test resolves to 127.0.0.1, a loopback address, and network.allowPrivate is false and ' +
+        'network.allow does not list it; refused by the network policy',
+    );
+    expect(server.requests).toHaveLength(0);
+    expect(network.handedOn).toEqual([]);
+
+    const socketsSoFar = network.connects;
+    const literal = setup({ network: { allowPrivate: false } });
+    expect((await failure(literal.client.get('/x'))).code).toBe('address_refused');
+    expect(network.connects).toBe(socketsSoFar);
+
+    const byName = setup({ baseUrl, resolver, network: { allowPrivate: false, allow: ['upstream.test'] } });
+    await expect(byName.client.get('/x')).resolves.toMatchObject({ status: 200 });
+    const bySubnet = setup({ network: { allowPrivate: false, allow: ['127.0.0.0/8'] } });
+    await expect(bySubnet.client.get('/y')).resolves.toMatchObject({ status: 200 });
+    expect(server.requests.map((r) => r.url)).toEqual(['/x', '/y']);
+  });
+
+  it('does not follow a redirect to the metadata address', async () => {
+    handler = (_req, res) => reply(res, 302, '', { Location: `http://169.254.169.254${METADATA_PATH}` });
+    const { client } = setup({ auth: headerAuth({ 'PRIVATE-TOKEN': TOKEN }) });
+    const err = await failure(client.get('/login'));
+    expect(err).toMatchObject({ code: 'client', status: 302 });
+    expect(err.detail).toBe(`redirected to http://169.254.169.254${METADATA_PATH}`);
+    expect(server.requests).toHaveLength(1);
+    expect(network.stopped).toEqual([]);
+  });
+
+  it('checks a same-origin redirect of a host name through the same lookup', async () => {
+    handler = inTurn((_req, res) => reply(res, 302, '', { Location: '/moved' }), ok);
+    const { resolver, asked } = resolving('127.0.0.1');
+    const { client } = setup({ baseUrl: `http://upstream.test:${port()}`, resolver });
+    await expect(client.get('/old')).resolves.toMatchObject({ data: { ok: true } });
+    expect(server.requests.map((r) => r.url)).toEqual(['/old', '/moved']);
+    expect(asked.length).toBeGreaterThanOrEqual(1);
+    expect(network.handedOn.every((address) => address === '127.0.0.1')).toBe(true);
+  });
+});
+
+describe('the real clock', () => {
+  it('reads the wall clock, sleeps, and stops sleeping when aborted', async () => {
+    const before = Date.now();
+    expect(realClock.now()).toBeGreaterThanOrEqual(before);
+    await expect(realClock.sleep(0)).resolves.toBeUndefined();
+    const controller = new AbortController();
+    const sleeping = realClock.sleep(600_000, controller.signal);
+    controller.abort(new Error('cancelled'));
+    await expect(sleeping).rejects.toThrow('cancelled');
+    expect(realClock.timeout?.(600_000).aborted).toBe(false);
+  });
+});
+
 describe('concurrency', () => {
   it('keeps at most `concurrency` requests in flight', async () => {
     const total = 7;
@@ -642,6 +845,73 @@ describe('concurrency', () => {
     expect(server.maxInFlight()).toBe(2);
   });
 });
+
+interface LoopbackOnlyNetwork {
+  /** Sockets asked to connect (to anything). */
+  readonly connects: number;
+  /** Addresses a lookup handed on to a socket (all in 127.0.0.0/8, or they would be stopped). */
+  readonly handedOn: string[];
+  /** Addresses outside 127.0.0.0/8 a socket was about to connect to: stopped by this guard. */
+  readonly stopped: string[];
+  restore(): void;
+}
+
+/**
+ * Stands between every socket and the network while a test runs: a connection to an address
+ * outside 127.0.0.0/8, given literally or handed on by a lookup, fails before it is opened. A policy
+ * that let one through thus fails its test here, and nothing ever reaches a metadata address.
+ */
+function loopbackOnlyNetwork(): LoopbackOnlyNetwork {
+  const loopback = new BlockList();
+  loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+  loopback.addAddress('::1', 'ipv6');
+  const isLoopback = (address: string) => {
+    const version = isIP(address);
+    return version !== 0 && loopback.check(address, version === 6 ? 'ipv6' : 'ipv4');
+  };
+  const state = { connects: 0, handedOn: [] as string[], stopped: [] as string[] };
+  const original = Socket.prototype.connect;
+  const guarded = function (this: Socket, ...args: unknown[]): Socket {
+    state.connects++;
+    // net.createConnection passes its normalised [options, callback] as the first argument.
+    const first = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
+    const options = (typeof first === 'object' && first !== null ? first : {}) as {
+      host?: string;
+      lookup?: LookupFunction;
+    };
+    const host = options.host ?? 'localhost';
+    if (isIP(host) !== 0 && !isLoopback(host)) {
+      state.stopped.push(host);
+      process.nextTick(() => this.destroy(new Error(`test guard: no connection to ${host}`)));
+      return this;
+    }
+    const lookup: LookupFunction = options.lookup ?? dnsLookup;
+    options.lookup = (hostname, lookupOptions, callback) =>
+      lookup(hostname, lookupOptions, (err, address, family) => {
+        if (err) return callback(err, address, family);
+        const addresses = Array.isArray(address) ? address.map((a) => a.address) : [address];
+        const outside = addresses.filter((a) => !isLoopback(a));
+        if (outside.length > 0) {
+          state.stopped.push(...outside);
+          return callback(new Error(`test guard: no connection to ${outside.join(', ')}`), address, family);
+        }
+        state.handedOn.push(...addresses);
+        callback(null, address, family);
+      });
+    return (original as (...a: unknown[]) => Socket).apply(this, args);
+  };
+  Socket.prototype.connect = guarded as typeof original;
+  return {
+    get connects() {
+      return state.connects;
+    },
+    handedOn: state.handedOn,
+    stopped: state.stopped,
+    restore: () => {
+      Socket.prototype.connect = original;
+    },
+  };
+}
 
 function basicHeader(user: string, password: string): string {
   return `Basic ${b64(`${user}:${password}`)}`;

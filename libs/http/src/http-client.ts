@@ -1,15 +1,27 @@
 import { createHash } from 'node:crypto';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import pLimit from 'p-limit';
+import {
+  AddressPolicy,
+  AddressRefusedError,
+  guardedLookup,
+  hostOf,
+  refusalText,
+  systemResolver,
+  type AddressVerdict,
+} from './address-policy';
 import { extractErrorDetail, shorten } from './error-detail';
 import { parseJsonLossless } from './json';
 import { isRateLimited, serverWaitMs } from './rate-limit';
-import { isSecretParamName, redact, redactUrl } from './redact';
+import { isSecretParamName, redactUrl, SecretMatcher } from './redact';
 import { joinPath, mergeQuery } from './request-url';
 import type {
   AuthClient,
   AuthStrategy,
   HttpClientOptions,
+  HttpClock,
   HttpMethod,
   HttpRequest,
   HttpResponse,
@@ -34,10 +46,19 @@ const MAX_REDIRECTS = 5;
 /** Shorter query values named like credentials (`key=1`) are not redacted everywhere by value. */
 const MIN_LEARNED_SECRET_LENGTH = 4;
 
+/** The wall clock: `Date.now`, an abortable `setTimeout`, `AbortSignal.timeout`. */
+export const realClock: HttpClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => abortableSleep(ms, signal),
+  timeout: (ms) => AbortSignal.timeout(ms),
+};
+
 /**
  * The upstream HTTP client every connector uses: base URL, auth, per-request timeout, bounded
  * concurrency, retries with backoff for idempotent requests, rate-limit waits, lossless JSON, one
- * error type with the upstream's own message, and redaction of every secret it knows.
+ * error type with the upstream's own message, redaction of every secret it knows, and a network
+ * policy: it never connects to a metadata or link-local address (nor, when so configured, to a
+ * private one), whether the URL names it or a host name resolves to it.
  */
 export class HttpClient implements AuthClient {
   readonly connector: string;
@@ -46,8 +67,13 @@ export class HttpClient implements AuthClient {
   private readonly retry: RetryPolicy;
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly transport: AxiosInstance;
+  private readonly agents: { http: HttpAgent; https: HttpsAgent };
   private readonly auth?: AuthStrategy;
+  private readonly clock: HttpClock;
+  /** The base URL's host when it is a literal address (DNS never sees it), and the policy's verdict. */
+  private readonly literal?: AddressVerdict;
   private readonly addedSecrets = new Set<string>();
+  private readonly secretMatcher = new SecretMatcher();
   private closing?: Promise<void>;
   private closed = false;
 
@@ -70,7 +96,20 @@ export class HttpClient implements AuthClient {
     this.auth = options.auth;
     this.retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) };
     this.limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
+    this.clock = options.clock ?? realClock;
+    // Every request goes to the base URL's host (other hosts are refused, redirects are followed
+    // same-origin only), so one check of a literal address and one lookup filter cover them all.
+    const policy = new AddressPolicy(options.network);
+    this.literal = policy.checkLiteral(base);
+    // Sockets open only to addresses the policy allows, checked after DNS resolution. The client's
+    // own agents (the options of Node's global ones: keep-alive, LIFO, 5 s idle timeout) mean no
+    // socket opened under another client's policy is ever reused.
+    const lookup = guardedLookup(policy, options.resolver ?? systemResolver);
+    const agentOptions = { keepAlive: true, scheduling: 'lifo' as const, timeout: 5_000, lookup };
+    this.agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
     this.transport = axios.create({
+      httpAgent: this.agents.http,
+      httpsAgent: this.agents.https,
       responseType: 'text',
       responseEncoding: 'utf8',
       transformResponse: [(data: unknown) => data],
@@ -97,6 +136,10 @@ export class HttpClient implements AuthClient {
     const signal = combineSignals(this.options.signal, req.signal);
     if (this.closed)
       throw this.error(method, url, { code: 'aborted', retryable: false, detail: 'the client is closed' });
+    if (this.literal && !this.literal.allowed) {
+      const detail = refusalText(hostOf(this.base), this.literal);
+      throw this.error(method, url, { code: 'address_refused', retryable: false, detail });
+    }
 
     let retries = 0;
     let redirects = 0;
@@ -162,7 +205,7 @@ export class HttpClient implements AuthClient {
 
   /** The text with every secret this client knows replaced by `[REDACTED]`. */
   redact(text: string): string {
-    return redact(text, this.secrets());
+    return this.matcher().redact(text);
   }
 
   /** The absolute URL a request goes to (base URL joined, query merged); for page-loop guards. */
@@ -177,6 +220,8 @@ export class HttpClient implements AuthClient {
         await this.auth?.close?.(this);
       } finally {
         this.closed = true;
+        this.agents.http.destroy();
+        this.agents.https.destroy();
       }
     })();
     return this.closing;
@@ -192,8 +237,12 @@ export class HttpClient implements AuthClient {
     }
   }
 
-  private secrets(): string[] {
-    return [...(this.options.secrets ?? []), ...(this.auth?.secrets ?? []), ...this.addedSecrets];
+  /** Every secret it knows, compiled once each (an auth strategy learns session secrets as it logs on). */
+  private matcher(): SecretMatcher {
+    for (const known of [this.options.secrets, this.auth?.secrets, this.addedSecrets]) {
+      for (const secret of known ?? []) this.secretMatcher.add(secret);
+    }
+    return this.secretMatcher;
   }
 
   private resolve(method: string, req: Pick<HttpRequest, 'path' | 'query'>): URL {
@@ -242,7 +291,7 @@ export class HttpClient implements AuthClient {
     signal: AbortSignal | undefined,
   ): Promise<AxiosResponse<string>> {
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const timeout = AbortSignal.timeout(timeoutMs);
+    const timeout = this.clock.timeout?.(timeoutMs) ?? AbortSignal.timeout(timeoutMs);
     const jsonBody = req.body !== undefined && typeof req.body !== 'string' && !Buffer.isBuffer(req.body);
     const headers = mergeHeaders(
       {
@@ -265,6 +314,10 @@ export class HttpClient implements AuthClient {
     } catch (err) {
       if (signal?.aborted)
         throw this.error(method, url, { code: 'aborted', retryable: false, detail: 'cancelled' });
+      const refused = addressRefusal(err);
+      if (refused) {
+        throw this.error(method, url, { code: 'address_refused', retryable: false, detail: refused.message });
+      }
       if (timeout.aborted) {
         throw this.error(method, url, {
           code: 'timeout',
@@ -319,7 +372,8 @@ export class HttpClient implements AuthClient {
   ): number | undefined {
     const rateLimited = isRateLimited(status, headers);
     if (!rateLimited && !RETRIED_STATUSES.has(status)) return undefined;
-    const serverWait = rateLimited || status === 503 ? serverWaitMs(status, headers) : undefined;
+    const serverWait =
+      rateLimited || status === 503 ? serverWaitMs(status, headers, this.clock.now()) : undefined;
     if (serverWait !== undefined && serverWait > this.retry.maxRetryAfterMs) {
       const asked = `asked to wait ${seconds(serverWait)} s, more than the allowed ${seconds(this.retry.maxRetryAfterMs)} s`;
       throw this.statusError(method, url, status, headers, text, 'rate_limited', asked);
@@ -358,7 +412,7 @@ export class HttpClient implements AuthClient {
     const location = headers.location;
     const redirect =
       status >= 300 && status < 400 && location
-        ? `redirected to ${redactUrl(location, this.secrets())}`
+        ? `redirected to ${redactUrl(location, this.matcher())}`
         : undefined;
     const detail = [note, redirect, upstream].filter(Boolean).join(': ') || undefined;
     const retryable = code === 'rate_limited' || code === 'server';
@@ -390,7 +444,7 @@ export class HttpClient implements AuthClient {
   private async wait(ms: number, method: string, url: URL, signal: AbortSignal | undefined, why: string) {
     this.options.logger?.debug(`retrying ${why} in ${ms} ms`, this.fields(method, url));
     try {
-      await (this.options.sleep ?? abortableSleep)(ms, signal);
+      await this.clock.sleep(ms, signal);
     } catch (err) {
       if (signal?.aborted)
         throw this.error(method, url, { code: 'aborted', retryable: false, detail: 'cancelled' });
@@ -416,7 +470,7 @@ export class HttpClient implements AuthClient {
   }
 
   private displayUrl(url: URL): string {
-    return redactUrl(url.pathname + url.search, this.secrets());
+    return redactUrl(url.pathname + url.search, this.matcher());
   }
 
   private fields(method: string, url: URL, status?: number): Record<string, unknown> {
@@ -435,6 +489,14 @@ function statusCode(status: number, headers: Record<string, string>): UpstreamEr
   if (status === 404) return 'not_found';
   if (status >= 500) return 'server';
   return 'client';
+}
+
+/** The policy's refusal behind a failed request (axios wraps the socket's error as its `cause`). */
+function addressRefusal(err: unknown): AddressRefusedError | undefined {
+  for (let at = err, depth = 0; at && depth < 5; at = (at as { cause?: unknown }).cause, depth++) {
+    if (at instanceof AddressRefusedError) return at;
+  }
+  return undefined;
 }
 
 function networkDetail(err: unknown): string {

@@ -5,3 +5,4 @@ export * from './auth';
 export * from './pagination';
 export * from './redact';
 export * from './json';
+export * from './address-policy';

@@ -55,7 +55,11 @@ describe('paginate', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    client = new HttpClient({ connector: 'test', baseUrl: `${origin}/gitlab`, sleep: async () => undefined });
+    client = new HttpClient({
+      connector: 'test',
+      baseUrl: `${origin}/gitlab`,
+      clock: { now: () => Date.now(), sleep: async () => undefined },
+    });
   });
 
   afterEach(async () => {

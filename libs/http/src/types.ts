@@ -1,5 +1,7 @@
 /** Public types of the upstream HTTP client. */
 
+import type { HostResolver, NetworkPolicyOptions } from './address-policy';
+
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'LIST' | 'OPTIONS';
 
 export type QueryValue = string | number | boolean | undefined | null | (string | number)[];
@@ -76,8 +78,18 @@ export interface HttpClientOptions {
   userAgent?: string;
   /** Default headers on every request (Accept, vendor headers). */
   headers?: Record<string, string>;
-  /** Injected for tests: how to wait (default setTimeout, abortable). */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * How the client reads the time and waits (default `realClock`): tests inject a fake one that
+   * records the waits asked for (backoff, Retry-After, rate-limit resets) instead of waiting.
+   */
+  clock?: HttpClock;
+  /**
+   * Which addresses the client may connect to (default: every address but the always-refused
+   * metadata, link-local, unspecified, multicast and reserved ones; see `address-policy.ts`).
+   */
+  network?: NetworkPolicyOptions;
+  /** Resolves host names before the policy filters the addresses (default `dns.lookup`); for tests. */
+  resolver?: HostResolver;
   /** Called with each rate-limit wait (metrics). */
   onRateLimitWait?: (ms: number) => void;
   /**
@@ -87,6 +99,16 @@ export interface HttpClientOptions {
   onSecret?: (value: string) => void;
   /** Called with every response received (any status): the core records page digests from it. */
   onResponse?: (info: ResponseInfo) => void;
+}
+
+/** The time and the waits of a client: the wall clock in production, a fake one in tests. */
+export interface HttpClock {
+  /** Milliseconds since the epoch: Retry-After dates and rate-limit reset epochs are read against it. */
+  now(): number;
+  /** Waits `ms` (a backoff, a server-asked wait); rejects when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** A signal that aborts after `ms`: each attempt's timeout (default `AbortSignal.timeout`). */
+  timeout?(ms: number): AbortSignal;
 }
 
 export interface ResponseInfo {

@@ -13,7 +13,8 @@ export type UpstreamErrorCode =
   | 'rate_limited' // 429 (or vendor equivalent) still refused after the allowed waits
   | 'server' // 5xx
   | 'client' // other 4xx
-  | 'malformed'; // a 2xx body that is not what the API documents (bad JSON, wrong shape)
+  | 'malformed' // a 2xx body that is not what the API documents (bad JSON, wrong shape)
+  | 'address_refused'; // the host is, or resolves to, an address the network policy refuses
 
 export interface UpstreamErrorInit {
   connector: string;

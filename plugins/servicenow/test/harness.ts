@@ -11,6 +11,9 @@ export const PASSWORD = 'S3cr3t-Pa55word!';
 /** The `Authorization` header value basic auth sends. */
 export const BASIC_HEADER = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`;
 
+/** The run's clock, and the HTTP client's: it never moves, so waits are recorded, not slept. */
+const NOW = new Date('2024-06-01T00:00:00Z');
+
 export interface TestConnection {
   connection: Connection;
   http: HttpClient;
@@ -29,8 +32,11 @@ export async function connect(
     auth: plugin.createAuth?.(auth, options),
     headers: plugin.defaultHeaders,
     retry: { retries: 2, baseDelayMs: 1 },
-    sleep: async (ms) => {
-      waits.push(ms);
+    clock: {
+      now: () => NOW.getTime(),
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
     },
   });
   const ctx: PluginContext<ServiceNowAuth, ServiceNowOptions> = {
@@ -41,7 +47,7 @@ export async function connect(
     http,
     logger: { debug() {}, info() {}, warn() {}, error() {} },
     signal: new AbortController().signal,
-    now: () => new Date('2024-06-01T00:00:00Z'),
+    now: () => new Date(NOW),
     services: [],
   };
   return { connection: await plugin.connect(ctx), http, waits };

@@ -1,4 +1,5 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
+import { Redactor } from '../../../hub/src/config/redactor';
 import { FindingQueryService } from '../../../hub/src/findings/finding-query.service';
 import { findingView } from '../../../hub/src/runs/run-report.builder';
 import { withHub } from '../hub-context';
@@ -21,11 +22,16 @@ export class FindingsCommand extends CommandRunner {
       if (!['table', 'json', 'csv'].includes(format))
         throw usage(`--format: must be table, json or csv, not "${format}"`);
       await withHub({ config: opts.config }, async (app) => {
-        const findings = (
-          await app
-            .get(FindingQueryService)
-            .list({ status: opts.status, control: opts.control, service: opts.service })
-        ).map(findingView);
+        // Stored redacted; redacted again as it is printed, as every other output is.
+        const findings = app
+          .get(Redactor)
+          .redactDeep(
+            (
+              await app
+                .get(FindingQueryService)
+                .list({ status: opts.status, control: opts.control, service: opts.service })
+            ).map(findingView),
+          );
         if (format === 'json') process.stdout.write(JSON.stringify(findings, null, 2) + '\n');
         else if (format === 'csv') process.stdout.write(findingsCsv(findings));
         else process.stdout.write(findingsTable(findings));

@@ -16,7 +16,18 @@ describe('config: api.oidc', () => {
       audience: 'audit-hub',
       roleClaim: 'audit_hub_role',
       teamClaim: 'audit_hub_team',
+      companyWideRoles: [],
     });
+  });
+
+  it('takes the roles that may go without a team, and refuses unknown ones', () => {
+    const oidc = 'api:\n  oidc:\n    issuer: https://idp.example.com\n    audience: hub\n';
+    expect(
+      parse(`${oidc}    companyWideRoles: [admin, auditor]\n`).config.api.oidc?.companyWideRoles,
+    ).toEqual(['admin', 'auditor']);
+    expect(() => parse(`${oidc}    companyWideRoles: [root]\n`)).toThrow(
+      /api\.oidc\.companyWideRoles \(line 5\): must be a list of roles \(admin, operator, auditor\)/,
+    );
   });
 
   it('keeps claim names as written', () => {
@@ -34,5 +45,25 @@ describe('config: api.oidc', () => {
       /api\.oidc\.audience \(line 2\): is required/,
     );
     expect(() => parse('api:\n  tokens: []\n')).toThrow(/api\.tokens \(line 2\): unknown key/);
+  });
+});
+
+describe('config: api body limit and proxies', () => {
+  it('takes maxBodyKb and trustProxy when set, and leaves them out otherwise', () => {
+    expect(parse('api:\n  maxBodyKb: 512\n  trustProxy: 1\n').config.api).toEqual({
+      maxBodyKb: 512,
+      trustProxy: 1,
+    });
+    expect(parse('api: {}\n').config.api).toEqual({});
+  });
+
+  it('refuses a body limit that is not a whole number of kB in range, and a negative hop count', () => {
+    expect(() => parse('api:\n  maxBodyKb: 0\n')).toThrow(
+      /api\.maxBodyKb \(line 2\): must be a whole number of kB/,
+    );
+    expect(() => parse('api:\n  maxBodyKb: "1mb"\n')).toThrow(/api\.maxBodyKb/);
+    expect(() => parse('api:\n  trustProxy: -1\n')).toThrow(
+      /api\.trustProxy \(line 2\): must be an integer of at least 0/,
+    );
   });
 });

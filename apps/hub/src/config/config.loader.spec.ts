@@ -129,6 +129,7 @@ describe('finding the file', () => {
       evidence: { retentionDays: 2557 },
       remediation: { minSeverity: 'high', grouping: 'per-finding', reminderDays: 7 },
       api: {},
+      network: { allowPrivate: true, allow: [] },
     });
   });
 
@@ -352,10 +353,10 @@ describe('${env:} and ${file:}', () => {
 
   it('substitutes inside a longer string and collects only the substituted value as a secret', () => {
     const loaded = parse('storage:\n  database: "postgres://audit:${env:PG_PASSWORD}@db:5432/audit"\n', {
-      PG_PASSWORD: 's3cret',
+      PG_PASSWORD: 's3cret-pw',
     });
-    expect(loaded.config.storage.database).toBe('postgres://audit:s3cret@db:5432/audit');
-    expect(loaded.secrets).toEqual(['s3cret']);
+    expect(loaded.config.storage.database).toBe('postgres://audit:s3cret-pw@db:5432/audit');
+    expect(loaded.secrets).toEqual(['s3cret-pw']);
   });
 
   it('reads ${file:} relative to the config file, trimming the trailing newline', () => {
@@ -403,6 +404,46 @@ remediation: { tracker: "\${env:SECRET}x" }
     expect(err.message).not.toContain(secret);
     expect(err.problems.join('\n')).not.toContain(secret);
     expect(err.message).toContain('[REDACTED]');
+  });
+});
+
+describe('secrets too short to redact', () => {
+  it('refuses a substituted value shorter than 8 characters, naming the key, line and reference, never the value', () => {
+    const err = configError(() => parse(GITLAB, { GITLAB_TOKEN: 'Qz7-abc' }));
+    expect(err.problems).toEqual([
+      'connectors[0].auth.token (line 5): ${env:GITLAB_TOKEN} resolves to 7 characters: a substituted value is ' +
+        'redacted from every log, error and output, so it must be at least 8 characters (write a value that is ' +
+        'not secret literally)',
+    ]);
+    expect(err.message).not.toContain('Qz7-abc');
+  });
+
+  it('reports a 1-character secret without letting it mangle the message', () => {
+    const err = configError(() => parse(GITLAB, { GITLAB_TOKEN: '5' }));
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toMatch(
+      /^connectors\[0\]\.auth\.token \(line 5\): \$\{env:GITLAB_TOKEN\} resolves to 1 character:/,
+    );
+    expect(err.message).not.toContain('[REDACTED]');
+  });
+
+  it('refuses a short ${file:} value too, and reports it before the problems it would hide', () => {
+    write('keys/short.pem', 'abc\n');
+    const err = configError(() =>
+      parse('evidence: { signingKey: "${file:keys/short.pem}" }\nschedule: { reconcile: "not cron abc" }\n'),
+    );
+    expect(err.problems).toEqual([
+      expect.stringMatching(
+        /^evidence\.signingKey \(line 1\): \$\{file:keys\/short\.pem\} resolves to 3 characters:/,
+      ),
+    ]);
+  });
+
+  it('accepts a substituted value of exactly 8 characters, and an empty one (never redacted)', () => {
+    expect(parse(GITLAB, { GITLAB_TOKEN: '12345678' }).secrets).toEqual(['12345678']);
+    expect(parse('storage:\n  redis: "redis://127.0.0.1:6379${env:EMPTY}"\n', { EMPTY: '' }).secrets).toEqual(
+      [],
+    );
   });
 });
 

@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { baseUrlAddressIssues } from './base-url.check';
 import { ConfigError } from './config.error';
 import {
   AuditHubConfigSchema,
@@ -17,7 +18,7 @@ import {
   resolveConfig,
   type AppConfig,
 } from './config.schema';
-import { Redactor } from './redactor';
+import { MIN_SECRET_LENGTH, Redactor } from './redactor';
 
 /** A key path into the config, 0-based for lists: `['connectors', 1, 'baseUrl']`. */
 export type ConfigPath = (string | number)[];
@@ -145,9 +146,20 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Loaded
     ...shapes,
     ...validated.issues.filter((issue) => !isReported(issue)),
     ...crossCheck(substituted.value),
+    ...baseUrlAddressIssues(substituted.value),
   ];
 
   const secrets = [...substituted.secrets];
+  // A secret too short to redact is reported alone: every other message would be redacted by it
+  // (a `4` would mangle every line number), and the values it reports on are to change anyway.
+  // These messages name the key and the reference, never the value.
+  if (substituted.tooShort.length > 0) {
+    const redactor = new Redactor(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH));
+    const problems = sortByLine([...substituted.issues, ...substituted.tooShort], lineOf).map((issue) =>
+      redactor.redact(formatIssue(issue, lineOf)),
+    );
+    throw new ConfigError('config_invalid', problems, path);
+  }
   if (issues.length > 0) {
     const redactor = new Redactor(secrets);
     const problems = sortByLine(issues, lineOf).map((issue) => redactor.redact(formatIssue(issue, lineOf)));
@@ -358,9 +370,23 @@ const REFERENCE = /\$\{(env|file):([^}]*)\}/g;
 function substitute(
   raw: unknown,
   ctx: { env: NodeJS.ProcessEnv; baseDir: string },
-): { value: unknown; issues: Issue[]; secrets: Set<string> } {
+): { value: unknown; issues: Issue[]; tooShort: Issue[]; secrets: Set<string> } {
   const issues: Issue[] = [];
+  const tooShort: Issue[] = [];
   const secrets = new Set<string>();
+  const collect = (kind: string, ref: string, value: string, path: ConfigPath): string => {
+    if (value.length > 0 && value.length < MIN_SECRET_LENGTH) {
+      tooShort.push({
+        path,
+        message:
+          `\${${kind}:${ref}} resolves to ${value.length} character${value.length === 1 ? '' : 's'}: ` +
+          `a substituted value is redacted from every log, error and output, so it must be at least ` +
+          `${MIN_SECRET_LENGTH} characters (write a value that is not secret literally)`,
+      });
+    }
+    secrets.add(value);
+    return value;
+  };
   const files = new Map<string, { content: string } | { failure: string }>();
 
   const resolveOne = (kind: string, name: string, path: ConfigPath): string => {
@@ -375,8 +401,7 @@ function substitute(
         issues.push({ path, message: `environment variable ${ref} is not set` });
         return '';
       }
-      secrets.add(value);
-      return value;
+      return collect(kind, ref, value, path);
     }
     const file = resolve(ctx.baseDir, ref);
     if (!files.has(file)) {
@@ -392,9 +417,7 @@ function substitute(
       issues.push({ path, message: `file ${ref} (${file}) ${why}` });
       return '';
     }
-    const { content } = read;
-    secrets.add(content);
-    return content;
+    return collect(kind, ref, read.content, path);
   };
 
   const walk = (value: unknown, path: ConfigPath): unknown => {
@@ -421,7 +444,7 @@ function substitute(
 
   const value = walk(raw, []);
   secrets.delete('');
-  return { value, issues, secrets };
+  return { value, issues, tooShort, secrets };
 }
 
 // ---------------------------------------------------------------------------------------------

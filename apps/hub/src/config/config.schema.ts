@@ -19,6 +19,8 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { SEVERITIES, type Severity } from '@audit-hub/domain';
+import { parseAllowEntry } from '@audit-hub/http';
+import { API_ROLES, isApiRole, type ApiRole } from '../auth/principal';
 
 // ---------------------------------------------------------------------------------------------
 // Value checks, each with one complete message (the loader prefixes the path and line).
@@ -488,10 +490,26 @@ export class ApiOidcSchema {
   @IsText()
   roleClaim?: string;
 
-  /** The claim holding the team a token is scoped to, if any; default `audit_hub_team`. */
+  /**
+   * The claim holding the one team a token is scoped to; default `audit_hub_team`. A token must
+   * name its team there unless its role is one of `companyWideRoles`.
+   */
   @IsOptional()
   @IsText()
   teamClaim?: string;
+
+  /**
+   * Roles whose tokens may carry no team claim at all, and then see every team; default none.
+   * A token of another role without the claim — or with an empty, null or non-string one — is
+   * refused, so a team mapping that breaks at the identity provider cannot widen access.
+   */
+  @IsOptional()
+  @check(
+    'isRoleList',
+    `must be a list of roles (${API_ROLES.join(', ')})`,
+    (v) => Array.isArray(v) && v.every(isApiRole),
+  )
+  companyWideRoles?: ApiRole[];
 }
 
 export class ApiSchema {
@@ -500,6 +518,51 @@ export class ApiSchema {
   @ValidateNested()
   @Type(() => ApiOidcSchema)
   oidc?: ApiOidcSchema;
+
+  /** The largest request body accepted, in kB (1024 bytes); default 100. Larger bodies get 413. */
+  @IsOptional()
+  @check(
+    'isBodyLimit',
+    'must be a whole number of kB from 1 to 102400',
+    (v) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 102_400,
+  )
+  maxBodyKb?: number;
+
+  /**
+   * How many reverse proxies in front of the API to trust for the client address
+   * (`X-Forwarded-For`); default 0, the TCP peer. The per-client limit on failed authentication
+   * counts by that address, so behind a proxy set this, or every client shares the proxy's.
+   */
+  @IsOptional()
+  @IsInteger(0)
+  trustProxy?: number;
+}
+
+/**
+ * Which addresses connectors may connect to (the HTTP client's network policy, checked after DNS
+ * resolution). Metadata, link-local, unspecified, multicast and reserved addresses are always
+ * refused; loopback and private networks are allowed unless `allowPrivate` is false.
+ */
+export class NetworkSchema {
+  /** Loopback and private-network addresses allowed (default true). */
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  allowPrivate?: boolean;
+
+  /** With `allowPrivate: false`, the addresses, subnets and host names still allowed. */
+  @IsOptional()
+  @check('isAllowList', (v) => allowListError(v) ?? '', (v) => allowListError(v) === undefined)
+  allow?: string[];
+}
+
+/** Why a `network.allow` value is not a list of addresses, subnets and host names, or undefined. */
+function allowListError(value: unknown): string | undefined {
+  if (!Array.isArray(value)) return 'must be a list of IP addresses, subnets (10.1.0.0/16) or host names';
+  for (const [i, entry] of value.entries()) {
+    const parsed = isString(entry) ? parseAllowEntry(entry) : 'must be a string';
+    if (typeof parsed === 'string') return `entry ${i} (${JSON.stringify(entry)}): ${parsed}`;
+  }
+  return undefined;
 }
 
 /** The whole file. Every section is optional. */
@@ -595,6 +658,12 @@ export class AuditHubConfigSchema {
   @ValidateNested()
   @Type(() => ApiSchema)
   api?: ApiSchema;
+
+  @IsOptional()
+  @IsMapping()
+  @ValidateNested()
+  @Type(() => NetworkSchema)
+  network?: NetworkSchema;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -670,7 +739,21 @@ export interface AppConfig {
     reminderDays: number;
   };
   /** The HTTP API; without `oidc`, only API tokens (`tokens create`) are accepted. */
-  api: { oidc?: { issuer: string; audience: string; roleClaim: string; teamClaim: string } };
+  api: {
+    oidc?: {
+      issuer: string;
+      audience: string;
+      roleClaim: string;
+      teamClaim: string;
+      companyWideRoles: ApiRole[];
+    };
+    /** Set only when the file sets it (the serve app's default: 100). */
+    maxBodyKb?: number;
+    /** Set only when the file sets it (default 0). */
+    trustProxy?: number;
+  };
+  /** The connectors' network policy (`@audit-hub/http` address-policy). */
+  network: { allowPrivate: boolean; allow: string[] };
 }
 
 export const CONFIG_DEFAULTS = {
@@ -779,16 +862,25 @@ export function resolveConfig(schema: AuditHubConfigSchema): AppConfig {
       grouping: schema.remediation?.grouping ?? d.grouping,
       reminderDays: schema.remediation?.reminderDays ?? d.reminderDays,
     },
-    api: schema.api?.oidc
-      ? {
-          oidc: {
-            issuer: schema.api.oidc.issuer,
-            audience: schema.api.oidc.audience,
-            roleClaim: schema.api.oidc.roleClaim ?? d.oidcRoleClaim,
-            teamClaim: schema.api.oidc.teamClaim ?? d.oidcTeamClaim,
-          },
-        }
-      : {},
+    api: {
+      ...(schema.api?.oidc
+        ? {
+            oidc: {
+              issuer: schema.api.oidc.issuer,
+              audience: schema.api.oidc.audience,
+              roleClaim: schema.api.oidc.roleClaim ?? d.oidcRoleClaim,
+              teamClaim: schema.api.oidc.teamClaim ?? d.oidcTeamClaim,
+              companyWideRoles: [...new Set(schema.api.oidc.companyWideRoles ?? [])],
+            },
+          }
+        : {}),
+      ...(schema.api?.maxBodyKb !== undefined ? { maxBodyKb: schema.api.maxBodyKb } : {}),
+      ...(schema.api?.trustProxy !== undefined ? { trustProxy: schema.api.trustProxy } : {}),
+    },
+    network: {
+      allowPrivate: schema.network?.allowPrivate ?? true,
+      allow: [...(schema.network?.allow ?? [])],
+    },
   };
 }
 

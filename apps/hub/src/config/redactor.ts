@@ -4,11 +4,19 @@
  * a report or the evidence ledger (shared/spec/interfaces.md "Config file").
  */
 import { Injectable } from '@nestjs/common';
-import { redact } from '@audit-hub/http';
+import { SecretMatcher } from '@audit-hub/http';
+
+/**
+ * The shortest secret the hub accepts from its config: a shorter value redacted by value would
+ * replace ordinary words and numbers in every message (a 1-character secret mangles them all), and
+ * is too weak to be a credential anyway.
+ */
+export const MIN_SECRET_LENGTH = 8;
 
 @Injectable()
 export class Redactor {
-  private readonly values = new Set<string>();
+  /** Every secret's forms, computed once when it is added, matched in one pass. */
+  private readonly matcher = new SecretMatcher();
 
   constructor(secrets: Iterable<string> = []) {
     for (const secret of secrets) this.add(secret);
@@ -16,17 +24,17 @@ export class Redactor {
 
   /** Adds a value to redact from now on (empty strings are ignored: they would match everywhere). */
   add(secret: string): void {
-    if (typeof secret === 'string' && secret.length > 0) this.values.add(secret);
+    this.matcher.add(secret);
   }
 
   /** The secrets known so far (for an HTTP client's own redaction). */
   secrets(): string[] {
-    return [...this.values];
+    return this.matcher.secrets();
   }
 
   /** The text with every secret (and its URL-encoded and base64 forms) replaced by `[REDACTED]`. */
   redact(text: string): string {
-    return this.values.size === 0 ? text : redact(text, this.values);
+    return this.matcher.redact(text);
   }
 
   /**
@@ -35,7 +43,7 @@ export class Redactor {
    * dates, regular expressions and binary buffers are kept as they are. Cycles are preserved.
    */
   redactDeep<T>(value: T): T {
-    if (this.values.size === 0) return value;
+    if (this.matcher.size === 0) return value;
     return this.walk(value, new WeakMap()) as T;
   }
 

@@ -3,7 +3,7 @@
  * validated against the plugin's own classes (errors name the config path and line), and connected
  * on demand with an HTTP client bound to its base URL, auth, limits and redaction.
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type {
   AuditHubPlugin,
   Capability,
@@ -17,7 +17,7 @@ import { LOADED_CONFIG } from '../config/config.module';
 import type { LoadedConfig } from '../config/config.loader';
 import { validateSection } from '../config/config.loader';
 import { ConfigError } from '../config/config.error';
-import { Redactor } from '../config/redactor';
+import { MIN_SECRET_LENGTH, Redactor } from '../config/redactor';
 import { PluginRegistry } from '../plugins/plugin-registry';
 import { Clock } from '../common/clock';
 import { AppLogger } from '../common/app-logger';
@@ -46,7 +46,7 @@ export interface OpenConnection {
 }
 
 @Injectable()
-export class ConnectorRegistry {
+export class ConnectorRegistry implements OnModuleInit {
   private instancesCache?: ConnectorInstance[];
 
   constructor(
@@ -56,6 +56,27 @@ export class ConnectorRegistry {
     private readonly clock: Clock,
     private readonly logger: AppLogger,
   ) {}
+
+  /**
+   * Literal values of the fields plugins mark secret are redacted from the start, in every process
+   * and role, also one that never connects (`findings`, the API): the config loader knows only the
+   * values it substituted. Nothing is validated here; `instances()` reports what is wrong.
+   */
+  onModuleInit(): void {
+    for (const c of this.loaded.config.connectors) {
+      if (c.enabled === false) continue;
+      let plugin: AuditHubPlugin;
+      try {
+        plugin = this.plugins.load(c.plugin).plugin;
+      } catch {
+        continue;
+      }
+      for (const field of secretFields(plugin.configSchema.auth)) {
+        const value = (c.auth as Record<string, unknown> | undefined)?.[field];
+        if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) this.redactor.add(value);
+      }
+    }
+  }
 
   /** Every enabled connector, validated; throws a ConfigError listing all problems. */
   instances(): ConnectorInstance[] {
@@ -93,7 +114,17 @@ export class ConnectorRegistry {
       problems.push(...auth.problems, ...options.problems);
       for (const field of secretFields(plugin.configSchema.auth)) {
         const value = (auth.value as Record<string, unknown>)?.[field];
-        if (typeof value === 'string' && value) this.redactor.add(value);
+        if (typeof value !== 'string' || !value) continue;
+        if (value.length < MIN_SECRET_LENGTH) {
+          // Named by key and line, never by value: it is not added to the redactor.
+          const line = this.loaded.lineOf(['connectors', index, 'auth', field]);
+          problems.push(
+            `connectors[${index}].auth.${field}${line ? ` (line ${line})` : ''}: a secret must be at least ` +
+              `${MIN_SECRET_LENGTH} characters, to be redacted by value from every output (this one has ${value.length})`,
+          );
+          continue;
+        }
+        this.redactor.add(value);
       }
       result.push({
         id: c.id,
@@ -143,6 +174,8 @@ export class ConnectorRegistry {
           : {}),
       },
       secrets: this.redactor.secrets(),
+      // Refuses metadata and link-local addresses (and private ones, if so configured) after DNS.
+      network: this.loaded.config.network,
       signal: opts.signal,
       logger: log,
       headers: plugin.defaultHeaders,

@@ -12,6 +12,7 @@ import { findingKey, FindingStatus, GDPR_TOKEN } from '@audit-hub/domain';
 import { APP_CONFIG } from '../config/config.module';
 import { runInTransaction } from '../store/transaction';
 import type { AppConfig } from '../config/config.schema';
+import { Redactor } from '../config/redactor';
 import { FindingEntity } from '../store/entities/finding.entity';
 import { FindingEventEntity } from '../store/entities/finding-event.entity';
 import { chunk } from '../common/sql';
@@ -132,6 +133,7 @@ export class FindingService {
     private readonly dataSource: DataSource,
     @Inject(FINDING_TRANSITION_LISTENERS) private readonly listeners: FindingTransitionListener[] = [],
     @Optional() private readonly exceptionStore?: ExceptionStore,
+    @Optional() private readonly redactor: Redactor = new Redactor(),
   ) {
     this.configExceptions = config.exceptions ?? [];
     this.services = new Map(
@@ -164,8 +166,12 @@ export class FindingService {
       ...this.configExceptions,
       ...((await this.exceptionStore?.active(now)) ?? []),
     ]);
-    const evaluatedFlags = dedupeFlags(
-      flags.filter((f) => isEvaluated(scope, f.subjectConnector) && !undecided.has(f.subjectRef)),
+    // Reasons, related refs and inputs quote upstream data: redacted by value before they are
+    // stored, evented and handed to the ledger, whatever the control put in them.
+    const evaluatedFlags = this.redactor.redactDeep(
+      dedupeFlags(
+        flags.filter((f) => isEvaluated(scope, f.subjectConnector) && !undecided.has(f.subjectRef)),
+      ),
     );
     result.flagged = evaluatedFlags.length;
 
@@ -181,7 +187,7 @@ export class FindingService {
         flaggedKeys.add(key);
         const prior = existing.get(key);
         const priorStatus = prior?.status;
-        const exception = exceptions.covering(controlId, flag.subjectRef, now);
+        const exception = this.redactor.redactDeep(exceptions.covering(controlId, flag.subjectRef, now));
         const next: FindingStatus = exception
           ? 'accepted'
           : !prior

@@ -2,8 +2,10 @@
  * Link step: resolves each production-relevant deployment to the change numbers it references — in
  * its pipeline variables or build parameters, its deployed commit's message, and the titles and
  * descriptions of the merge requests shipped with it (controls.md "linked change") — and stores
- * them as `link` rows. Only deployments whose own record, shipped-MR list or MRs changed in the run
- * are relinked, unless a full relink is asked for.
+ * them as `link` rows. Only deployments whose own record, shipped-MR list or MRs changed since the
+ * last run that linked are relinked, unless a full relink is asked for: a run that failed after it
+ * stored records but before it linked them (Redis lost, a crash) leaves them to the next run, which
+ * would otherwise not see them as changed — their content is the same when read again.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -24,24 +26,38 @@ export interface LinkRow {
   sourceRef: string | null;
 }
 
-const TOUCHED_SQL = `
+/**
+ * The runs whose records may not be linked yet: this one, and every run since the last other run
+ * that got through its link step. A run that ended `complete` or `incomplete` did (evaluation
+ * links first); `failed` and still-`running` ones may not have.
+ */
+const UNLINKED_RUNS = `
+WITH last_linked AS (
+  SELECT MAX(started_at) AS at FROM run WHERE id <> :runId AND status IN ('complete', 'incomplete')
+), unlinked_run AS (
+  SELECT CAST(:runId AS VARCHAR) AS id
+  UNION
+  SELECT r.id FROM run r, last_linked l WHERE r.id <> :runId AND (l.at IS NULL OR r.started_at > l.at)
+)`;
+
+const TOUCHED_SQL = `${UNLINKED_RUNS}
 SELECT d.connector, d.external_id FROM deployment d
-  JOIN record r ON r.id = d.record_id WHERE r.run_id = :runId
+  JOIN record r ON r.id = d.record_id WHERE r.run_id IN (SELECT id FROM unlinked_run)
 UNION
 SELECT dm.deployment_connector AS connector, dm.deployment_id AS external_id FROM deployment_mr dm
-  JOIN record r ON r.id = dm.record_id WHERE r.run_id = :runId
+  JOIN record r ON r.id = dm.record_id WHERE r.run_id IN (SELECT id FROM unlinked_run)
 UNION
 SELECT dm.deployment_connector AS connector, dm.deployment_id AS external_id FROM deployment_mr dm
   JOIN merge_request m ON m.connector = dm.connector AND m.external_id = dm.merge_request_id
-  JOIN record r ON r.id = m.record_id WHERE r.run_id = :runId
+  JOIN record r ON r.id = m.record_id WHERE r.run_id IN (SELECT id FROM unlinked_run)
 UNION
 SELECT d.connector, d.external_id FROM deployment d
   JOIN git_commit gc ON gc.connector = d.connector AND gc.sha = d.commit_sha
-  JOIN record r ON r.id = gc.record_id WHERE r.run_id = :runId
+  JOIN record r ON r.id = gc.record_id WHERE r.run_id IN (SELECT id FROM unlinked_run)
 UNION
 SELECT sr.deployment_connector AS connector, sr.deployment_id AS external_id FROM shipped_range sr
   JOIN git_commit gc ON gc.connector = sr.repository_connector AND gc.sha = sr.to_sha
-  JOIN record r ON r.id = gc.record_id WHERE r.run_id = :runId`;
+  JOIN record r ON r.id = gc.record_id WHERE r.run_id IN (SELECT id FROM unlinked_run)`;
 
 @Injectable()
 export class LinkService {

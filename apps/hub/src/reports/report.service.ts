@@ -9,7 +9,7 @@
  * then, finding statuses replayed from their events up to then, runs started up to then. A run
  * after the period still counts, because every run re-evaluates the period's deployments.
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   CONTROL_CATALOG,
@@ -26,6 +26,7 @@ import { HubError } from '../common/errors';
 import { chunk, sqlQuery } from '../common/sql';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
+import { Redactor } from '../config/redactor';
 import { linkReferencesOf } from '../controls/deployment.queries';
 import { expiryEnd, subjectGlob } from '../findings/exception.matcher';
 import { ControlResultEntity } from '../store/entities/control-result.entity';
@@ -157,6 +158,7 @@ export class ReportService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly asOfService: AsOfService,
+    @Optional() private readonly redactor: Redactor = new Redactor(),
   ) {}
 
   async build(request: ReportRequest): Promise<AuditReport> {
@@ -204,7 +206,9 @@ export class ReportService {
       incompleteRuns: await this.incompleteRuns(runs),
       checkpoint: await this.checkpoint(asOf),
     };
-    return request.redact ? this.redact(report, request) : report;
+    // Secrets are redacted by value in every report; `--redact` pseudonymizes people on top of that.
+    const clean = this.redactor.redactDeep(report);
+    return request.redact ? this.redact(clean, request) : clean;
   }
 
   /** Runs started from the period start up to the as-of instant, oldest first. */

@@ -110,11 +110,16 @@ export class CollectHandler {
           this.services.serviceOf({ id: connector, plugin: instance.plugin.manifest.id }, kind, data),
       };
       log.info('collecting', { cursor: saved?.cursor ?? null, full: job.full });
-      for await (const batch of stream.read({
+      for await (const read of stream.read({
         cursor: (saved?.cursor as Cursor) ?? null,
         full: job.full,
         since,
       })) {
+        // Redacted once, here, before anything stores, digests, links or evaluates the records
+        // (fields and `raw` alike): an upstream whose data carries a configured secret (a token
+        // pasted into a commit title) never gets it past this point. The cursor is the upstream's
+        // own and is kept as it came.
+        const batch = { ...read, records: this.redactor.redactDeep(read.records) };
         // A record the store cannot hold is reported and left out; the rest of its batch is kept.
         const { valid, invalid } = this.records.partition(batch.records, ingestCtx);
         const refused = invalid.map((i) => ({

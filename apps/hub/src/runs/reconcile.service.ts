@@ -6,6 +6,8 @@
  * Settings (connectors and their plugin options, control parameters) are checked before the run
  * row exists, so a configuration mistake is a usage error (exit 2) that leaves no run behind. Once
  * the run exists, anything that goes wrong ends it `failed` with the reason — never `running`.
+ * Runs abandoned by a process that died (no heartbeat, no jobs) are ended first (run-reaper.service.ts),
+ * so a nightly `reconcile` from cron recovers from a crash of the one before without the scheduler.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { HubError } from '../common/errors';
@@ -13,6 +15,7 @@ import { ConfigError } from '../config/config.error';
 import { ConnectorRegistry } from '../connectors/connector.registry';
 import { ControlRegistry } from '../controls/control.registry';
 import { RunTrigger } from '../store/entities/run.entity';
+import { RunReaper } from './run-reaper.service';
 import { RunService } from './run.service';
 import { RunReport, RunReportBuilder } from './run-report.builder';
 import { RECONCILE_RUNNER, ReconcileRunner } from './job.types';
@@ -32,6 +35,7 @@ export class ReconcileService {
     private readonly reports: RunReportBuilder,
     private readonly connectors: ConnectorRegistry,
     private readonly controls: ControlRegistry,
+    private readonly reaper: RunReaper,
     @Inject(RECONCILE_RUNNER) private readonly runner: ReconcileRunner,
   ) {}
 
@@ -43,6 +47,7 @@ export class ReconcileService {
 
   async reconcile(opts: ReconcileOptions): Promise<RunReport> {
     this.checkSettings();
+    await this.reaper.reap();
     const run = await this.runs.create(opts.trigger, { full: opts.full, scheduleKey: opts.scheduleKey });
     const stopHeartbeat = this.runs.keepAlive(run.id);
     try {

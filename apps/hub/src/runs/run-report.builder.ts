@@ -2,7 +2,7 @@
  * The `reconcile --format json` document (interfaces.md), built from the store after a run: the
  * run and its sources, each control's status, every finding the run touched, and a summary.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import {
   CONTROL_CATALOG,
@@ -18,6 +18,7 @@ import { ControlResultEntity } from '../store/entities/control-result.entity';
 import { FindingEntity } from '../store/entities/finding.entity';
 import { FindingEventEntity } from '../store/entities/finding-event.entity';
 import { chunk } from '../common/sql';
+import { Redactor } from '../config/redactor';
 
 export interface FindingView {
   key: string;
@@ -85,9 +86,20 @@ const STATUS_ORDER = new Map(FINDING_STATUSES.map((s, i) => [s, i]));
 
 @Injectable()
 export class RunReportBuilder {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() private readonly redactor: Redactor = new Redactor(),
+  ) {}
 
+  /**
+   * The document, redacted by value: what the store holds was redacted as it was written, and this
+   * is the last step before it is printed or served (`reconcile --format json`, `/api/v1/runs/{id}`).
+   */
   async build(runId: string): Promise<RunReport> {
+    return this.redactor.redactDeep(await this.document(runId));
+  }
+
+  private async document(runId: string): Promise<RunReport> {
     const run = await this.dataSource.getRepository(RunEntity).findOneByOrFail({ id: runId });
     const sources = await this.dataSource
       .getRepository(SourceStatusEntity)

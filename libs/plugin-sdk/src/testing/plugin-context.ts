@@ -66,8 +66,12 @@ export function pluginTestContext<Auth extends object, Options extends object>(
     headers: plugin.defaultHeaders,
     retry: { retries: test.retries ?? 1, baseDelayMs: 1 },
     logger,
-    sleep: async (ms) => {
-      sleeps?.push(ms);
+    // The run's clock, which never moves: a wait is recorded, not slept.
+    clock: {
+      now: () => now.getTime(),
+      sleep: async (ms) => {
+        sleeps?.push(ms);
+      },
     },
   });
   return {
