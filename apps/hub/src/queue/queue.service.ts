@@ -178,14 +178,18 @@ export class QueueService implements OnApplicationShutdown {
 
   /**
    * Closes a worker, waiting for its active jobs; with Redis gone a graceful close can wait
-   * forever, so after `graceMs` it is forced.
+   * forever, so after `graceMs` its jobs are cancelled (their handlers see the abort signal and
+   * stop reading upstreams), the close is forced, and its connections are dropped: a process must
+   * be able to exit whatever Redis does.
    */
   async closeWorker(worker: Worker, graceMs = 10_000): Promise<void> {
     this.workers.delete(worker);
     try {
       await withTimeout(worker.close(), graceMs);
     } catch {
+      worker.cancelAllJobs('the worker is shutting down');
       await withTimeout(worker.close(true), graceMs).catch(() => undefined);
+      await withTimeout(worker.disconnect(), graceMs).catch(() => undefined);
     }
   }
 
@@ -216,13 +220,15 @@ export class QueueService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.workers].map((w) => w.close()));
-    this.workers.clear();
+    const graceMs = envMs('AUDIT_HUB_SHUTDOWN_TIMEOUT_MS', 10_000);
+    await Promise.allSettled([...this.workers].map((w) => this.closeWorker(w, graceMs)));
     this.pingClient?.disconnect();
-    await Promise.allSettled([
-      this.flowProducer?.close(),
-      this.queueEvents?.close(),
-      this.queueInstance?.close(),
-    ]);
+    // A close waits for Redis to answer; when it does not, the connection is dropped instead.
+    await Promise.allSettled(
+      [this.flowProducer, this.queueEvents, this.queueInstance].map(async (client) => {
+        if (!client) return;
+        await withTimeout(client.close(), graceMs).catch(() => withTimeout(client.disconnect(), graceMs));
+      }),
+    );
   }
 }
