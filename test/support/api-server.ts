@@ -1,14 +1,13 @@
 /**
- * The `serve` HTTP app built in-process from a config text, as `serve --role api` builds it,
- * listening on a free loopback port, with its logs captured for secret checks.
+ * The `serve` HTTP app built in-process from a config text, as `serve --role api` builds it
+ * (createServeApp), listening on a free loopback port, with its logs captured for secret checks.
  */
 import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { parseConfig, LoadedConfig } from '../../apps/hub/src/config/config.loader';
 import { Redactor } from '../../apps/hub/src/config/redactor';
 import { AppLogger } from '../../apps/hub/src/common/app-logger';
-import { Role, ServeModule } from '../../apps/hub/src/serve.module';
+import { createServeApp, Role } from '../../apps/hub/src/serve.module';
 import { setupOpenApi } from '../../apps/hub/src/api/openapi';
 import { ApiTokenService } from '../../apps/hub/src/auth/api-token.service';
 
@@ -37,10 +36,7 @@ export async function startApiServer(
     },
   });
   const logger = new AppLogger(new Redactor(loaded.secrets), undefined, sink);
-  const app = await NestFactory.create(ServeModule.forRoot(loaded, roles, { logStream: sink }), {
-    logger,
-    abortOnError: false,
-  });
+  const app = await createServeApp(loaded, roles, logger, { logStream: sink });
   setupOpenApi(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

@@ -5,6 +5,8 @@
  * the dashboard at / in the api role.
  */
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, Provider, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import type { LoadedConfig } from './config/config.loader';
@@ -12,6 +14,9 @@ import { HubModule, HubModuleOptions } from './hub.module';
 import { HealthController } from './api/health.controller';
 import { API_CONTROLLERS, API_PROVIDERS, HTTP_PROVIDERS } from './api/api.providers';
 import { ApiCallMiddleware } from './api/api-call.middleware';
+import { AuthFailureMiddleware } from './api/auth-failure.middleware';
+import { BodyRefusalMiddleware, installBodyParsing } from './api/body-parsing';
+import type { AppLogger } from './common/app-logger';
 import { rateLimitModule } from './api/rate-limit.guard';
 import { SecurityHeadersMiddleware } from './api/security-headers.middleware';
 import { MetricsModule } from './metrics/metrics.module';
@@ -47,6 +52,35 @@ export class ServeModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(SecurityHeadersMiddleware, ApiCallMiddleware).forRoutes('{*path}');
+    // In this order: every answer gets the headers and is counted (and recorded, unless its client
+    // is over its limit on unauthenticated calls) before a refused body is answered.
+    consumer
+      .apply(SecurityHeadersMiddleware, ApiCallMiddleware, AuthFailureMiddleware, BodyRefusalMiddleware)
+      .forRoutes('{*path}');
   }
+}
+
+/**
+ * The serve HTTP app, as `serve` and the tests build it: Nest's default body parsers replaced by
+ * ours (an explicit size, refusals answered as API errors, depth and prototype keys checked;
+ * api/body-parsing.ts), and the client address taken through `api.trustProxy` proxies.
+ */
+export async function createServeApp(
+  loaded: LoadedConfig,
+  roles: Role[],
+  logger: AppLogger,
+  hubOptions: HubModuleOptions = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    ServeModule.forRoot(loaded, roles, hubOptions),
+    {
+      logger,
+      abortOnError: false,
+      bodyParser: false,
+    },
+  );
+  const api = loaded.config.api;
+  if (api.trustProxy) app.set('trust proxy', api.trustProxy);
+  installBodyParsing(app, api.maxBodyKb);
+  return app;
 }

@@ -1,10 +1,9 @@
-import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { loadConfig } from '../../../hub/src/config/config.loader';
 import { Redactor } from '../../../hub/src/config/redactor';
 import { AppLogger } from '../../../hub/src/common/app-logger';
-import { Role, ROLES, ServeModule } from '../../../hub/src/serve.module';
+import { createServeApp, Role, ROLES } from '../../../hub/src/serve.module';
 import { setupOpenApi } from '../../../hub/src/api/openapi';
 import { mountQueueBoard, QUEUE_BOARD_PATH } from '../../../hub/src/api/queue-board';
 import { guarded, usage } from './command-errors';
@@ -44,10 +43,7 @@ export class ServeCommand extends CommandRunner {
       const port = parsePort(opts.port);
       const loaded = loadConfig({ path: opts.config });
       const logger = new AppLogger(new Redactor(loaded.secrets));
-      const app = await NestFactory.create(ServeModule.forRoot(loaded, roles), {
-        logger,
-        abortOnError: false,
-      });
+      const app = await createServeApp(loaded, roles, logger);
       if (roles.includes('api')) {
         setupOpenApi(app);
         if (mountQueueBoard(app)) logger.info('queue board mounted', { path: QUEUE_BOARD_PATH });

@@ -3,6 +3,10 @@
  * marked public; the auditor role only reads; routes may be limited to roles, or refused to
  * team-scoped tokens when they cover every team. Anonymous calls get 401 with
  * `WWW-Authenticate: Bearer`, as RFC 6750 asks.
+ *
+ * Calls that end without a principal count against their client's limit on failed
+ * authentication, which refuses a client over it before this guard runs
+ * (auth-failure.middleware.ts).
  */
 import {
   CanActivate,
@@ -18,6 +22,11 @@ import { COMPANY_WIDE, IS_PUBLIC, READ_ONLY_ACTION, ROLES } from './auth.decorat
 import type { ApiRequest, ApiResponse } from './http.types';
 
 const REALM = 'audit-hub';
+
+/** The token of an `Authorization: Bearer <token>` header; undefined for any other header. */
+export function bearerToken(header: unknown): string | undefined {
+  return typeof header === 'string' ? /^Bearer[ ]+(\S+)\s*$/i.exec(header)?.[1] : undefined;
+}
 
 @Injectable()
 export class ApiAuthGuard implements CanActivate {
@@ -35,8 +44,8 @@ export class ApiAuthGuard implements CanActivate {
     const res = http.getResponse<ApiResponse>();
 
     const header = req.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer[ ]+(\S+)\s*$/i.exec(header) : null;
-    if (!match) {
+    const bearer = bearerToken(header);
+    if (!bearer) {
       res.setHeader('WWW-Authenticate', `Bearer realm="${REALM}"`);
       throw new UnauthorizedException(
         header
@@ -44,7 +53,7 @@ export class ApiAuthGuard implements CanActivate {
           : 'authentication required: send "Authorization: Bearer <token>" (create a token with `audit-hub tokens create`)',
       );
     }
-    const result = await this.auth.authenticate(match[1]);
+    const result = await this.auth.authenticate(bearer);
     if ('status' in result) {
       if (result.status === 401) {
         res.setHeader('WWW-Authenticate', `Bearer realm="${REALM}", error="invalid_token"`);

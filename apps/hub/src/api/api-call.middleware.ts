@@ -2,6 +2,11 @@
  * Records every API call — who (principal, role, team; null when anonymous or refused), what
  * (method, path and query), when, and how it ended — in `api_call`, once the answer is sent, so
  * refused and failed calls are recorded too. Also counts requests for /metrics.
+ *
+ * Except calls refused before authentication because their client failed to authenticate too
+ * often (auth-failure.middleware.ts): a flood of them is noise, not access, and a row each would let
+ * anyone fill the table. They count in the metrics (status 429), and reaching the limit is
+ * logged once per client and minute; the failed calls up to the limit are recorded as usual.
  */
 import { Injectable, NestMiddleware, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -33,7 +38,7 @@ export class ApiCallMiddleware implements NestMiddleware {
       const route = (req as { route?: { path?: string } }).route?.path ?? 'unmatched';
       this.metrics?.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       this.metrics?.httpDuration.observe({ method: req.method, route }, seconds);
-      if (!RECORDED.test(url.split('?')[0])) return;
+      if (!RECORDED.test(url.split('?')[0]) || req.refusedBeforeAuthentication) return;
       const p = req.principal;
       const row: Omit<ApiCallEntity, 'id'> = {
         at,

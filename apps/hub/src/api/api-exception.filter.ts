@@ -2,6 +2,8 @@
  * One error shape for every API answer: `{ statusCode, error, message }`, the message a sentence
  * naming what is wrong, redacted of every known secret. Errors of the hub's boundaries map to
  * HTTP by their code; anything unexpected is a 500 whose detail goes to the log, not the client.
+ * Only those 500s log at error level (with the stack); a refused request body — a client's
+ * mistake or probe, anonymous or not — logs one warning line without a stack.
  */
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
@@ -11,6 +13,7 @@ import { HubError } from '../common/errors';
 import { ConfigError } from '../config/config.error';
 import { Redactor } from '../config/redactor';
 import { ExceptionError } from '../exceptions/exception.store';
+import { bodyRefusal } from './body-parsing';
 import type { ApiRequest, ApiResponse } from './http.types';
 
 export interface ApiErrorBody {
@@ -53,7 +56,19 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (res.headersSent) return;
     let status = 500;
     let body: unknown;
-    if (exception instanceof HttpException) {
+    const path = (req.originalUrl ?? req.url ?? '').split('?')[0];
+    const refused = bodyRefusal(exception);
+    if (refused) {
+      status = refused.getStatus();
+      body = this.body(status, refused.message);
+      this.logger.warn('API request body refused', {
+        method: req.method,
+        path,
+        status,
+        reason: refused.reason,
+        message: refused.message,
+      });
+    } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       const response = exception.getResponse();
       if (typeof response === 'object' && response !== null && !('message' in response)) {
@@ -77,7 +92,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     } else {
       this.logger.error('API request failed', {
         method: req.method,
-        path: (req.originalUrl ?? req.url ?? '').split('?')[0],
+        path,
         error: exception instanceof Error ? exception.message : String(exception),
         stack: exception instanceof Error ? exception.stack : undefined,
       });

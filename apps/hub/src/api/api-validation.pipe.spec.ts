@@ -70,4 +70,20 @@ describe('ApiValidationPipe', () => {
     expect(q).toBeInstanceOf(FindingsQueryDto);
     expect(q.limit).toBe(25);
   });
+
+  it('refuses prototype keys and too deep a value by name, before Nest or class-transformer recurse', async () => {
+    const proto = JSON.parse('{"control":"RM-CHG-001","__proto__":{"reason":"x"}}');
+    expect(await message(proto, RequestExceptionDto, 'body')).toBe(
+      'the request body may not contain the key "__proto__" (at body.__proto__)',
+    );
+    // A query parsed into a null-prototype object can carry any key.
+    const query = Object.assign(Object.create(null), { status: 'open', constructor: 'x' });
+    expect(await message(query, FindingsQueryDto, 'query')).toBe(
+      'the query string may not contain the key "constructor" (at query.constructor)',
+    );
+    const deep = JSON.parse(`{"reason":${'['.repeat(5_000)}${']'.repeat(5_000)}}`);
+    expect(await message(deep, RequestExceptionDto, 'body')).toMatch(
+      /^the request body is nested more than 32 levels deep \(at body\.reason\[0\]/,
+    );
+  });
 });

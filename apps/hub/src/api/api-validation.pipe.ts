@@ -1,9 +1,17 @@
 /**
  * Validates query strings and bodies against their DTO classes: unknown fields are refused (not
  * silently dropped), every message names the parameter, what it must be and what was sent.
+ *
+ * Before Nest's pipe sees a value, its shape is checked without recursion (body-shape.ts): too
+ * deep a value would overflow the stack in Nest's recursive `stripProtoKeys` and in
+ * class-transformer, and a `__proto__`, `constructor` or `prototype` key is refused by name —
+ * Nest would drop it silently, and class-transformer, left to it, would make `__proto__` the
+ * DTO's prototype. The serve app checks bodies already when it parses them (body-parsing.ts);
+ * this covers queries, and any app built without those parsers.
  */
 import { ArgumentMetadata, BadRequestException, Injectable, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage, type ValidationError } from 'class-validator';
+import { shapeProblem } from './body-shape';
 
 class ValidationFailed extends Error {
   constructor(readonly errors: ValidationError[]) {
@@ -15,6 +23,12 @@ const WHERE: Record<string, string> = {
   query: 'query parameter',
   body: 'body field',
   param: 'path parameter',
+};
+
+/** What the shape check covers: values a client sent (custom decorators give the hub's own objects). */
+const WHOLE: Record<string, string> = {
+  query: 'the query string',
+  body: 'the request body',
 };
 
 /** Property names a DTO class declares (what may be sent). */
@@ -69,6 +83,8 @@ export class ApiValidationPipe extends ValidationPipe {
     const input = metadata.type === 'body' && (value === undefined || value === null) ? {} : value;
     if (metadata.type === 'body' && (typeof input !== 'object' || Array.isArray(input)))
       throw new BadRequestException('the request body must be a JSON object');
+    const problem = WHOLE[metadata.type] && shapeProblem(input, WHOLE[metadata.type], metadata.type);
+    if (problem) throw new BadRequestException(problem);
     try {
       return await super.transform(input, metadata);
     } catch (err) {

@@ -10,7 +10,9 @@ import { ApiAuthService } from '../auth/api-auth.service';
 import { ApiTokenService } from '../auth/api-token.service';
 import { ExceptionStore } from '../exceptions/exception.store';
 import { DashboardController } from '../dashboard/dashboard.controller';
+import { AppLogger } from '../common/app-logger';
 import { ApiAuthGuard } from './api-auth.guard';
+import { AuthFailureLimiter, anonymousRateLimitFromEnv } from './auth-failure.limiter';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { ApiValidationPipe } from './api-validation.pipe';
 import { ConnectorsController } from './connectors.controller';
@@ -35,6 +37,12 @@ import { TablePresence } from './table-presence';
 export const HTTP_PROVIDERS: Provider[] = [
   ApiTokenService,
   ApiAuthService,
+  // Read from the environment when the app is created, as the per-principal limit is.
+  {
+    provide: AuthFailureLimiter,
+    useFactory: (logger: AppLogger) => new AuthFailureLimiter(anonymousRateLimitFromEnv(), logger),
+    inject: [AppLogger],
+  },
   { provide: APP_GUARD, useClass: ApiAuthGuard },
   // After authentication (global guards run in the order registered here), so the limit is per
   // principal. Its options and storage come from rateLimitModule(), imported by the serve module.

@@ -10,10 +10,15 @@ export interface ApiRequest extends IncomingMessage {
   /** Path and query as requested (Express keeps it when routers rewrite `url`). */
   originalUrl?: string;
   path?: string;
+  /** The client's address (Express; after `trust proxy`). */
   ip?: string;
   body?: unknown;
   /** Set by the auth guard once the caller is known. */
   principal?: Principal;
+  /** Set when the client was refused for failing to authenticate too often (auth-failure.middleware.ts). */
+  refusedBeforeAuthentication?: boolean;
+  /** Set when the body was refused while parsing (body-parsing.ts), to be answered by a middleware. */
+  bodyRefused?: Error;
 }
 
 export type ApiResponse = ServerResponse;

@@ -23,13 +23,18 @@ import type { ApiRequest, ApiResponse } from './http.types';
 
 export const RATE_LIMIT_WINDOW_MS = minutes(1);
 
-export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.AUDIT_HUB_API_RATE_LIMIT;
-  if (raw === undefined || raw === '') return 600;
+/** A limit per minute from the environment variable `name`; `fallback` when unset. */
+export function perMinuteLimitFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0)
-    throw new Error(`AUDIT_HUB_API_RATE_LIMIT: "${raw}" is not a whole number of requests per minute`);
+    throw new Error(`${name}: "${raw}" is not a whole number of requests per minute`);
   return n;
+}
+
+export function rateLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  return perMinuteLimitFromEnv('AUDIT_HUB_API_RATE_LIMIT', 600, env);
 }
 
 /** Throttler options for `limit` calls a minute per principal (0: no limit). */

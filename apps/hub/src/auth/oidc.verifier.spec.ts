@@ -19,6 +19,7 @@ describe('OidcVerifier', () => {
     email: 'jane@acme.com',
     exp: nowS + 300,
     audit_hub_role: 'auditor',
+    audit_hub_team: 'payments',
     ...extra,
   });
   const refusal = async (token: string): Promise<OidcError> => {
@@ -35,7 +36,13 @@ describe('OidcVerifier', () => {
   });
   beforeEach(() => {
     verifier = new OidcVerifier(
-      { issuer: issuer.url, audience: 'audit-hub', roleClaim: 'audit_hub_role', teamClaim: 'audit_hub_team' },
+      {
+        issuer: issuer.url,
+        audience: 'audit-hub',
+        roleClaim: 'audit_hub_role',
+        teamClaim: 'audit_hub_team',
+        companyWideRoles: [],
+      },
       () => NOW,
       undefined,
       () => ms,
@@ -110,6 +117,121 @@ describe('OidcVerifier', () => {
     );
   });
 
+  it.each([
+    ['null', { audit_hub_team: null }, 'null'],
+    ['an empty string', { audit_hub_team: '' }, '""'],
+    ['blank', { audit_hub_team: '  ' }, '"  "'],
+    ['an empty list', { audit_hub_team: [] }, '[]'],
+    ['a list of an empty string', { audit_hub_team: [''] }, '[""]'],
+    ['a number', { audit_hub_team: 7 }, '7'],
+    ['an object', { audit_hub_team: { name: 'payments' } }, '{"name":"payments"}'],
+    ['a list of a non-string', { audit_hub_team: [null] }, '[null]'],
+    ['a list with an empty entry', { audit_hub_team: ['payments', ''] }, '["payments",""]'],
+  ])('fails closed (401, no unscoped token) when the team claim is %s', async (_what, team, found) => {
+    const err = await refusal(signJwt(rsa, claims(team)));
+    expect(err.status).toBe(401);
+    expect(err.message).toBe(
+      `the JWT's audit_hub_team claim must name one team (a non-empty string, or a list of one); found ${found}`,
+    );
+  });
+
+  it('fails closed (401) when the team claim is missing and no role may go without one', async () => {
+    const err = await refusal(signJwt(rsa, claims({ audit_hub_role: 'admin', audit_hub_team: undefined })));
+    expect(err.status).toBe(401);
+    expect(err.message).toBe(
+      'the JWT has no audit_hub_team claim; only the roles in api.oidc.companyWideRoles (none configured) may go without a team',
+    );
+  });
+
+  it('takes one team as a string or a list of one, and refuses several (403)', async () => {
+    await expect(
+      verifier.verify(signJwt(rsa, claims({ audit_hub_team: ['payments'] }))),
+    ).resolves.toMatchObject({
+      team: 'payments',
+    });
+    for (const teams of [
+      ['payments', 'billing'],
+      ['payments', 'payments'],
+    ]) {
+      const err = await refusal(signJwt(rsa, claims({ audit_hub_team: teams })));
+      expect(err.status).toBe(403);
+      expect(err.message).toBe(
+        "the JWT's audit_hub_team claim names several teams; a token is scoped to one",
+      );
+    }
+  });
+
+  describe('with api.oidc.companyWideRoles', () => {
+    let companyWide: OidcVerifier;
+    beforeEach(() => {
+      companyWide = new OidcVerifier(
+        {
+          issuer: issuer.url,
+          audience: 'audit-hub',
+          roleClaim: 'audit_hub_role',
+          teamClaim: 'groups',
+          companyWideRoles: ['admin'],
+        },
+        () => NOW,
+        undefined,
+        () => ms,
+      );
+    });
+    const admin = (extra: Record<string, unknown> = {}) =>
+      claims({ audit_hub_role: 'admin', audit_hub_team: undefined, ...extra });
+    const refused = async (token: string) => {
+      const err = await companyWide.verify(token).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(OidcError);
+      return err as OidcError;
+    };
+
+    it('takes a token of such a role without the team claim as company-wide (team null)', async () => {
+      await expect(companyWide.verify(signJwt(rsa, admin()))).resolves.toMatchObject({
+        role: 'admin',
+        team: null,
+      });
+      // The role granted (the most privileged one listed) is what counts.
+      await expect(
+        companyWide.verify(signJwt(rsa, admin({ audit_hub_role: ['auditor', 'admin'] }))),
+      ).resolves.toMatchObject({ role: 'admin', team: null });
+    });
+
+    it.each([
+      ['null', null],
+      ['an empty string', ''],
+      ['an empty list', []],
+      ['a list of an empty string', ['']],
+    ])(
+      'still refuses (401) a team claim that is present but %s: a broken mapping, not "no team"',
+      async (_w, team) => {
+        const err = await refused(signJwt(rsa, admin({ groups: team })));
+        expect(err.status).toBe(401);
+        expect(err.message).toMatch(/^the JWT's groups claim must name one team/);
+      },
+    );
+
+    it('scopes such a role to the team its token names, and refuses several', async () => {
+      await expect(companyWide.verify(signJwt(rsa, admin({ groups: ['payments'] })))).resolves.toMatchObject({
+        role: 'admin',
+        team: 'payments',
+      });
+      expect((await refused(signJwt(rsa, admin({ groups: ['payments', 'billing'] })))).status).toBe(403);
+    });
+
+    it('refuses (401) other roles without the team claim, naming the roles that may', async () => {
+      for (const role of ['operator', 'auditor']) {
+        const err = await refused(signJwt(rsa, admin({ audit_hub_role: role })));
+        expect(err.status).toBe(401);
+        expect(err.message).toBe(
+          'the JWT has no groups claim; only the roles in api.oidc.companyWideRoles (admin) may go without a team',
+        );
+      }
+    });
+  });
+
   it('fetches the keys again for an unknown key id (rotation), not for every token', async () => {
     await verifier.verify(signJwt(rsa, claims()));
     await verifier.verify(signJwt(ec, claims()));
@@ -131,7 +253,13 @@ describe('OidcVerifier', () => {
 
   it('says so when the issuer cannot be reached', async () => {
     const offline = new OidcVerifier(
-      { issuer: 'http://127.0.0.1:9', audience: 'audit-hub', roleClaim: 'r', teamClaim: 't' },
+      {
+        issuer: 'http://127.0.0.1:9',
+        audience: 'audit-hub',
+        roleClaim: 'r',
+        teamClaim: 't',
+        companyWideRoles: [],
+      },
       () => NOW,
     );
     const err = await offline.verify(signJwt(rsa, claims())).catch((e: OidcError) => e);

@@ -9,6 +9,9 @@
  * (`none` and HMAC are refused, so a public key can never be used as an HMAC secret), exact `iss`,
  * `aud` containing the audience, `exp` required, `nbf` honoured, with a small clock tolerance.
  * jose's errors are turned into sentences that say which check failed.
+ *
+ * The role and team claims fail closed: a token needs a role, and a team unless its role is
+ * configured as company-wide (`companyWideRoles`) and it carries no team claim at all.
  */
 import {
   createLocalJWKSet,
@@ -29,6 +32,8 @@ export interface OidcSettings {
   audience: string;
   roleClaim: string;
   teamClaim: string;
+  /** Roles that may go without a team claim, and then see every team (`api.oidc.companyWideRoles`). */
+  companyWideRoles: readonly ApiRole[];
 }
 
 /** GETs a URL and returns its JSON body; injected in tests. */
@@ -137,7 +142,7 @@ export class OidcVerifier {
   }
 
   private principal(claims: JWTPayload): Principal {
-    const { roleClaim, teamClaim } = this.settings;
+    const { roleClaim } = this.settings;
     const sub = typeof claims.sub === 'string' && claims.sub ? claims.sub : undefined;
     if (!sub) throw new OidcError(401, 'the JWT has no subject (sub)');
     const rawRoles = claims[roleClaim];
@@ -149,16 +154,38 @@ export class OidcVerifier {
         403,
         `the JWT's ${roleClaim} claim must be one of ${API_ROLES.join(', ')} (found ${JSON.stringify(rawRoles ?? null)})`,
       );
-    const rawTeam = claims[teamClaim];
-    const teams = (Array.isArray(rawTeam) ? rawTeam : rawTeam === undefined ? [] : [rawTeam]).filter(
-      (t): t is string => typeof t === 'string' && t.length > 0,
-    );
-    if (teams.length > 1)
-      throw new OidcError(403, `the JWT's ${teamClaim} claim names several teams; a token is scoped to one`);
+    const team = this.team(claims, role);
     const name = [claims.email, claims.preferred_username, claims.name].find(
       (v): v is string => typeof v === 'string' && v.length > 0,
     );
-    return { id: `oidc:${sub}`, name: name ?? sub, role, team: teams[0] ?? null, kind: 'oidc' };
+    return { id: `oidc:${sub}`, name: name ?? sub, role, team, kind: 'oidc' };
+  }
+
+  /**
+   * The team a token is scoped to, failing closed: the claim must name one team (a non-empty
+   * string, or a list of one). Only a role configured as company-wide may go without the claim —
+   * absent, not empty: an empty or null claim is an identity-provider mapping gone wrong, and
+   * reading it as "no team" would widen the token to every team.
+   */
+  private team(claims: JWTPayload, role: ApiRole): string | null {
+    const { teamClaim, companyWideRoles } = this.settings;
+    if (!Object.prototype.hasOwnProperty.call(claims, teamClaim)) {
+      if (companyWideRoles.includes(role)) return null;
+      throw new OidcError(
+        401,
+        `the JWT has no ${teamClaim} claim; only the roles in api.oidc.companyWideRoles (${companyWideRoles.join(', ') || 'none configured'}) may go without a team`,
+      );
+    }
+    const raw = claims[teamClaim];
+    const values = Array.isArray(raw) ? raw : [raw];
+    if (!values.length || values.some((t) => typeof t !== 'string' || !t.trim()))
+      throw new OidcError(
+        401,
+        `the JWT's ${teamClaim} claim must name one team (a non-empty string, or a list of one); found ${JSON.stringify(raw).slice(0, 100)}`,
+      );
+    if (values.length > 1)
+      throw new OidcError(403, `the JWT's ${teamClaim} claim names several teams; a token is scoped to one`);
+    return values[0] as string;
   }
 
   /** The issuer key for a token's header (jose calls this once the algorithm is accepted). */
