@@ -189,3 +189,88 @@ describe('FaultBoard', () => {
     expect(spoil(html, 'malformed')).toBe(html);
   });
 });
+
+describe('fault switches for fault suites: a sealed Vault, answers lost or held, faults on some requests only', () => {
+  let sandbox: Sandbox;
+  const vault = (path: string) =>
+    fetch(`${sandbox.url}/vault/v1/${path}`, {
+      headers: { 'X-Vault-Token': sandbox.credentials.vaultToken },
+    });
+  const createIssue = (summary: string, signal?: AbortSignal) =>
+    fetch(`${sandbox.url}/jira/rest/api/3/issue`, {
+      method: 'POST',
+      signal,
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from(`${sandbox.credentials.jiraEmail}:${sandbox.credentials.jiraToken}`).toString('base64')}`,
+      },
+      body: JSON.stringify({ fields: { project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary } }),
+    });
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed: 42, scale: 1, now: () => NOW });
+  });
+  afterAll(() => sandbox.close());
+
+  it('answers as a sealed Vault does, whatever the token, until unsealed', async () => {
+    sandbox.setFaults('vault', { sealed: true });
+    const listed = await vault('identity/entity/id?list=true');
+    expect(listed.status).toBe(503);
+    expect(await listed.json()).toEqual({ errors: ['Vault is sealed'] });
+    const health = await fetch(`${sandbox.url}/vault/v1/sys/health`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ initialized: true, sealed: true });
+    expect(await (await fetch(`${sandbox.url}/vault/v1/sys/seal-status`)).json()).toMatchObject({
+      sealed: true,
+    });
+    expect(sandbox.requestLog('vault').map((r) => r.fault)).toEqual(['sealed', 'sealed', 'sealed']);
+    sandbox.setFaults('vault', {});
+    expect((await vault('identity/entity/id?list=true')).status).toBe(200);
+    expect(() => sandbox.setFaults('cyberark', { sealed: true })).toThrow(/only Vault can be sealed/);
+  });
+
+  it('meets only the requests `match` names, and counts only those', async () => {
+    const basic = Buffer.from(
+      `${sandbox.credentials.servicenowUser}:${sandbox.credentials.servicenowPassword}`,
+    );
+    const table = (name: string) =>
+      fetch(`${sandbox.url}/servicenow/api/now/table/${name}?sysparm_limit=1`, {
+        headers: { Authorization: `Basic ${basic.toString('base64')}` },
+      });
+    sandbox.setFaults('servicenow', { rateLimitBurst: 1, match: '^GET /api/now/table/sys_user$' });
+    expect((await table('sys_user_group')).status).toBe(200);
+    expect((await table('sys_user')).status).toBe(429);
+    expect((await table('sys_user')).status).toBe(200);
+    const log = sandbox.requestLog('servicenow').slice(-3);
+    expect(log.map((r) => [r.target.split('?')[0], r.fault ?? null])).toEqual([
+      ['/api/now/table/sys_user_group', null],
+      ['/api/now/table/sys_user', 'rate_limited'],
+      ['/api/now/table/sys_user', null],
+    ]);
+    expect(log[1].at).toBeLessThanOrEqual(log[2].at);
+    expect(() => sandbox.setFaults('servicenow', { match: '(' })).toThrow(/servicenow.match/);
+    sandbox.setFaults('servicenow', {});
+  });
+
+  it('carries out a request whose answer is lost: the connection is reset, the issue exists', async () => {
+    const before = sandbox.trackers.jira.issues.length;
+    sandbox.setFaults('jira', { lostAnswers: 1, match: '^POST /rest/api/3/issue$' });
+    await expect(createIssue('lost answer')).rejects.toThrow();
+    expect(sandbox.trackers.jira.issues.length).toBe(before + 1);
+    expect((await createIssue('answered')).status).toBe(201);
+    sandbox.setFaults('jira', {});
+  });
+
+  it('carries out a request whose answer is held back until the switches change', async () => {
+    const before = sandbox.trackers.jira.issues.length;
+    sandbox.setFaults('jira', { heldAnswers: 1, match: '^POST /rest/api/3/issue$' });
+    let settled = false;
+    const answer = createIssue('held answer').finally(() => (settled = true));
+    for (let i = 0; i < 500 && sandbox.trackers.jira.issues.length === before; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(sandbox.trackers.jira.issues.length).toBe(before + 1);
+    expect(settled).toBe(false);
+    sandbox.setFaults('jira', {});
+    expect((await answer).status).toBe(201);
+  });
+});

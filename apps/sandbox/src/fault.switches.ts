@@ -1,13 +1,15 @@
 import type { FakeRequest, FakeResponse } from './fakes/fake-http.util';
 import { jenkinsOops } from './fakes/jenkins.fake';
+import { VAULT_VERSION } from './fakes/vault.fake';
 
 /**
  * Fault switches: per simulated system, what goes wrong with its answers, set when the sandbox
  * starts (`startSandbox({ faults })`) and changed while it runs (`sandbox.setFaults`). Counted
- * faults (`rateLimitBurst`, `serverErrors`, a number of malformed or truncated answers) hit the
- * next requests to the system and then stop; the others last until they are switched off. Each
- * fault answers in the vendor's own way: GitLab's and ServiceNow's rate-limit headers, Jenkins'
- * "Oops!" page, Vault's `{"errors"}`, PVWA's `{"ErrorCode"}` …
+ * faults (`rateLimitBurst`, `serverErrors`, a number of malformed, truncated, lost or held
+ * answers) hit the next requests to the system and then stop; the others last until they are
+ * switched off. `match` narrows every fault of a system to some requests (one page, one create).
+ * Each fault answers in the vendor's own way: GitLab's and ServiceNow's rate-limit headers,
+ * Jenkins' "Oops!" page, Vault's `{"errors"}` (and its sealed answers), PVWA's `{"ErrorCode"}` …
  */
 
 export const SANDBOX_SYSTEMS = [
@@ -40,6 +42,28 @@ export interface FaultSwitches {
   authFailure?: boolean;
   /** The system is down: every connection to it is reset without an answer. */
   down?: boolean;
+  /**
+   * Vault only: Vault is sealed. It still answers, as a sealed Vault does: `sys/health` with 503 and
+   * `"sealed": true`, `sys/seal-status` with 200, every other path `503 {"errors":["Vault is sealed"]}`
+   * whatever the token.
+   */
+  sealed?: boolean;
+  /**
+   * The next N requests (`true`: every one) are carried out by the fake, but the answer never arrives:
+   * the connection is reset after the fake acted (a gateway or a link that died in between).
+   */
+  lostAnswers?: boolean | number;
+  /**
+   * The next N requests (`true`: every one) are carried out by the fake, and the answer is held back
+   * until the system's switches change or the sandbox closes (an upstream that acted, then hung).
+   */
+  heldAnswers?: boolean | number;
+  /**
+   * Only requests whose `METHOD /path` (the path inside the system, without the query:
+   * `POST /rest/api/3/issue`) matches this regular expression meet the faults; counted faults count
+   * only those. Default: every request.
+   */
+  match?: string;
 }
 
 export type SandboxFaults = Partial<Record<SandboxSystem, FaultSwitches>>;
@@ -48,7 +72,13 @@ export type SandboxFaults = Partial<Record<SandboxSystem, FaultSwitches>>;
 export type FaultAction =
   | { kind: 'reset' }
   | { kind: 'answer'; response: FakeResponse }
-  | { kind: 'pass'; request: FakeRequest; transform?: 'malformed' | 'truncated' };
+  | {
+      kind: 'pass';
+      request: FakeRequest;
+      transform?: 'malformed' | 'truncated';
+      /** After the fake acted: the connection is reset (`lost`), or the answer held back (`held`). */
+      after?: 'lost' | 'held';
+    };
 
 interface SystemState {
   switches: FaultSwitches;
@@ -56,12 +86,39 @@ interface SystemState {
   serverErrors: number;
   malformed: number;
   truncated: number;
+  lost: number;
+  held: number;
+  match?: RegExp;
 }
 
 export interface SystemStats {
   requests: number;
   faults: number;
 }
+
+/** Which fault met a request, as the request log shows it. */
+export type FaultKind =
+  | 'down'
+  | 'sealed'
+  | 'rate_limited'
+  | 'server_error'
+  | 'auth_failure'
+  | 'malformed'
+  | 'truncated'
+  | 'lost'
+  | 'held';
+
+/** One request a system received (wall-clock time), and the fault that met it, if any. */
+export interface RequestLogEntry {
+  at: number;
+  method: string;
+  /** The path inside the system, with its query. */
+  target: string;
+  fault?: FaultKind;
+}
+
+/** Requests kept per system in the log (the oldest are dropped). */
+const REQUEST_LOG_LIMIT = 20_000;
 
 function count(value: boolean | number | undefined): number {
   if (value === true) return Number.POSITIVE_INFINITY;
@@ -78,16 +135,24 @@ function validate(system: string, faults: FaultSwitches): void {
       throw new Error(
         `sandbox faults: ${system}.${key} must be a non-negative number, got ${JSON.stringify(value)}`,
       );
-    if (
-      ['malformedJson', 'truncatedJson'].includes(key) &&
-      typeof value !== 'boolean' &&
-      typeof value !== 'number'
-    )
+    const counted = ['malformedJson', 'truncatedJson', 'lostAnswers', 'heldAnswers'];
+    if (counted.includes(key) && typeof value !== 'boolean' && typeof value !== 'number')
       throw new Error(`sandbox faults: ${system}.${key} must be true, false or a count`);
-    if (['authFailure', 'down'].includes(key) && typeof value !== 'boolean')
+    if (['authFailure', 'down', 'sealed'].includes(key) && typeof value !== 'boolean')
       throw new Error(`sandbox faults: ${system}.${key} must be true or false`);
-    if (!numeric.includes(key) && !['malformedJson', 'truncatedJson', 'authFailure', 'down'].includes(key))
-      throw new Error(`sandbox faults: unknown switch ${system}.${key}`);
+    if (key === 'sealed' && system !== 'vault')
+      throw new Error(`sandbox faults: ${system}.sealed: only Vault can be sealed`);
+    if (key === 'match') {
+      if (typeof value !== 'string')
+        throw new Error(`sandbox faults: ${system}.match must be a regular expression`);
+      try {
+        new RegExp(value);
+      } catch (err) {
+        throw new Error(`sandbox faults: ${system}.match: ${(err as Error).message}`);
+      }
+    }
+    const known = [...numeric, ...counted, 'authFailure', 'down', 'sealed', 'match'];
+    if (!known.includes(key)) throw new Error(`sandbox faults: unknown switch ${system}.${key}`);
   }
   if (
     faults.serverErrorStatus !== undefined &&
@@ -99,6 +164,7 @@ function validate(system: string, faults: FaultSwitches): void {
 export class FaultBoard {
   private readonly systems = new Map<SandboxSystem, SystemState>();
   private readonly stats = new Map<SandboxSystem, SystemStats>();
+  private readonly log = new Map<SandboxSystem, RequestLogEntry[]>();
 
   constructor(initial: SandboxFaults = {}) {
     for (const [system, faults] of Object.entries(initial)) this.set(system as SandboxSystem, faults ?? {});
@@ -113,6 +179,9 @@ export class FaultBoard {
       serverErrors: count(faults.serverErrors),
       malformed: count(faults.malformedJson),
       truncated: count(faults.truncatedJson),
+      lost: count(faults.lostAnswers),
+      held: count(faults.heldAnswers),
+      ...(faults.match !== undefined ? { match: new RegExp(faults.match) } : {}),
     });
   }
 
@@ -127,8 +196,20 @@ export class FaultBoard {
     ) as Record<SandboxSystem, SystemStats>;
   }
 
-  slowMs(system: SandboxSystem): number {
-    return this.systems.get(system)?.switches.slowMs ?? 0;
+  /** The requests the system received, oldest first (at most the last 20,000). */
+  requests(system: SandboxSystem): RequestLogEntry[] {
+    return [...(this.log.get(system) ?? [])];
+  }
+
+  /** How long the request waits before its answer (`slowMs`, when `match` lets it meet the faults). */
+  slowMs(system: SandboxSystem, request?: FakeRequest): number {
+    const state = this.systems.get(system);
+    if (!state || (request && !this.meets(state, request))) return 0;
+    return state.switches.slowMs ?? 0;
+  }
+
+  private meets(state: SystemState, request: FakeRequest): boolean {
+    return !state.match || state.match.test(`${request.method} ${request.path}`);
   }
 
   /** Decides what happens to one request to the system (after any slow wait). */
@@ -136,23 +217,35 @@ export class FaultBoard {
     const stats = this.stats.get(system) ?? { requests: 0, faults: 0 };
     this.stats.set(system, stats);
     stats.requests++;
+    const log = this.log.get(system) ?? [];
+    this.log.set(system, log);
+    const query = request.query.toString();
+    const entry: RequestLogEntry = {
+      at: Date.now(),
+      method: request.method,
+      target: query ? `${request.path}?${query}` : request.path,
+    };
+    log.push(entry);
+    if (log.length > REQUEST_LOG_LIMIT) log.splice(0, log.length - REQUEST_LOG_LIMIT);
     const state = this.systems.get(system);
-    if (!state) return { kind: 'pass', request };
-    const faulted = <T extends FaultAction>(action: T): T => {
+    if (!state || !this.meets(state, request)) return { kind: 'pass', request };
+    const faulted = <T extends FaultAction>(fault: FaultKind, action: T): T => {
       stats.faults++;
+      entry.fault = fault;
       return action;
     };
-    if (state.switches.down) return faulted({ kind: 'reset' });
+    if (state.switches.down) return faulted('down', { kind: 'reset' });
+    if (state.switches.sealed) return faulted('sealed', { kind: 'answer', response: vaultSealed(request) });
     if (state.rateLimited > 0) {
       state.rateLimited--;
-      return faulted({
+      return faulted('rate_limited', {
         kind: 'answer',
         response: tooManyRequests(system, state.switches.retryAfterSeconds ?? 1),
       });
     }
     if (state.serverErrors > 0) {
       state.serverErrors--;
-      return faulted({
+      return faulted('server_error', {
         kind: 'answer',
         response: serverError(system, state.switches.serverErrorStatus ?? 503),
       });
@@ -160,16 +253,61 @@ export class FaultBoard {
     const passed = state.switches.authFailure ? withWrongCredentials(request) : request;
     if (state.malformed > 0) {
       state.malformed--;
-      return faulted({ kind: 'pass', request: passed, transform: 'malformed' });
+      return faulted('malformed', { kind: 'pass', request: passed, transform: 'malformed' });
     }
     if (state.truncated > 0) {
       state.truncated--;
-      return faulted({ kind: 'pass', request: passed, transform: 'truncated' });
+      return faulted('truncated', { kind: 'pass', request: passed, transform: 'truncated' });
+    }
+    if (state.lost > 0) {
+      state.lost--;
+      return faulted('lost', { kind: 'pass', request: passed, after: 'lost' });
+    }
+    if (state.held > 0) {
+      state.held--;
+      return faulted('held', { kind: 'pass', request: passed, after: 'held' });
     }
     return state.switches.authFailure
-      ? faulted({ kind: 'pass', request: passed })
+      ? faulted('auth_failure', { kind: 'pass', request: passed })
       : { kind: 'pass', request };
   }
+}
+
+/**
+ * A sealed Vault's answer (api-docs/system/health.mdx, seal-status.mdx): health is 503 with
+ * `sealed: true` (and no cluster yet), seal status 200, and every other request — token or not —
+ * `503 {"errors":["Vault is sealed"]}`.
+ */
+export function vaultSealed(request: FakeRequest): FakeResponse {
+  const path = request.path.replace(/\/+$/, '');
+  if (path === '/v1/sys/health')
+    return jsonBody(503, {
+      initialized: true,
+      sealed: true,
+      standby: true,
+      performance_standby: false,
+      replication_performance_mode: 'unknown',
+      replication_dr_mode: 'unknown',
+      server_time_utc: Math.floor(Date.now() / 1000),
+      version: VAULT_VERSION,
+      enterprise: false,
+    });
+  if (path === '/v1/sys/seal-status')
+    return jsonBody(200, {
+      type: 'shamir',
+      initialized: true,
+      sealed: true,
+      t: 3,
+      n: 5,
+      progress: 0,
+      nonce: '',
+      version: VAULT_VERSION,
+      build_date: '2024-02-28T17:07:34Z',
+      migration: false,
+      recovery_seal: false,
+      storage_type: 'raft',
+    });
+  return jsonBody(503, { errors: ['Vault is sealed'] });
 }
 
 function jsonBody(status: number, body: unknown, headers: Record<string, string> = {}): FakeResponse {

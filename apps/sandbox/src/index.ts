@@ -23,7 +23,9 @@ export { createCyberarkFake, type CyberarkFakeOptions } from './fakes/cyberark.f
 export type { FakeHandler, FakeRequest, FakeResponse } from './fakes/fake-http.util';
 export {
   SANDBOX_SYSTEMS,
+  type FaultKind,
   type FaultSwitches,
+  type RequestLogEntry,
   type SandboxFaults,
   type SandboxSystem,
   type SystemStats,
@@ -32,5 +34,6 @@ export { startSandbox, type Sandbox, type SandboxOptions } from './sandbox.serve
 export {
   buildSandboxConfigYaml,
   type SandboxConfigOptions,
+  type SandboxConnectorHttp,
   type SandboxCredentials,
 } from './sandbox-config.builder';

@@ -17,9 +17,29 @@ export interface SandboxCredentials {
   jiraToken: string;
 }
 
+/** A connector's `http:` policy in the generated config (interfaces.md). */
+export interface SandboxConnectorHttp {
+  timeoutMs?: number;
+  concurrency?: number;
+  retries?: number;
+  maxRetryAfterMs?: number;
+}
+
 export interface SandboxConfigOptions {
   /** Files tickets for the findings in this tracker of the sandbox (`remediation.tracker`); default none. */
   tracker?: 'jira' | 'gitlab-issues';
+  /**
+   * Only these connectors (by id: `gitlab`, `servicenow`, `cmdb`, `jenkins`, `sonarqube`, `vault`,
+   * `cyberark`, `jira`, `gitlab-issues`), for a smaller run; the tracker's is always kept. Default: all.
+   */
+  only?: readonly string[];
+  /** Per connector id, its `http:` policy (short timeouts, fewer retries for fault tests). */
+  http?: Readonly<Record<string, SandboxConnectorHttp>>;
+  /**
+   * Per connector id, plugin options merged over the generated ones; a key set to null is removed
+   * (`gitlab: { groups: null, projects: ['acme/payments-api'] }`).
+   */
+  options?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 export interface SandboxConfigInput extends SandboxConfigOptions {
@@ -41,7 +61,8 @@ export function sonarqubeKey(estate: Estate, service: string): string {
  * planted cases need. The secrets are the sandbox's own throwaway values, so they are written as
  * literals rather than `${env:…}` references. GitLab and ServiceNow stay the first two connectors.
  */
-export function buildSandboxConfigYaml({ url, estate, credentials, tracker }: SandboxConfigInput): string {
+export function buildSandboxConfigYaml(input: SandboxConfigInput): string {
+  const { url, estate, credentials, tracker } = input;
   const config = {
     collect: { since: '90d' },
     linking: { changePattern: '\\bCHG\\d{7}\\b' },
@@ -149,9 +170,39 @@ export function buildSandboxConfigYaml({ url, estate, credentials, tracker }: Sa
     }),
     ...(tracker ? { remediation: { tracker } } : {}),
   };
+  config.connectors = trimConnectors(config.connectors, input);
   const doc = new Document(config);
   doc.commentBefore =
     ` audit-hub config for the simulated estate at ${url} (seed ${estate.seed}, scale ${estate.scale}).\n` +
     " The credentials are the sandbox's own throwaway values.";
   return doc.toString({ lineWidth: 0 });
+}
+
+/** The connectors `only` keeps (and the tracker's), with the `options` and `http` asked for. */
+function trimConnectors<C extends { id: string; options?: object }>(
+  connectors: C[],
+  input: SandboxConfigOptions,
+): C[] {
+  const known = connectors.map((c) => c.id);
+  const named = [
+    ...(input.only ?? []),
+    ...Object.keys(input.http ?? {}),
+    ...Object.keys(input.options ?? {}),
+  ];
+  for (const id of named)
+    if (!known.includes(id))
+      throw new Error(`sandbox config: no connector "${id}" (one of ${known.join(', ')})`);
+  return connectors
+    .filter((c) => !input.only || input.only.includes(c.id) || c.id === input.tracker)
+    .map((c) => ({
+      ...c,
+      ...(input.options?.[c.id] ? { options: mergeOptions(c.options, input.options[c.id]) } : {}),
+      ...(input.http?.[c.id] ? { http: { ...input.http[c.id] } } : {}),
+    }));
+}
+
+function mergeOptions(base: object | undefined, over: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base, ...over };
+  for (const [key, value] of Object.entries(merged)) if (value === null) delete merged[key];
+  return merged;
 }

@@ -151,3 +151,28 @@ describe('startSandbox', () => {
     expect(expectedFindings(sandbox.estate)).toHaveLength(before - 1);
   });
 });
+
+describe('configYaml for smaller runs', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed: 42, scale: 1, now: () => NOW });
+  });
+  afterAll(() => sandbox.close());
+
+  it('keeps only the connectors named (and the tracker), with the http policy and options asked for', () => {
+    const config = parse(
+      sandbox.configYaml({
+        only: ['servicenow', 'vault'],
+        tracker: 'jira',
+        http: { vault: { retries: 1, timeoutMs: 2000 } },
+        options: { servicenow: { pageSize: 50 } },
+      }),
+    );
+    expect(config.connectors.map((c: { id: string }) => c.id)).toEqual(['servicenow', 'vault', 'jira']);
+    expect(config.connectors[1].http).toEqual({ retries: 1, timeoutMs: 2000 });
+    expect(config.connectors[0].options).toEqual({ pageSize: 50 });
+    expect(config.remediation).toEqual({ tracker: 'jira' });
+    expect(() => sandbox.configYaml({ only: ['bamboo'] })).toThrow(/no connector "bamboo"/);
+    expect(parse(sandbox.configYaml()).connectors).toHaveLength(9);
+  });
+});

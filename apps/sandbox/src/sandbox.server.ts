@@ -9,6 +9,7 @@ import {
   FaultBoard,
   spoil,
   type FaultSwitches,
+  type RequestLogEntry,
   type SandboxFaults,
   type SandboxSystem,
   type SystemStats,
@@ -59,6 +60,8 @@ export interface Sandbox {
   faults(system: SandboxSystem): FaultSwitches;
   /** Requests each system received, and how many a fault answered or altered. */
   stats(): Record<SandboxSystem, SystemStats>;
+  /** The requests a system received, oldest first, each with its wall-clock time and the fault that met it. */
+  requestLog(system: SandboxSystem): RequestLogEntry[];
   /** The manifest of planted cases and expected findings, as served at `/manifest.json`. */
   manifest(): ReturnType<typeof manifestDocument>;
 }
@@ -233,6 +236,21 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       };
       waits.add(entry);
     });
+  /** Answers held back (`heldAnswers`), per system: released when its switches change or the sandbox closes. */
+  const holds = new Map<SandboxSystem, Set<() => void>>();
+  const hold = (system: SandboxSystem) =>
+    new Promise<void>((resolve) => {
+      const set = holds.get(system) ?? new Set<() => void>();
+      holds.set(system, set);
+      const release = () => {
+        set.delete(release);
+        resolve();
+      };
+      set.add(release);
+    });
+  const releaseHolds = (system?: SandboxSystem) => {
+    for (const [s, set] of holds) if (!system || s === system) for (const release of [...set]) release();
+  };
   const manifest = () => manifestDocument(estate);
 
   /** One request through the fault layer and its fake; null: the connection is to be reset. */
@@ -275,12 +293,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         baseUrl: `${origin}${mount.prefix}`,
         ...(body !== undefined ? { body } : {}),
       };
-      const slow = board.slowMs(mount.system);
+      const slow = board.slowMs(mount.system, request);
       if (slow > 0) await wait(slow);
       const action = board.decide(mount.system, request);
       if (action.kind === 'reset') return null;
       if (action.kind === 'answer') return action.response;
       const response = mount.handler(action.request);
+      // The fake acted; its answer is lost on the way, or held back.
+      if (action.after === 'lost') return null;
+      if (action.after === 'held') await hold(mount.system);
       return action.transform ? spoil(response, action.transform) : response;
     } catch (error) {
       return {
@@ -337,13 +358,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     credentials,
     trackers: { jira: jiraState, gitlabIssues: issuesState },
     configYaml: (config) => buildSandboxConfigYaml({ url, estate, credentials, ...config }),
-    setFaults: (system, faults) => board.set(system, faults),
+    setFaults: (system, faults) => {
+      board.set(system, faults);
+      releaseHolds(system);
+    },
     faults: (system) => board.get(system),
     stats: () => board.statistics(),
+    requestLog: (system) => board.requests(system),
     manifest,
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const entry of [...waits]) entry.done();
+        releaseHolds();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

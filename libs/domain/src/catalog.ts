@@ -185,6 +185,7 @@ export const CONTROL_CATALOG: readonly ControlDefinition[] = [
     severity: 'high',
     params: {},
     needs: ['entitlement', 'identity', 'group-membership'],
+    roles: ['developer', 'break-glass'],
     frameworks: F.ACC,
   }),
   def({
@@ -208,6 +209,7 @@ export const CONTROL_CATALOG: readonly ControlDefinition[] = [
     params: {},
     needs: ['entitlement', 'identity', 'group-membership'],
     requires: ['entitlement', 'identity'],
+    roles: ['break-glass'],
     frameworks: F.ACC,
   }),
   def({

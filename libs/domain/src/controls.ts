@@ -32,6 +32,11 @@ export interface ControlDefinition {
    * where present.
    */
   requires?: RecordKind[];
+  /**
+   * The roles (config `roles`) the control decides with. Their groups can come from any connector,
+   * so a failed source of one of those groups leaves every subject of the control unevaluated.
+   */
+  roles?: string[];
   frameworks: string[];
   /** Off unless a config sets `enabled: true`. */
   enabledByDefault: boolean;

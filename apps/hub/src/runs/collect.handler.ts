@@ -25,6 +25,7 @@ import { AppLogger } from '../common/app-logger';
 import { Clock } from '../common/clock';
 import type { CollectJob } from './job.types';
 import { SHIPPED_RANGES_STREAM, ShippedRangeSource } from './shipped-range.source';
+import { batchKeys, ResumeCounter, type ResumeState } from './collect-resume';
 import { COLLECT_BATCH_LISTENERS, CollectBatchListener } from './run-lifecycle.listener';
 import type { ResponseInfo } from '@audit-hub/http';
 import type { JobContext } from '../queue/job-handler.registry';
@@ -90,11 +91,15 @@ export class CollectHandler {
             .getRepository(StreamCursorEntity)
             .findOneBy({ connector, stream: streamName });
       // A retried or recovered job resumes from the cursor it last committed in this run, with the
-      // count and problems as of that cursor; one that starts over (a snapshot, a full resync,
-      // nothing committed yet) counts from zero. Either way each record is counted once.
+      // count and problems as of that cursor (and without counting again what an inclusive cursor
+      // reads twice: collect-resume.ts); one that starts over (a snapshot, a full resync, nothing
+      // committed yet) counts from zero. Either way each record is counted once.
+      let counter = new ResumeCounter();
       if (saved && saved.lastRunId === runId && stream.mode !== 'snapshot' && previous?.resume) {
-        records = previous.resume.records;
-        problems = [...previous.resume.problems];
+        const resume = previous.resume as ResumeState;
+        records = resume.records;
+        problems = [...resume.problems];
+        counter = new ResumeCounter(resume.lastBatch);
       }
       const since = new Date(now.getTime() - this.config.collect.sinceMs);
       let cursorFrozen = false;
@@ -133,6 +138,7 @@ export class CollectHandler {
           ...(p.kinds ? { kinds: p.kinds } : {}),
         }));
         if (batchProblems.length) cursorFrozen = true;
+        const counted = counter.count(valid);
         await runInTransaction(this.dataSource, async (tx) => {
           if (valid.length) await this.records.ingest(valid, { ...ingestCtx, manager: tx });
           const cursorSaved = batch.cursor !== undefined && !cursorFrozen;
@@ -157,12 +163,13 @@ export class CollectHandler {
               cursor: batch.cursor,
             });
           }
-          records += valid.length;
+          records += counted;
           problems.push(...batchProblems);
+          const resume = (): ResumeState => ({ records, problems, lastBatch: batchKeys(valid) });
           await tx.getRepository(SourceStatusEntity).update(key, {
             records,
             problems: problems as any,
-            ...(cursorSaved ? { resume: { records, problems } as any } : {}),
+            ...(cursorSaved ? { resume: resume() as any } : {}),
           });
         });
       }

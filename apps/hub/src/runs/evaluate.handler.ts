@@ -22,7 +22,7 @@ import { AppLogger } from '../common/app-logger';
 import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { evaluationScope } from './evaluation-scope';
+import { evaluationScope, type ScopeContext } from './evaluation-scope';
 import { outcomeOf, Undecided } from '../controls/control';
 
 /** "3 subjects not evaluated: their approvals could not be read from GitLab (gitlab:a!1, …)". */
@@ -102,6 +102,13 @@ export class EvaluateHandler {
         pushTo(providersOf, k, i.id);
       }
     }
+    // Which subjects a failed source leaves out depends on who provides what, the identity
+    // sources and the roles' groups (evaluation-scope.ts).
+    const scopeContext: ScopeContext = {
+      providers: (kind) => providersOf.get(kind) ?? [],
+      identitySources: this.config.identities.sources,
+      roles: this.config.roles,
+    };
     let failure: string | null = null;
     const results: ControlResultEntity[] = [];
     try {
@@ -125,13 +132,10 @@ export class EvaluateHandler {
           });
           continue;
         }
-        const { scope, reasons } = evaluationScope(
-          c.definition,
-          sources,
-          (kind) => providersOf.get(kind) ?? [],
-        );
+        const left = evaluationScope(c.definition, sources, scopeContext);
+        const scope = left.scope;
         if (scope.none) {
-          results.push({ ...base, status: 'not_evaluated', reason: `not evaluated: ${reasons.join('; ')}` });
+          results.push({ ...base, status: 'not_evaluated', reason: left.reason });
           continue;
         }
         try {
@@ -153,7 +157,7 @@ export class EvaluateHandler {
             new Set(undecided.map((u) => u.subjectRef)),
           );
           const partialWhy = [
-            ...(scope.blockedConnectors.size ? [`not evaluated for subjects of ${reasons.join('; ')}`] : []),
+            ...(left.reason ? [left.reason] : []),
             ...(undecided.length ? [undecidedReason(undecided)] : []),
           ];
           const status: ControlStatus = partialWhy.length ? 'partial' : 'evaluated';
