@@ -12,6 +12,7 @@ import { loadConfig } from '../../../hub/src/config/config.loader';
 import { Redactor } from '../../../hub/src/config/redactor';
 import { HubError } from '../../../hub/src/common/errors';
 import { dataSourceOptions, redactDatabaseUrl } from '../../../hub/src/store/data-source.factory';
+import { CheckpointSigner } from '../../../hub/src/evidence/checkpoint.signer';
 import { verifyEvidence } from '../../../hub/src/evidence/evidence.verifier';
 import { exportLedger, type ExportSummary } from '../../../hub/src/evidence/ledger-export';
 import type { VerifyResult } from '../../../hub/src/evidence/ledger.types';
@@ -71,7 +72,11 @@ export class EvidenceVerifyCommand extends CommandRunner {
             { source: 'db' },
             { trustedKeys, dataSource: ds, againstPath: opts.against },
           );
-          if (result.ok && opts.export) written = await exportLedger(ds, opts.export);
+          // The export is sealed with the signing key, so a cut file no longer verifies.
+          if (result.ok && opts.export)
+            written = await exportLedger(ds, opts.export, {
+              signer: CheckpointSigner.ofConfiguredKey(loaded.config.evidence.signingKey),
+            });
         } finally {
           await ds.destroy();
         }
@@ -90,7 +95,7 @@ export class EvidenceVerifyCommand extends CommandRunner {
       }
       if (written)
         process.stderr.write(
-          `Wrote ${written.path}: ${written.entries} entries, ${written.checkpoints} checkpoints; verify it offline with: audit-hub evidence verify --from-export ${written.path}\n`,
+          `Wrote ${written.path}: ${written.entries} entries, ${written.checkpoints} checkpoints, ${written.sealKeyId ? `sealed by key ${written.sealKeyId.slice(0, 16)}` : 'seal unsigned (no evidence.signingKey)'}; verify it offline with: audit-hub evidence verify --from-export ${written.path}\n`,
         );
       else if (opts.export && !result.ok)
         process.stderr.write(`Did not write ${opts.export}: the ledger does not verify.\n`);
@@ -153,7 +158,12 @@ export function verdictLines(r: VerifyResult, keysFrom: string[] = []): string[]
   const range = r.firstSeq === null ? 'no entries' : `${r.entries} entries (seq ${r.firstSeq}–${r.lastSeq})`;
   if (!r.ok) {
     const bad = r.firstBad!;
-    const what = bad.checkpoint !== undefined ? `checkpoint ${bad.checkpoint}` : (bad.type ?? 'missing');
+    const what =
+      bad.checkpoint !== undefined
+        ? `checkpoint ${bad.checkpoint}`
+        : bad.exportLine
+          ? `export ${bad.exportLine}`
+          : (bad.type ?? 'missing');
     return [
       `TAMPERED: the evidence ledger in ${r.source} does not verify; first bad entry: seq ${bad.seq}`,
       `seq ${bad.seq} (${what}): ${bad.reason}`,
@@ -170,10 +180,21 @@ export function verdictLines(r: VerifyResult, keysFrom: string[] = []): string[]
     r.prunedThrough ? `entries 1–${r.prunedThrough} pruned by retention` : null,
     r.unanchored ? `${r.unanchored} entries after the last checkpoint` : null,
     r.comparedWith ? `nothing in ${r.comparedWith} missing or changed` : null,
+    r.exportSeal ? sealNote(r) : null,
   ].filter(Boolean);
   return [
     `OK: the evidence ledger in ${r.source} verifies: ${range}, ${signing}${notes.length ? `; ${notes.join('; ')}` : ''}`,
   ];
+}
+
+/** What an export's seal vouches for: its extent, signed (by which key) or not. */
+function sealNote(r: VerifyResult): string {
+  const seal = r.exportSeal!;
+  if (seal.version === 1) return 'export format 1: not sealed, a cut at its end would not show';
+  if (!seal.signed) return 'export sealed but unsigned: it shows an accidental cut, not a deliberate one';
+  const other =
+    r.keyIds.length && !r.keyIds.includes(seal.keyId!) ? ` (not a key its checkpoints are signed with)` : '';
+  return `export sealed by key ${seal.keyId!.slice(0, 16)}${other}`;
 }
 
 function readKeyFile(path: string): string {

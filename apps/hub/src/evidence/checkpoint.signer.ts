@@ -40,6 +40,14 @@ export class CheckpointSigner {
     return new CheckpointSigner(key);
   }
 
+  /**
+   * The signer for a configured key: null without one, or when it is only a public key (an
+   * auditor's config verifies with it, but cannot sign).
+   */
+  static ofConfiguredKey(pem: string | undefined, where = 'evidence.signingKey'): CheckpointSigner | null {
+    return pem && pem.includes('PRIVATE KEY') ? CheckpointSigner.fromPem(pem, where) : null;
+  }
+
   sign(statement: Buffer): CheckpointSignature {
     return {
       signature: sign(null, statement, this.privateKey).toString('base64'),

@@ -234,7 +234,7 @@ describe.each(DB_KINDS)('evidence listeners on %s', (kind) => {
     );
 
     const file = join(dir, 'export.jsonl');
-    await exportLedger(ds, file);
+    await exportLedger(ds, file, { signer: CheckpointSigner.fromPem(SIGNING_KEY) });
     const everything = JSON.stringify(stored) + readFileSync(file, 'utf8');
     for (const leak of LEAKS) expect(everything).not.toContain(leak);
     expect(

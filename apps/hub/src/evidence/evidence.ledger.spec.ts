@@ -351,7 +351,7 @@ describe.each(DB_KINDS)('evidence ledger on %s', (kind) => {
   it('a rollback (last checkpoint and the entries after the previous one deleted) is caught against a saved export', async () => {
     await populate(ledger);
     const saved = join(dir, 'before.jsonl');
-    await exportLedger(ds, saved);
+    await exportLedger(ds, saved, { signer: CheckpointSigner.fromPem(SIGNING_KEY) });
     const [, second] = await checkpoints(ds);
     await asAttacker(kind, ds, [
       [`DELETE FROM evidence_checkpoint WHERE id = 3`],
@@ -432,13 +432,17 @@ describe.each(DB_KINDS)('evidence ledger on %s', (kind) => {
     if (kind === 'postgres') {
       await expect(ds.query(`TRUNCATE evidence_entry`)).rejects.toThrow(/append-only/);
       await expect(ds.query(`TRUNCATE evidence_checkpoint`)).rejects.toThrow(/append-only/);
-      // The pruning setting lets DELETE through, never UPDATE.
-      await expect(
-        ds.transaction(async (m) => {
-          await m.query(`SELECT set_config('audit_hub.pruning', 'on', true)`);
-          await m.query(`UPDATE evidence_entry SET subject = 'x' WHERE seq = 1`);
-        }),
-      ).rejects.toThrow(/append-only/);
+      // The session setting that once let DELETE through opens nothing (only evidence_prune() does).
+      for (const sql of [
+        `UPDATE evidence_entry SET subject = 'x' WHERE seq = 1`,
+        `DELETE FROM evidence_entry`,
+      ])
+        await expect(
+          ds.transaction(async (m) => {
+            await m.query(`SELECT set_config('audit_hub.pruning', 'on', true)`);
+            await m.query(sql);
+          }),
+        ).rejects.toThrow(/append-only/);
     }
     expect((await verifyDb(ds)).ok).toBe(true);
   });
@@ -517,22 +521,37 @@ describe.each(DB_KINDS)('evidence ledger on %s', (kind) => {
   it('an export verifies offline exactly as the database does, and a tampered export fails at the entry', async () => {
     await populate(ledger);
     const file = join(dir, 'ledger.jsonl');
-    const summary = await exportLedger(ds, file);
-    expect(summary).toMatchObject({ entries: 17, checkpoints: 3, firstSeq: 1, lastSeq: 17 });
+    // The ledger's checkpoints are signed: an export without the key to seal it is refused.
+    await expect(exportLedger(ds, file)).rejects.toMatchObject({ code: 'signing_key_invalid' });
+    const signer = CheckpointSigner.fromPem(SIGNING_KEY);
+    const summary = await exportLedger(ds, file, { signer });
+    expect(summary).toMatchObject({
+      entries: 17,
+      checkpoints: 3,
+      firstSeq: 1,
+      lastSeq: 17,
+      sealKeyId: signer.keyId,
+    });
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     expect(JSON.parse(lines[0])).toMatchObject({
       kind: 'header',
       format: 'audit-hub-evidence-ledger',
-      version: 1,
+      version: 2,
+      firstSeq: 1,
+      lastSeq: 17,
+      entries: 17,
+      checkpoints: 3,
     });
-    expect(lines).toHaveLength(1 + 17 + 3);
+    expect(lines).toHaveLength(1 + 17 + 3 + 1);
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ kind: 'trailer', keyId: signer.keyId });
 
     const offline = await verifyEvidence(
       { source: 'export', path: file },
       { trustedKeys: [{ pem: SIGNING_KEY, from: 'test' }] },
     );
     const online = await verifyDb(ds);
-    expect({ ...offline, source: 'x' }).toEqual({ ...online, source: 'x' });
+    expect({ ...offline, source: 'x', exportSeal: null }).toEqual({ ...online, source: 'x' });
+    expect(offline.exportSeal).toMatchObject({ version: 2, signed: true, keyId: signer.keyId });
     expect(offline.ok).toBe(true);
 
     const edited = lines.map((l) => {
@@ -665,9 +684,9 @@ describe('verifyLedger', () => {
       const file = join(dir, 'x.jsonl');
       writeFileSync(
         file,
-        JSON.stringify({ kind: 'header', format: 'audit-hub-evidence-ledger', version: 2 }) + '\n',
+        JSON.stringify({ kind: 'header', format: 'audit-hub-evidence-ledger', version: 3 }) + '\n',
       );
-      await expect(readExport(file)).rejects.toThrow(/version 2 is not supported/);
+      await expect(readExport(file)).rejects.toThrow(/version 3 is not supported/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

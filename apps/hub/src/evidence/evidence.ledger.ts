@@ -190,14 +190,7 @@ export class EvidenceLedger {
       ]);
       head = appended.head;
 
-      await this.setPruning(tx, true);
-      await entries
-        .createQueryBuilder()
-        .delete()
-        .where('seq >= :from AND seq <= :to', { from: firstSeq, to: toSeq })
-        .execute();
-      await checkpoints.createQueryBuilder().delete().where('tree_size < :size', { size: toSeq }).execute();
-      await this.setPruning(tx, false);
+      await this.deletePruned(tx, appended.appended[0].seq, firstSeq, toSeq);
 
       const checkpoint = await this.checkpointLocked(tx, head, last, runId);
       return {
@@ -349,16 +342,36 @@ export class EvidenceLedger {
     return { size: anchor.treeSize, frontier: anchor.frontier };
   }
 
-  /** Opens or closes the one path the append-only triggers let DELETE through (this transaction only). */
-  private async setPruning(tx: EntityManager, on: boolean): Promise<void> {
-    if (isSqlite(tx.connection)) {
-      if (on)
-        await tx.query(`INSERT INTO "evidence_pruning" ("id", "started_at") VALUES (1, ?)`, [
-          this.clock.now().toISOString(),
-        ]);
-      else await tx.query(`DELETE FROM "evidence_pruning"`);
-    } else {
-      await tx.query(`SELECT set_config('audit_hub.pruning', $1, true)`, [on ? 'on' : 'off']);
+  /**
+   * Deletes what the prune entry at `pruneSeq` records, through the one path the append-only
+   * triggers let DELETE through. PostgreSQL: evidence_prune(), which checks the prune entry itself
+   * (migration 1700000000011). SQLite: the `evidence_pruning` row, held for this transaction only.
+   */
+  private async deletePruned(
+    tx: EntityManager,
+    pruneSeq: number,
+    fromSeq: number,
+    toSeq: number,
+  ): Promise<void> {
+    if (!isSqlite(tx.connection)) {
+      await tx.query(`SELECT evidence_prune($1)`, [pruneSeq]);
+      return;
     }
+    await tx.query(`INSERT INTO "evidence_pruning" ("id", "started_at") VALUES (1, ?)`, [
+      this.clock.now().toISOString(),
+    ]);
+    await tx
+      .getRepository(EvidenceEntryEntity)
+      .createQueryBuilder()
+      .delete()
+      .where('seq >= :from AND seq <= :to', { from: fromSeq, to: toSeq })
+      .execute();
+    await tx
+      .getRepository(EvidenceCheckpointEntity)
+      .createQueryBuilder()
+      .delete()
+      .where('tree_size < :size', { size: toSeq })
+      .execute();
+    await tx.query(`DELETE FROM "evidence_pruning"`);
   }
 }

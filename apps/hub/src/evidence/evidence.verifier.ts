@@ -7,7 +7,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { trustedKeyIdOf } from './checkpoint.signer';
+import { CheckpointSigner, trustedKeyIdOf } from './checkpoint.signer';
 import { assertLedgerTables, databaseSnapshot, withLedgerSnapshot } from './database-ledger.source';
 import { EvidenceError } from './evidence.error';
 import { exportLedger, ExportSummary, readExport } from './ledger-export';
@@ -76,7 +76,10 @@ export class EvidenceVerifier {
     });
   }
 
+  /** Writes a sealed export (signed with evidence.signingKey when it is configured). */
   export(path: string): Promise<ExportSummary> {
-    return exportLedger(this.dataSource, path);
+    return exportLedger(this.dataSource, path, {
+      signer: CheckpointSigner.ofConfiguredKey(this.config.evidence.signingKey),
+    });
   }
 }

@@ -72,6 +72,30 @@ export interface CheckpointAnchorPayload {
   keyId: string | null;
 }
 
+/** What an export says it holds (its header and its seal both declare it; the content must match). */
+export interface ExportExtent {
+  firstSeq: number | null;
+  lastSeq: number | null;
+  entries: number;
+  checkpoints: number;
+  /** The checkpoint with the highest id: the one that signs the most. */
+  lastCheckpoint: { id: number; treeSize: number; rootHash: string } | null;
+}
+
+/** An export file's framing around the ledger it holds: its header, its seal, and what it holds. */
+export interface ExportFraming {
+  /** The export format version (1: no seal; 2: sealed). */
+  version: number;
+  /** The header line as read: whatever the file says. */
+  header: Record<string, unknown>;
+  /** The seal (trailer line) as read; null when there is none. */
+  trailer: Record<string, unknown> | null;
+  /** Why the seal is out of place (not the last line, or more than one), when it is. */
+  misplacedTrailer: string | null;
+  /** What the entry and checkpoint lines actually hold. */
+  content: ExportExtent;
+}
+
 /** One consistent view of a ledger: from the database (one snapshot) or from an export file. */
 export interface LedgerSnapshot {
   /** Where it comes from, for messages (`database`, a file name). */
@@ -84,6 +108,8 @@ export interface LedgerSnapshot {
   pruneEntries: LedgerEntry[];
   /** Every entry, in seq order. */
   entries(): AsyncIterable<LedgerEntry>;
+  /** For an export file: its header and seal, checked against what it holds. */
+  framing?: ExportFraming;
 }
 
 export interface FirstBad {
@@ -93,7 +119,19 @@ export interface FirstBad {
   type?: EvidenceEntryType;
   /** The checkpoint at fault, when it is a checkpoint. */
   checkpoint?: number;
+  /** The export's own line at fault, when it is its header or its seal (trailer). */
+  exportLine?: 'header' | 'seal';
   reason: string;
+}
+
+/** How an export vouches for its own extent (null when verifying the database). */
+export interface ExportSealResult {
+  version: number;
+  /** The seal's Ed25519 signature verifies (by a trusted key, when keys are given). */
+  signed: boolean;
+  /** The key the seal is signed with. */
+  keyId: string | null;
+  exportedAt: string | null;
 }
 
 export interface VerifyResult {
@@ -121,5 +159,7 @@ export interface VerifyResult {
   prunedThrough: number;
   /** Compared with this earlier export (rollback check). */
   comparedWith: string | null;
+  /** For an export: its seal, which covers its extent (so nothing can be cut from it unnoticed). */
+  exportSeal: ExportSealResult | null;
   firstBad?: FirstBad;
 }

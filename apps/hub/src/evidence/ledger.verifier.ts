@@ -1,11 +1,12 @@
 /**
  * Verification of a ledger snapshot (database or export file): recomputes every entry's hash and
  * the chain, the Merkle root at every checkpoint's size, the checkpoints' signatures and their own
- * back-chain, and — given an earlier export — that nothing it held has since vanished or changed
- * (a rollback). It reports the FIRST bad entry: the smallest seq at which the ledger stops being
- * what was written.
+ * back-chain, for an export that its header and its seal describe what it holds, and — given an
+ * earlier export — that nothing it held has since vanished or changed (a rollback). It reports the
+ * FIRST bad entry: the smallest seq at which the ledger stops being what was written.
  */
 import { keyIdOf, signatureValid } from './checkpoint.signer';
+import { checkExportSeal } from './export-seal';
 import { checkpointStatement, entryHash, GENESIS_HASH } from './ledger-hash';
 import type {
   CheckpointAnchorPayload,
@@ -56,6 +57,7 @@ export async function verifyLedger(
     unanchored: 0,
     prunedThrough: 0,
     comparedWith: baseline?.label ?? null,
+    exportSeal: null,
   };
 
   // Where the remaining entries start: entry 1, or right after what a recorded prune removed.
@@ -178,6 +180,17 @@ export async function verifyLedger(
   }
 
   await baselineEntries?.return?.(undefined);
+
+  // An export: its header and its seal must describe exactly what it holds (nothing cut).
+  if (snapshot.framing) {
+    const sealed = checkExportSeal(snapshot.framing, {
+      headHash: completed ? (result.entries > 0 ? prevHash : null) : undefined,
+      trustedKeyIds,
+      checkpointsSigned: checkpoints.some((cp) => cp.signature !== null),
+    });
+    problems.push(...sealed.problems);
+    result.exportSeal = sealed.seal;
+  }
 
   // Every checkpoint of the earlier export must still be there, unchanged (else: rolled back).
   for (const saved of baseline?.checkpoints ?? []) {

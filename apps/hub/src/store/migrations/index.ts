@@ -5,6 +5,7 @@ import { RemediationOutbox1700000000003 } from './1700000000003-remediation-outb
 import { Api1700000000004 } from './1700000000004-api';
 import { ShippedRanges1700000000006 } from './1700000000006-shipped-ranges';
 import { RunLiveness1700000000010 } from './1700000000010-run-liveness';
+import { EvidencePruneGuard1700000000011 } from './1700000000011-evidence-prune-guard';
 
 /** Every migration, oldest first; the same set runs on PostgreSQL and SQLite. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Api1700000000004,
   ShippedRanges1700000000006,
   RunLiveness1700000000010,
+  EvidencePruneGuard1700000000011,
 ];
