@@ -20,6 +20,7 @@ import { startSandbox, subjectRefOf, type Estate, type Sandbox } from '../../app
 import type { RunReport } from '../../apps/hub/src/runs/run-report.builder';
 import { scratchDir, startHub, type TestHub } from '../support/hub';
 import { RUNTIME_SHAPES, SQLITE_IN_PROCESS, type ShapeStorage } from '../support/runtime-shapes';
+import { liveRecords } from '../support/estate-state';
 
 const T0 = new Date('2026-11-02T00:00:00.000Z');
 const ACC = ['RM-ACC-001', 'RM-ACC-002', 'RM-ACC-003'];
@@ -38,21 +39,6 @@ jest.setTimeout(300_000);
 /** Every stored finding's status, by key. */
 async function statuses(hub: TestHub): Promise<Record<string, string>> {
   return Object.fromEntries((await hub.findings()).map((f) => [f.key, f.status]));
-}
-
-/** Live (current, not deleted) records per `connector/kind`; throws if a natural key has two. */
-async function liveRecords(hub: TestHub): Promise<Record<string, number>> {
-  const ds = hub.app.get(DataSource);
-  const dupes: unknown[] = await ds.query(
-    `SELECT connector, kind, external_id FROM record WHERE valid_to IS NULL
-       GROUP BY connector, kind, external_id HAVING COUNT(*) > 1`,
-  );
-  expect(dupes).toEqual([]);
-  const rows: { connector: string; kind: string; n: string | number }[] = await ds.query(
-    `SELECT connector, kind, COUNT(*) AS n FROM record WHERE valid_to IS NULL AND deleted_at IS NULL
-       GROUP BY connector, kind`,
-  );
-  return Object.fromEntries(rows.map((r) => [`${r.connector}/${r.kind}`, Number(r.n)]));
 }
 
 /** Records each stream read in the run, by `connector/stream`. */
@@ -165,7 +151,7 @@ describe.each(RUNTIME_SHAPES)('one failed source leaves out only its own subject
   });
 
   it('ServiceNow down: every access control is left out for every subject, and nothing resolves', async () => {
-    const records = await liveRecords(hub);
+    const records = await liveRecords(hub.app.get(DataSource));
     runAt(1);
     sandbox.setFaults('servicenow', { down: true });
     let report: RunReport;
@@ -182,14 +168,16 @@ describe.each(RUNTIME_SHAPES)('one failed source leaves out only its own subject
     expect(report.summary.resolved).toBe(0);
     expect(await statuses(hub)).toEqual(before);
     // Nothing the failed source holds is lost; the healthy snapshots read the fixes, as the clean run did.
-    const after = await liveRecords(hub);
+    const after = await liveRecords(hub.app.get(DataSource));
     const servicenow = (k: string) => k.startsWith('servicenow/');
     expect(only(after, servicenow)).toEqual(only(records, servicenow));
-    expect(only(after, (k) => !servicenow(k))).toEqual(only(await liveRecords(clean), (k) => !servicenow(k)));
+    expect(only(after, (k) => !servicenow(k))).toEqual(
+      only(await liveRecords(clean.app.get(DataSource)), (k) => !servicenow(k)),
+    );
   });
 
   it('Vault sealed: CyberArk is still evaluated — its fixed findings resolve — and Vault’s stay open', async () => {
-    const records = await liveRecords(hub);
+    const records = await liveRecords(hub.app.get(DataSource));
     // A sealed Vault cannot even say what it holds: its records of the last good read are all there is.
     const vaultBefore = only(records, (k) => k.startsWith('vault/'));
     const lastGood = Object.fromEntries(
@@ -235,7 +223,9 @@ describe.each(RUNTIME_SHAPES)('one failed source leaves out only its own subject
     for (const key of fixed.vault) expect(now[key]).toBe('open');
     expect(Object.keys(now).sort()).toEqual(Object.keys(cleanStatuses).sort());
     // Nothing of Vault's was taken for deleted; every healthy stream read what the clean run read.
-    expect(only(await liveRecords(hub), (k) => k.startsWith('vault/'))).toEqual(vaultBefore);
+    expect(only(await liveRecords(hub.app.get(DataSource)), (k) => k.startsWith('vault/'))).toEqual(
+      vaultBefore,
+    );
     expect(streamCounts(report, (c) => c === 'vault')).toEqual(streamCounts(cleanRun, (c) => c === 'vault'));
   });
 
@@ -254,6 +244,6 @@ describe.each(RUNTIME_SHAPES)('one failed source leaves out only its own subject
     ).toEqual([...fixed.vault].sort());
     expect(await statuses(hub)).toEqual(cleanStatuses);
     expect(streamCounts(report)).toEqual(streamCounts(cleanRun));
-    expect(await liveRecords(hub)).toEqual(await liveRecords(clean));
+    expect(await liveRecords(hub.app.get(DataSource))).toEqual(await liveRecords(clean.app.get(DataSource)));
   });
 });

@@ -22,6 +22,7 @@ import type { RunReport } from '../../apps/hub/src/runs/run-report.builder';
 import { scratchDir, startHub, type TestHub } from '../support/hub';
 import { RUNTIME_SHAPES, SQLITE_IN_PROCESS, type ShapeStorage } from '../support/runtime-shapes';
 import type { FaultSwitches } from '../../apps/sandbox/src';
+import { liveRecords } from '../support/estate-state';
 
 const T0 = new Date('2026-11-02T00:00:00.000Z');
 const HOUR = 3600_000;
@@ -33,21 +34,6 @@ jest.setTimeout(300_000);
 
 async function statuses(hub: TestHub): Promise<Record<string, string>> {
   return Object.fromEntries((await hub.findings()).map((f) => [f.key, f.status]));
-}
-
-/** Live (current, not deleted) records per `connector/kind`; fails if a natural key has two. */
-async function liveRecords(hub: TestHub): Promise<Record<string, number>> {
-  const ds = hub.app.get(DataSource);
-  const dupes: unknown[] = await ds.query(
-    `SELECT connector, kind, external_id FROM record WHERE valid_to IS NULL
-       GROUP BY connector, kind, external_id HAVING COUNT(*) > 1`,
-  );
-  expect(dupes).toEqual([]);
-  const rows: { connector: string; kind: string; n: string | number }[] = await ds.query(
-    `SELECT connector, kind, COUNT(*) AS n FROM record WHERE valid_to IS NULL AND deleted_at IS NULL
-       GROUP BY connector, kind`,
-  );
-  return Object.fromEntries(rows.map((r) => [`${r.connector}/${r.kind}`, Number(r.n)]));
 }
 
 function streamCounts(report: RunReport, keep: (connector: string) => boolean = () => true) {
@@ -128,7 +114,7 @@ describe.each(RUNTIME_SHAPES)('upstream faults ($name)', (shape) => {
     const cleanReport = await clean.reconcile();
     expect(cleanReport.run.status).toBe('complete');
     const before = await statuses(hub);
-    const records = await liveRecords(hub);
+    const records = await liveRecords(hub.app.get(DataSource));
     const logsFrom = hub.logs.length;
     const systems = Object.keys(faults) as SandboxSystem[];
     for (const s of systems) sandbox.setFaults(s, faults[s]!);
@@ -142,7 +128,7 @@ describe.each(RUNTIME_SHAPES)('upstream faults ($name)', (shape) => {
     const elapsedMs = Date.now() - startedAt;
     // Nothing resolved, nothing new, nothing doubled; every record kept.
     expect(await statuses(hub)).toEqual(before);
-    expect(await liveRecords(hub)).toEqual(records);
+    expect(await liveRecords(hub.app.get(DataSource))).toEqual(records);
     // No secret in what the run says or logs.
     const said = JSON.stringify(report) + hub.logs.slice(logsFrom).join('');
     expect(secrets.filter((s) => said.includes(s))).toEqual([]);
@@ -154,7 +140,7 @@ describe.each(RUNTIME_SHAPES)('upstream faults ($name)', (shape) => {
     const report = await hub.reconcile();
     expect(report.run.status).toBe('complete');
     expect(await statuses(hub)).toEqual(await statuses(clean));
-    expect(await liveRecords(hub)).toEqual(await liveRecords(clean));
+    expect(await liveRecords(hub.app.get(DataSource))).toEqual(await liveRecords(clean.app.get(DataSource)));
     return report;
   }
 

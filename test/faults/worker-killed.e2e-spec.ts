@@ -31,6 +31,7 @@ import {
   REDIS_URL,
   SQLITE_IN_PROCESS,
 } from '../support/runtime-shapes';
+import { liveRecords } from '../support/estate-state';
 
 const T0 = new Date('2026-11-02T00:00:00.000Z');
 /** The following run: an hour on, past the lease a killed relay left on its ticket. */
@@ -81,20 +82,6 @@ interface Outcome {
 
 async function statuses(hub: TestHub): Promise<Record<string, string>> {
   return Object.fromEntries((await hub.findings()).map((f) => [f.key, f.status]));
-}
-
-/** Live (current, not deleted) records per `connector/kind`; fails if a natural key has two. */
-async function liveRecords(ds: DataSource): Promise<Record<string, number>> {
-  const dupes: unknown[] = await ds.query(
-    `SELECT connector, kind, external_id FROM record WHERE valid_to IS NULL
-       GROUP BY connector, kind, external_id HAVING COUNT(*) > 1`,
-  );
-  expect(dupes).toEqual([]);
-  const rows: { connector: string; kind: string; n: string | number }[] = await ds.query(
-    `SELECT connector, kind, COUNT(*) AS n FROM record WHERE valid_to IS NULL AND deleted_at IS NULL
-       GROUP BY connector, kind`,
-  );
-  return Object.fromEntries(rows.map((r) => [`${r.connector}/${r.kind}`, Number(r.n)]));
 }
 
 function streamCounts(report: RunReport): Record<string, number> {
