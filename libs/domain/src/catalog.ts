@@ -77,6 +77,7 @@ export const CONTROL_CATALOG: readonly ControlDefinition[] = [
     severity: 'high',
     params: {},
     needs: ['deployment', 'change'],
+    fields: ['deployment.variables'],
     frameworks: F.CHG,
   }),
   def({
@@ -272,6 +273,7 @@ export const CONTROL_CATALOG: readonly ControlDefinition[] = [
     severity: 'medium',
     params: {},
     needs: ['deployment', 'config-item'],
+    fields: ['deployment.variables'],
     frameworks: F.INV,
   }),
   def({

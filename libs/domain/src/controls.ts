@@ -37,6 +37,12 @@ export interface ControlDefinition {
    * so a failed source of one of those groups leaves every subject of the control unevaluated.
    */
   roles?: string[];
+  /**
+   * Record fields (`deployment.variables`) the control decides with, beyond its kinds: a connector
+   * that cannot read one (`connectors check` `affects.fields`) leaves undecided the subjects whose
+   * decision rests on it.
+   */
+  fields?: string[];
   frameworks: string[];
   /** Off unless a config sets `enabled: true`. */
   enabledByDefault: boolean;

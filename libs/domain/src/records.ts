@@ -67,7 +67,12 @@ export interface DeploymentRecord {
   pipelineId?: string;
   pipelineSource?: string;
   jobName?: string;
-  variables: Record<string, string>;
+  /**
+   * Pipeline variables or build parameters; null when the upstream would not let us read them
+   * (GitLab below the Maintainer role): controls then decide from the other link sources and leave
+   * the deployment undecided where only the variables could have told.
+   */
+  variables: Record<string, string> | null;
   /** Deployment approvals; null when the upstream could not tell (e.g. a Premium endpoint on Free). */
   approvals: DeploymentApproval[] | null;
   testReport?: TestReportSummary | null;

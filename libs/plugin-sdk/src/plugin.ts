@@ -53,8 +53,26 @@ export interface StreamProblem {
   where: string;
   /** Why, redacted. */
   error: string;
-  /** The record kinds left incomplete by it (default: all the stream's kinds). */
+  /**
+   * The record kinds left incomplete by it (default: all the stream's kinds). `[]`: no kind is left
+   * incomplete, because the records it touched say themselves what they lack (a field set to
+   * `null`, records.md "unreadable fields"), so controls leave only those subjects undecided.
+   */
   kinds?: RecordKind[];
+  /**
+   * A stable name for this kind of problem (`pipeline-variables-forbidden`): run summaries report
+   * every problem of one code in one line with a count, the first places it met, and its `fix`.
+   */
+  code?: string;
+  /** What would fix it, for the operator (`give the token the Maintainer role on the project`). */
+  fix?: string;
+  /**
+   * Reading again will not help until someone acts (a permission the token lacks, a feature the
+   * upstream's edition does not have). The stream's cursor moves on past it (it is not read again
+   * run after run); the records it touched must say what they lack, and the stream is the one to
+   * read them again once it can (e.g. when a later probe finds the permission granted).
+   */
+  lasting?: boolean;
 }
 
 /** One batch: committed with its cursor in one transaction, so a crash resumes after it. */
@@ -85,6 +103,20 @@ export interface CheckResult {
   name: string;
   ok: boolean;
   detail?: string;
+  /**
+   * What a failed check costs: the record kinds left unread (every control needing one is then
+   * undecided), and/or the fields (`deployment.variables`) read as `null`, so that the controls
+   * deciding with them leave the subjects that depend on them undecided. `connectors check` names
+   * those controls.
+   */
+  affects?: { kinds?: RecordKind[]; fields?: string[] };
+  /** What grants the missing permission (`the Maintainer role on each project`). */
+  fix?: string;
+  /**
+   * A failed check that does not stop collection (a missing optional permission): `warn`.
+   * Default `error`.
+   */
+  severity?: 'error' | 'warn';
 }
 
 export interface TicketInput {

@@ -1,6 +1,7 @@
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { ConnectorCheckService } from '../../../hub/src/connectors/connector-check.service';
 import { withHub } from '../hub-context';
+import { connectorCheckLines } from '../output/connectors.format';
 import { guarded } from './command-errors';
 
 @SubCommand({
@@ -16,13 +17,7 @@ export class ConnectorsCheckCommand extends CommandRunner {
           process.stdout.write('No connectors configured.\n');
           return 0;
         }
-        for (const r of results) {
-          const failed = r.checks.filter((c) => !c.ok);
-          const detail = failed.length
-            ? failed.map((c) => `${c.name}: ${c.detail ?? 'failed'}`).join('; ')
-            : r.checks.map((c) => (c.detail ? `${c.name} (${c.detail})` : c.name)).join(', ');
-          process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.connector} (${r.plugin}): ${detail}\n`);
-        }
+        for (const r of results) process.stdout.write(connectorCheckLines(r));
         return results.every((r) => r.ok) ? 0 : 3;
       }),
     );

@@ -57,9 +57,17 @@ function problemText(p: unknown): string {
   return typeof message === 'string' ? message : JSON.stringify(p);
 }
 
+/** How many problems a source's groups stand for (problem-groups.ts: one entry per kind, with a count). */
+function problemTotal(problems: unknown[] | undefined): number {
+  return (problems ?? []).reduce<number>((n, p) => {
+    const count = (p as { count?: unknown })?.count;
+    return n + (typeof count === 'number' ? count : 1);
+  }, 0);
+}
+
 function problemsSummary(problems: unknown[] | undefined): string {
   if (!problems?.length) return '';
-  return `${problems.length} problem(s): ${problemText(problems[0])}`;
+  return `${problemTotal(problems)} problem(s): ${problemText(problems[0])}`;
 }
 
 export function runTable(report: RunReport): string {
@@ -78,10 +86,11 @@ export function runTable(report: RunReport): string {
   const listed = report.run.sources.filter((s) => s.problems?.length);
   for (const s of listed) {
     const problems = s.problems ?? [];
-    out.push(`\n${s.connector}/${s.stream}: ${problems.length} problem(s)\n`);
+    const kinds = problems.length === 1 ? '' : ` of ${problems.length} kinds`;
+    out.push(`\n${s.connector}/${s.stream}: ${problemTotal(problems)} problem(s)${kinds}\n`);
     for (const p of problems.slice(0, PROBLEMS_SHOWN)) out.push(`  - ${problemText(p)}\n`);
     if (problems.length > PROBLEMS_SHOWN)
-      out.push(`  … and ${problems.length - PROBLEMS_SHOWN} more (--format json lists every one)\n`);
+      out.push(`  … and ${problems.length - PROBLEMS_SHOWN} more kinds (--format json lists every one)\n`);
   }
   out.push('\n');
   out.push(

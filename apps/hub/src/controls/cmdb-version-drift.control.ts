@@ -72,7 +72,7 @@ export class CmdbVersionDriftControl implements Control {
       if (d.deployed_version === null) {
         undecided.push({
           subjectRef: serviceRef(service),
-          why: `its latest production deployment ${deploymentRef} records no version and no deployed commit`,
+          why: `its latest production deployment ${deploymentRef} records no version and no deployed commit, or its pipeline variables (where the version variable is) could not be read`,
         });
         continue;
       }

@@ -63,9 +63,11 @@ export function normalizedVersion(expr: string): string {
  * The deployment version of `d` (controls.md): the connector records the tag, the version variable
  * or the short SHA; a deployment recorded without one falls back to the short SHA here (GitLab's
  * `short_id` length). NULL when the deployed commit is unknown too (a Jenkins build without the
- * service's checkout).
+ * service's checkout), and when the deployment records no version while its variables (where the
+ * version variable would be) could not be read: its version is then unknown, not its short SHA.
  */
-export const DEPLOYED_VERSION = `COALESCE(d.version, NULLIF(SUBSTR(d.commit_sha, 1, 8), ''))`;
+export const DEPLOYED_VERSION = `CASE WHEN d.version IS NULL AND d.unread_fields LIKE '%"variables"%' THEN NULL
+  ELSE COALESCE(d.version, NULLIF(SUBSTR(d.commit_sha, 1, 8), '')) END`;
 
 /**
  * `d` (a production deployment with a service) is the service's latest successful production

@@ -1,11 +1,17 @@
 /**
  * RM-CHG-001 Unlinked production deployment: a successful production deployment with no linked
  * change that exists in the change source (controls.md "linked change").
+ *
+ * A deployment whose pipeline variables could not be read (`unread_fields`: a GitLab token below
+ * Maintainer) is decided from its other link sources: linked through its commit or shipped MRs, it
+ * passes; linked through none of them, it is undecided (its variables may have named the change),
+ * never flagged and never passed.
  */
 import { Injectable } from '@nestjs/common';
 import { controlDefinition } from '@audit-hub/domain';
 import { sqlQuery } from '../common/sql';
-import type { Control, ControlContext, Flag } from './control';
+import { parseJson } from '../common/json';
+import type { Control, ControlContext, ControlOutcome, Flag, Undecided } from './control';
 import {
   DEPLOYMENT_COLUMNS,
   deploymentSubject,
@@ -16,7 +22,7 @@ import {
 } from './deployment.queries';
 
 const SQL = `
-SELECT ${DEPLOYMENT_COLUMNS}
+SELECT ${DEPLOYMENT_COLUMNS}, d.unread_fields
 FROM deployment d
 WHERE ${PRODUCTION_DEPLOYMENT}
   AND NOT EXISTS (
@@ -30,13 +36,30 @@ ORDER BY d.connector, d.external_id`;
 export class UnlinkedDeploymentControl implements Control {
   readonly definition = controlDefinition('RM-CHG-001')!;
 
-  async evaluate(ctx: ControlContext): Promise<Flag[]> {
-    const rows = await sqlQuery<DeploymentRow>(ctx.db, SQL);
+  async evaluate(ctx: ControlContext): Promise<ControlOutcome> {
+    const rows = await sqlQuery<DeploymentRow & { unread_fields: string | null }>(ctx.db, SQL);
     const refs = await linkReferencesOf(
       ctx.db,
       rows.map((r) => ({ connector: r.connector, externalId: r.external_id })),
     );
-    return rows.map((r) => {
+    const undecided: Undecided[] = [];
+    const flags: Flag[] = [];
+    for (const r of rows) {
+      const unread = parseJson<string[]>(r.unread_fields) ?? [];
+      if (unread.includes('variables')) {
+        undecided.push({
+          subjectRef: deploymentSubject(r).subjectRef,
+          why: 'its pipeline variables could not be read and neither its commit nor its shipped merge requests name a change',
+        });
+        continue;
+      }
+      flags.push(this.flag(r, refs));
+    }
+    return { flags, undecided };
+  }
+
+  private flag(r: DeploymentRow, refs: Awaited<ReturnType<typeof linkReferencesOf>>): Flag {
+    {
       const unknown = refs.get(`${r.connector}\u0000${r.external_id}`) ?? [];
       const numbers = [...new Set(unknown.map((u) => u.changeNumber))];
       const reason = numbers.length
@@ -50,6 +73,6 @@ export class UnlinkedDeploymentControl implements Control {
         related: [],
         input: { startedAt: r.started_at, referencedChanges: numbers },
       } satisfies Flag;
-    });
+    }
   }
 }

@@ -15,6 +15,7 @@ import type { AppConfig } from '../config/config.schema';
 import { chunk, sqlQuery } from '../common/sql';
 import { ChangeLinkExtractor } from './change-link.extractor';
 import { pushTo } from '../common/group-by';
+import { parseJson } from '../common/json';
 
 type Key = { connector: string; external_id: string };
 
@@ -171,14 +172,4 @@ function dedupe(rows: LinkRow[]): LinkRow[] {
     if (!seen.has(key)) seen.set(key, r);
   }
   return [...seen.values()];
-}
-
-function parseJson<T>(value: unknown): T | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value !== 'string') return value as T;
-  try {
-    return JSON.parse(value) as T;
-  } catch {
-    return undefined;
-  }
 }

@@ -3,7 +3,9 @@
  * the cursor after it in one transaction (a crash resumes after the last committed batch), and
  * records how the stream ended. A failure is recorded on the stream and the job completes, so
  * evaluation always runs and reports what it could not check. After the first batch with a problem
- * the cursor stops advancing, so the next run reads the unreadable part again.
+ * the cursor stops advancing, so the next run reads the unreadable part again — unless every
+ * problem is `lasting` (reading again cannot help until someone acts). Repeated problems are kept
+ * as one entry with a count (problem-groups.ts).
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -26,6 +28,7 @@ import { Clock } from '../common/clock';
 import type { CollectJob } from './job.types';
 import { SHIPPED_RANGES_STREAM, ShippedRangeSource } from './shipped-range.source';
 import { batchKeys, ResumeCounter, type ResumeState } from './collect-resume';
+import { addProblems, problemCount, type IncomingProblem } from './problem-groups';
 import { COLLECT_BATCH_LISTENERS, CollectBatchListener } from './run-lifecycle.listener';
 import type { ResponseInfo } from '@audit-hub/http';
 import type { JobContext } from '../queue/job-handler.registry';
@@ -132,12 +135,16 @@ export class CollectHandler {
           error: i.error,
           kinds: [i.record.kind],
         }));
-        const batchProblems = [...(batch.problems ?? []), ...refused].map((p) => ({
-          message: this.redactor.redact(`${p.where}: ${p.error}`),
+        const met: IncomingProblem[] = [...(batch.problems ?? []), ...refused];
+        const batchProblems: IncomingProblem[] = met.map((p) => ({
+          ...p,
           where: this.redactor.redact(p.where),
-          ...(p.kinds ? { kinds: p.kinds } : {}),
+          error: this.redactor.redact(p.error),
+          ...(p.fix ? { fix: this.redactor.redact(p.fix) } : {}),
         }));
-        if (batchProblems.length) cursorFrozen = true;
+        // A lasting problem (a permission the token lacks) is not read again run after run: the
+        // records it touched say what they lack, and the plugin reads them again once it can.
+        if (batchProblems.some((p) => !p.lasting)) cursorFrozen = true;
         const counted = counter.count(valid);
         await runInTransaction(this.dataSource, async (tx) => {
           if (valid.length) await this.records.ingest(valid, { ...ingestCtx, manager: tx });
@@ -164,7 +171,7 @@ export class CollectHandler {
             });
           }
           records += counted;
-          problems.push(...batchProblems);
+          problems = addProblems(problems, batchProblems);
           const resume = (): ResumeState => ({ records, problems, lastBatch: batchKeys(valid) });
           await tx.getRepository(SourceStatusEntity).update(key, {
             records,
@@ -204,7 +211,7 @@ export class CollectHandler {
       error,
       finishedAt: new Date(Math.max(this.clock.now().getTime(), now.getTime())).toISOString(),
     });
-    log.info('collected', { status, records, problems: problems.length });
+    log.info('collected', { status, records, problems: problemCount(problems) });
     return status;
   }
 }

@@ -272,6 +272,45 @@ describe('evaluationScope: the reason the control reports', () => {
   });
 });
 
+describe('a partial stream leaves out only the kinds its problems name', () => {
+  const deployments = ['deployment', 'deployment-mr', 'merge-request', 'commit'] as RecordKind[];
+  const partial = (problems: SourceHealth['problems']): SourceHealth => ({
+    ...failed('gitlab', 'deployments', deployments),
+    status: 'partial',
+    error: null,
+    problems,
+  });
+
+  it('a lasting problem whose records carry the gap (`kinds: []`) leaves no subject out', () => {
+    const s = partial([
+      {
+        message: 'x',
+        where: 'project 12',
+        error: '403',
+        kinds: [],
+        code: 'pipeline-variables-forbidden',
+        count: 9,
+      },
+    ]);
+    for (const id of CHG) expect(outcome(id, [s])).toBe('-');
+  });
+
+  it('a problem with the commits only leaves out what needs commits', () => {
+    const s = partial([{ message: 'x', where: 'commit abc', error: '503', kinds: ['commit'] }]);
+    expect(outcome('RM-CHG-001', [s])).toBe('-');
+    // GitLab holds every commit subject.
+    expect(outcome('RM-PIPE-002', [s])).toBe('all');
+  });
+
+  it('a problem naming no kinds leaves out every kind the stream writes, as before', () => {
+    const s = partial([
+      { message: 'x', where: 'project 12', error: '403', kinds: [] },
+      { message: 'y', where: 'page 3', error: '503' },
+    ]);
+    expect(outcome('RM-CHG-001', [s])).toEqual(['gitlab']);
+  });
+});
+
 describe('the catalog names the roles each access control decides with', () => {
   it('RM-ACC-001 reads developer and break-glass, RM-ACC-003 break-glass, no other control a role', () => {
     expect(Object.fromEntries(CONTROL_CATALOG.filter((c) => c.roles).map((c) => [c.id, c.roles]))).toEqual({

@@ -21,6 +21,8 @@
 import type { ControlDefinition, RecordKind, SubjectType } from '@audit-hub/domain';
 import type { EvaluationScope } from '../findings/finding.service';
 import { pushTo } from '../common/group-by';
+import type { SourceProblem } from '../store/entities/source-status.entity';
+import { incompleteKinds } from './problem-groups';
 
 export interface SourceHealth {
   connector: string;
@@ -28,6 +30,18 @@ export interface SourceHealth {
   status: string;
   kinds: RecordKind[];
   error: string | null;
+  /** A partial stream's problems: the kinds they name are the ones it left incomplete. */
+  problems?: SourceProblem[];
+}
+
+/**
+ * The kinds a stream left incomplete: every kind it writes when it failed or did not finish; when
+ * partial, those its problems name (`kinds: []`: none, the records say themselves what they lack),
+ * or every kind when some problem names none.
+ */
+export function incompleteKindsOf(s: SourceHealth): RecordKind[] {
+  if (s.status !== 'partial' || !s.problems?.length) return s.kinds;
+  return incompleteKinds(s.problems) ?? s.kinds;
 }
 
 const SUBJECT_KINDS: Record<SubjectType, RecordKind | undefined> = {
@@ -138,7 +152,7 @@ function effectsOf(
   s: SourceHealth,
   context: ScopeContext,
 ): Effect[] {
-  const needed = [...new Set(s.kinds.filter((k) => def.needs.includes(k)))];
+  const needed = [...new Set(incompleteKindsOf(s).filter((k) => def.needs.includes(k)))];
   if (!needed.length) return [];
   const own = (why: string): Effect => ({ kind: 'connectors', connectors: [s.connector], why });
   const all = (why: string): Effect => ({ kind: 'all', why });

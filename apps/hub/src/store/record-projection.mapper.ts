@@ -155,6 +155,8 @@ const deployment: Projection = {
       pipelineSource: f.optString('pipelineSource'),
       jobName: f.optString('jobName'),
       variables: f.json('variables', {}),
+      // `variables: null`: the upstream would not let us read them (records.md "unreadable fields").
+      unreadFields: f.data.variables === null ? ['variables'] : null,
       approvals: f.json('approvals', null),
       testReport: f.json('testReport', null),
       artifacts: f.json('artifacts', []),

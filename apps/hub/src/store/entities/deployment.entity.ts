@@ -95,8 +95,16 @@ export class DeploymentEntity {
   @VarcharColumn('job_name', 512, { nullable: true })
   jobName!: string | null;
 
+  /** `{}` also when they could not be read: then `unreadFields` names `variables`. */
   @JsonColumn('variables')
   variables!: Record<string, string>;
+
+  /**
+   * The record's fields the upstream would not let us read (`variables`), null when none: controls
+   * leave a subject undecided when its decision would rest on one of them (records.md).
+   */
+  @JsonColumn('unread_fields', { nullable: true })
+  unreadFields!: string[] | null;
 
   /** Null when the upstream could not tell (records.md). */
   @JsonColumn('approvals', { nullable: true })

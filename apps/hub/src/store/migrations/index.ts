@@ -6,6 +6,7 @@ import { Api1700000000004 } from './1700000000004-api';
 import { ShippedRanges1700000000006 } from './1700000000006-shipped-ranges';
 import { RunLiveness1700000000010 } from './1700000000010-run-liveness';
 import { EvidencePruneGuard1700000000011 } from './1700000000011-evidence-prune-guard';
+import { UnreadFields1700000000012 } from './1700000000012-unread-fields';
 
 /** Every migration, oldest first; the same set runs on PostgreSQL and SQLite. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ShippedRanges1700000000006,
   RunLiveness1700000000010,
   EvidencePruneGuard1700000000011,
+  UnreadFields1700000000012,
 ];
