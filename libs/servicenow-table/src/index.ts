@@ -5,3 +5,5 @@ export * from './servicenow-value.parser';
 export * from './servicenow-table.client';
 export * from './servicenow-auth.config';
 export * from './servicenow.auth';
+export * from './servicenow-key-range';
+export * from './servicenow-read.problems';

@@ -29,6 +29,27 @@ export const INSTALL_STATUS: Readonly<Record<string, ConfigItemRecord['installSt
   '7': 'retired',
 };
 
+/**
+ * `operational_status` 6 is Retired in the base system's choice list (CMDB CI Lifecycle
+ * Management: "operational states … such as 'Retired'"). Application services and CIs maintained
+ * by Service Mapping or CSDM processes are often retired there while `install_status` stays
+ * Installed: such a CI is decommissioned all the same.
+ */
+export const OPERATIONAL_STATUS_RETIRED = '6';
+
+/** The record field each asked-for field fills (for `connectors check` to name what a hidden field costs). */
+export const RECORD_FIELD: Readonly<Record<string, string>> = {
+  name: 'name',
+  sys_class_name: 'class',
+  version: 'version',
+  used_for: 'environment',
+  install_status: 'installStatus',
+  operational_status: 'installStatus',
+  business_criticality: 'criticality',
+  support_group: 'ownerGroup',
+  'support_group.name': 'ownerGroup',
+};
+
 /** `1 - most critical`, `2 - somewhat critical`, `3 - less critical`, `4 - not critical` (or the bare digit). */
 const CRITICALITY = /^\s*([1-4])(\s*-.*)?$/;
 
@@ -87,7 +108,10 @@ export function mapConfigItem(row: TableRow, ctx: MapContext): MappedItem {
   const data: ConfigItemRecord = {
     name,
     class: optional(text(row, 'sys_class_name')) ?? ctx.table,
-    installStatus: INSTALL_STATUS[text(row, 'install_status').trim()] ?? 'other',
+    installStatus:
+      text(row, 'operational_status').trim() === OPERATIONAL_STATUS_RETIRED
+        ? 'retired'
+        : (INSTALL_STATUS[text(row, 'install_status').trim()] ?? 'other'),
   };
   const version = optional(text(row, 'version'));
   if (version) data.version = version;

@@ -20,7 +20,7 @@ export const plugin = definePlugin<CmdbAuth, CmdbOptions>({
   defaultHeaders: { Accept: 'application/json' },
   connect(ctx) {
     const options = resolveOptions(ctx.options);
-    const client = new ServiceNowTableClient(ctx.http, options.pageSize);
+    const client = new ServiceNowTableClient(ctx.http, options.pageSize, () => ctx.now());
     return {
       check: () => checkAccess(client, options),
       streams: [createInventoryStream(client, options, (text) => ctx.http.redact(text))],

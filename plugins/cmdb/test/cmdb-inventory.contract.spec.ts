@@ -7,6 +7,7 @@ import {
   BASE,
   BASIC_HEADER,
   connect,
+  counted,
   JSON_HEADERS,
   PASSWORD,
   readInventory,
@@ -40,10 +41,12 @@ function records(batches: Batch[]): Omit<NormalizedRecord, 'raw'>[] {
 
 describe('cmdb inventory stream (contract)', () => {
   it('reads every CI of cmdb_ci_appl by sys_id past a short page, and maps each field', async () => {
+    // Six CIs match (X-Total-Count counts before ACLs); the window of 3 returns 2, one hidden
+    // between them; after …0702 three match and the window holds them all: the read ends there.
     const scope = instance()
       .get(APPL)
       .query(tableQuery({ query: 'ORDERBYsys_id', fields: FIELDS, limit: 3 }))
-      .reply(200, fixture('cmdb_ci_appl-page-1.json'), JSON_HEADERS)
+      .reply(200, fixture('cmdb_ci_appl-page-1.json'), counted(6))
       .get(APPL)
       .query(
         tableQuery({
@@ -52,16 +55,7 @@ describe('cmdb inventory stream (contract)', () => {
           limit: 3,
         }),
       )
-      .reply(200, fixture('cmdb_ci_appl-page-2.json'), JSON_HEADERS)
-      .get(APPL)
-      .query(
-        tableQuery({
-          query: 'sys_id>0c43b5e0db5e1010a1b2c3d4e5f60706^ORDERBYsys_id',
-          fields: FIELDS,
-          limit: 3,
-        }),
-      )
-      .reply(200, fixture('empty-page.json'), JSON_HEADERS);
+      .reply(200, fixture('cmdb_ci_appl-page-2.json'), counted(3));
 
     const { connection } = await connect({ pageSize: 3 });
     expect(connection.streams.map(({ name, kinds, mode }) => ({ name, kinds, mode }))).toEqual([
@@ -118,11 +112,20 @@ describe('cmdb inventory stream (contract)', () => {
         },
       },
     ]);
+    // The CI hidden in the first window cannot be told from a deleted one: the snapshot is not whole.
     expect(batches.flatMap((b) => b.problems ?? [])).toEqual([
       {
         where: 'cmdb_ci_appl 0c43b5e0db5e1010a1b2c3d4e5f60706 (web)',
         error: 'business_criticality "high" is not one of "1 - most critical" … "4 - not critical"',
         kinds: ['config-item'],
+      },
+      {
+        where: 'GET /api/now/table/cmdb_ci_appl',
+        error: expect.stringMatching(/^1 row of cmdb_ci_appl counted by the instance but hidden/),
+        kinds: ['config-item'],
+        code: 'servicenow-rows-hidden',
+        fix: expect.stringContaining('cmdb_ci_appl read ACL'),
+        lasting: true,
       },
     ]);
   });
@@ -132,12 +135,7 @@ describe('cmdb inventory stream (contract)', () => {
     const scope = instance()
       .get(tablePath('problem'))
       .query(tableQuery({ query: 'ORDERBYsys_id', fields, limit: 1000 }))
-      .reply(200, sample('table-problem-list.json'), JSON_HEADERS)
-      .get(tablePath('problem'))
-      .query(
-        tableQuery({ query: 'sys_id>04ce72c9c0a8016600b5b7f75ac67b5b^ORDERBYsys_id', fields, limit: 1000 }),
-      )
-      .reply(200, fixture('empty-page.json'), JSON_HEADERS);
+      .reply(200, sample('table-problem-list.json'), counted(1));
 
     const { connection } = await connect({ table: 'problem', nameField: 'number' });
     const batches = await readInventory(connection);
@@ -158,12 +156,7 @@ describe('cmdb inventory stream (contract)', () => {
     const scope = instance()
       .get(APPL)
       .query(tableQuery({ query: 'ORDERBYsys_id', fields, limit: 1000 }))
-      .reply(200, fixture('cmdb_ci_appl-page-1.json'), JSON_HEADERS)
-      .get(APPL)
-      .query(
-        tableQuery({ query: 'sys_id>0c43b5e0db5e1010a1b2c3d4e5f60702^ORDERBYsys_id', fields, limit: 1000 }),
-      )
-      .reply(200, fixture('empty-page.json'), JSON_HEADERS);
+      .reply(200, fixture('cmdb_ci_appl-page-1.json'), counted(2));
 
     const { connection } = await connect({ nameField: 'u_service_key' });
     const batches = await readInventory(connection);
@@ -187,7 +180,7 @@ describe('cmdb inventory stream (contract)', () => {
       })
       .get(APPL)
       .query(FIRST)
-      .reply(200, fixture('empty-page.json'), JSON_HEADERS);
+      .reply(200, fixture('empty-page.json'), counted(0));
     const { connection, waits } = await connect();
     expect(await readInventory(connection)).toEqual([]);
     scope.done();
@@ -216,7 +209,7 @@ describe('cmdb inventory stream (contract)', () => {
     const scope = instance()
       .get(APPL)
       .query(FIRST)
-      .reply(200, fixture('cmdb_ci_appl-page-1.json'), JSON_HEADERS)
+      .reply(200, fixture('cmdb_ci_appl-page-1.json'), counted(1500))
       .get(APPL)
       .query(second)
       .reply(200, sample('error-500-cmdb-instance.json'), JSON_HEADERS);
@@ -257,7 +250,7 @@ describe('cmdb inventory stream (contract)', () => {
     const loop = instance()
       .get(APPL)
       .query(FIRST)
-      .reply(200, fixture('cmdb_ci_appl-page-1.json'), JSON_HEADERS)
+      .reply(200, fixture('cmdb_ci_appl-page-1.json'), counted(1500))
       .get(APPL)
       .query(
         tableQuery({
@@ -296,8 +289,68 @@ describe('cmdb inventory stream (contract)', () => {
     const scope = nock(BASE, { reqheaders: { authorization: 'Bearer sn-oauth-token-1234' } })
       .get(APPL)
       .query(FIRST)
-      .reply(200, fixture('empty-page.json'), JSON_HEADERS);
+      .reply(200, fixture('empty-page.json'), counted(0));
     expect(await readInventory((await connect({}, { token: 'sn-oauth-token-1234' })).connection)).toEqual([]);
     scope.done();
+  });
+
+  it('reads past a window of CIs hidden by row ACLs, and never calls that snapshot whole', async () => {
+    // Table API reference: sysparm_limit "is applied before ACL evaluation", X-Total-Count is a
+    // select count(*). The first window of 3 holds only hidden CIs and comes back empty while 5
+    // match: the old client took it for the end and reported an empty, whole inventory — and the
+    // core marked every CI deleted. The rest of the range is split by sys_id and read half by half.
+    const query = (q: string) => tableQuery({ query: q, fields: FIELDS, limit: 3 });
+    const mid = '7fffffffffffffffffffffffffffffff';
+    const scope = instance()
+      .get(APPL)
+      .query(query('ORDERBYsys_id'))
+      .reply(200, fixture('empty-page.json'), counted(5))
+      .get(APPL)
+      .query(query(`sys_id<=${mid}^ORDERBYsys_id`))
+      .reply(200, fixture('empty-page.json'), counted(3))
+      .get(APPL)
+      .query(query(`sys_id>${mid}^ORDERBYsys_id`))
+      .reply(200, fixture('cmdb_ci_appl-after-hidden-block.json'), counted(2));
+    const batches = await readInventory((await connect({ pageSize: 3 })).connection);
+    scope.done();
+    expect(records(batches).map((r) => r.externalId)).toEqual([
+      'a0c43b5e0db5e1010a1b2c3d4e5f6071',
+      'a0c43b5e0db5e1010a1b2c3d4e5f6072',
+    ]);
+    expect(batches.flatMap((b) => b.problems ?? [])).toEqual([
+      expect.objectContaining({
+        error: expect.stringMatching(/^3 rows of cmdb_ci_appl counted by the instance but hidden/),
+        code: 'servicenow-rows-hidden',
+        kinds: ['config-item'],
+      }),
+    ]);
+  });
+
+  it('does not call the inventory whole when the instance sends no X-Total-Count', async () => {
+    const scope = instance().get(APPL).query(FIRST).reply(200, fixture('empty-page.json'), JSON_HEADERS);
+    const batches = await readInventory((await connect()).connection);
+    scope.done();
+    expect(batches.flatMap((b) => b.problems ?? [])).toEqual([
+      expect.objectContaining({ code: 'servicenow-read-unproven', kinds: ['config-item'] }),
+    ]);
+  });
+
+  it('reads an application service retired in operational_status as retired, whatever install_status says', async () => {
+    // CMDB CI Lifecycle Management: operational states come from cmdb_ci.operational_status, whose
+    // base choices include Retired (6); application services often keep install_status Installed.
+    const table = 'cmdb_ci_service_auto';
+    const scope = instance()
+      .get(tablePath(table))
+      .query(FIRST)
+      .reply(200, fixture('cmdb_ci_service_auto-operational-retired.json'), counted(1));
+    const batches = await readInventory((await connect({ table })).connection);
+    scope.done();
+    expect(records(batches)).toEqual([
+      {
+        kind: 'config-item',
+        externalId: 'b7c43b5e0db5e1010a1b2c3d4e5f6081',
+        data: expect.objectContaining({ name: 'checkout', class: table, installStatus: 'retired' }),
+      },
+    ]);
   });
 });

@@ -11,6 +11,14 @@ export const PASSWORD = 'S3cr3t-Cmdb-Pa55word!';
 export const BASIC_HEADER = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`;
 export const JSON_HEADERS = { 'Content-Type': 'application/json;charset=UTF-8' };
 
+/**
+ * The headers of a page whose query matched `total` rows before row ACLs: ServiceNow sends
+ * `X-Total-Count` (a `select count(*)`) unless `sysparm_no_count=true` (Table API reference).
+ */
+export function counted(total: number): Record<string, string> {
+  return { ...JSON_HEADERS, 'X-Total-Count': String(total) };
+}
+
 export interface TestConnection {
   connection: Connection;
   http: HttpClient;
@@ -57,7 +65,7 @@ export function tableQuery(req: {
     sysparm_offset: '0',
     sysparm_display_value: 'false',
     sysparm_exclude_reference_link: 'true',
-    sysparm_no_count: 'true',
+    sysparm_no_count: 'false',
   };
 }
 

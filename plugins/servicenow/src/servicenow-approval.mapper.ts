@@ -5,6 +5,7 @@
 import type { ChangeApprovalRecord } from '@audit-hub/domain';
 import {
   FieldValueError,
+  type MissingReason,
   type TableRow,
   instant,
   optional,
@@ -12,6 +13,7 @@ import {
   text,
   withoutUndefined,
 } from '@audit-hub/servicenow-table';
+import { PROBLEM, absentFields, hiddenFields, unresolvedReference } from './servicenow.problems';
 import type { Mapped } from './servicenow.types';
 
 /**
@@ -53,9 +55,16 @@ const DECIDED: ReadonlySet<ApprovalState> = new Set(['approved', 'rejected']);
 export interface ApprovalMappingContext {
   /** A user's `user_name` by sys_id; undefined when sys_user has no such (readable) user. */
   userName(sysId: string): string | undefined;
+  /** Why a user sys_id did not resolve (hidden by an ACL, or deleted). */
+  userMissing(sysId: string): MissingReason | undefined;
   /** A change's number by sys_id (for rows where `sysapproval.number` is empty). */
   changeNumber(sysId: string): string | undefined;
+  /** Why a change sys_id did not resolve. */
+  changeMissing(sysId: string): MissingReason | undefined;
 }
+
+/** Fields whose absence (a field-level ACL) would misstate the approval. */
+const REQUIRED_FIELDS = ['approver', 'state', 'sysapproval'] as const;
 
 /** The change sys_id to look up when the dot-walked number is missing; undefined when it is there. */
 export function approvalChangeRef(row: TableRow): string | undefined {
@@ -80,24 +89,49 @@ export function mapApproval(row: TableRow, ctx: ApprovalMappingContext): Mapped<
     problems: [{ where, error, kinds: ['change-approval'] }],
   });
   if (!sysId) return problem('the row has no sys_id');
+  const hidden = absentFields(row, REQUIRED_FIELDS);
+  if (hidden.length > 0)
+    return { problems: [hiddenFields(where, 'sysapproval_approver', hidden, ['change-approval'])] };
 
   const changeRef = approvalChangeRef(row);
   const change =
     optional(text(row, 'sysapproval.number')) ?? (changeRef ? ctx.changeNumber(changeRef) : undefined);
-  if (!change)
-    return problem(
-      changeRef
-        ? `the change it approves (change_request ${changeRef}) is not readable (deleted, or hidden by an ACL)`
-        : 'the approval names no change (sysapproval and document_id are empty)',
-    );
+  if (!change) {
+    if (!changeRef) return problem('the approval names no change (sysapproval and document_id are empty)');
+    const target = { table: 'change_request', field: 'number' };
+    const reason = ctx.changeMissing(changeRef);
+    return {
+      problems: [unresolvedReference(`${where} change`, target, changeRef, reason, ['change-approval'])],
+    };
+  }
 
   const approverId = reference(row, 'approver');
-  if (!approverId) return problem(`approval of ${change} has no approver`);
+  if (!approverId) {
+    // ServiceNow clears a reference to a deleted user: nobody can say who decided, now or later.
+    return {
+      problems: [
+        {
+          where,
+          error: `approval of ${change} has no approver (the approving user was deleted, which clears the reference)`,
+          kinds: ['change-approval'],
+          code: PROBLEM.referenceDeleted,
+          lasting: true,
+        },
+      ],
+    };
+  }
   const approver = ctx.userName(approverId);
-  if (!approver)
-    return problem(
-      `approver ${approverId} of ${change} is not in sys_user (deleted, or hidden from the integration user by an ACL)`,
-    );
+  if (!approver) {
+    const target = { table: 'sys_user', field: 'user_name' };
+    const reason = ctx.userMissing(approverId);
+    return {
+      problems: [
+        unresolvedReference(`${where} approver of ${change}`, target, approverId, reason, [
+          'change-approval',
+        ]),
+      ],
+    };
+  }
 
   const state = STATES[text(row, 'state').trim().toLowerCase()];
   if (!state)

@@ -11,7 +11,7 @@ import {
   mapApproval,
 } from './servicenow-approval.mapper';
 import { ReferenceResolver } from './servicenow-reference.resolver';
-import { endOnMalformedPage, startFrom, type WatermarkCursor } from './servicenow-stream.support';
+import { endOnMalformedPage, startFrom, updatedBatch } from './servicenow-stream.support';
 import type { ServiceNowTableClient } from '@audit-hub/servicenow-table';
 import { TABLES } from './servicenow.types';
 
@@ -29,7 +29,12 @@ export function approvalsStream(
       // (RM-SOD-001) compares like with like.
       const users = new ReferenceResolver(client, TABLES.user, 'user_name');
       const changes = new ReferenceResolver(client, TABLES.change, 'number');
-      const ctx = { userName: (id: string) => users.get(id), changeNumber: (id: string) => changes.get(id) };
+      const ctx = {
+        userName: (id: string) => users.get(id),
+        userMissing: (id: string) => users.why(id),
+        changeNumber: (id: string) => changes.get(id),
+        changeMissing: (id: string) => changes.why(id),
+      };
       async function* batches() {
         for await (const page of client.updatedSince({
           table: TABLES.approval,
@@ -46,8 +51,7 @@ export function approvalsStream(
             if (mapped.record) records.push(mapped.record);
             problems.push(...mapped.problems);
           }
-          const cursor: WatermarkCursor = { updatedOn: page.watermark };
-          yield { records, cursor, ...(problems.length ? { problems } : {}) };
+          yield updatedBatch(page, records, problems, ['change-approval']);
         }
       }
       return endOnMalformedPage(['change-approval'], redact, batches());

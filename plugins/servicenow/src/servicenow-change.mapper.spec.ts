@@ -14,7 +14,7 @@ const row = {
   description: '',
   sys_updated_on: '2024-05-01 10:00:00',
 };
-const noUsers = { userName: () => undefined };
+const noUsers = { userName: () => undefined, userMissing: () => undefined };
 
 describe('mapChange', () => {
   it('maps state codes through the out-of-box map, or the configured override', () => {
@@ -44,6 +44,20 @@ describe('mapChange', () => {
         error,
         kinds: ['change'],
       },
+    ]);
+  });
+
+  it('does not read a field a field ACL left out of the row as empty', () => {
+    const { requested_by: _hidden, ...withoutRequester } = row;
+    const mapped = mapChange(withoutRequester, { ...noUsers, stateMap: resolveOptions({}).stateMap });
+    expect(mapped.record).toBeUndefined();
+    expect(mapped.problems).toEqual([
+      expect.objectContaining({
+        error: 'requested_by is not returned: a field-level read ACL hides it from the integration user',
+        code: 'servicenow-field-hidden',
+        fix: 'read ACLs on change_request.requested_by for the integration user',
+        kinds: ['change'],
+      }),
     ]);
   });
 });

@@ -6,8 +6,10 @@
 import type { ChangeApprovalStatus, ChangeRecord, ChangeState, ChangeType } from '@audit-hub/domain';
 import type { StreamProblem } from '@audit-hub/plugin-sdk';
 import { normalizeStateCode } from './servicenow.config';
+import { absentFields, hiddenFields, unresolvedReference } from './servicenow.problems';
 import {
   FieldValueError,
+  type MissingReason,
   type TableRow,
   instant,
   optional,
@@ -58,7 +60,17 @@ export interface ChangeMappingContext {
   stateMap: Readonly<Record<string, ChangeState>>;
   /** A user's `user_name` by sys_id; undefined when sys_user has no such (readable) user. */
   userName(sysId: string): string | undefined;
+  /** Why a user sys_id did not resolve (hidden by an ACL, or deleted). */
+  userMissing(sysId: string): MissingReason | undefined;
 }
+
+/**
+ * The fields without which a change would be misstated. Every other field of CHANGE_FIELDS but the
+ * dot-walked CI name is needed too, but a row that lacks one of these is not mapped at all.
+ */
+const USER_NAME = { table: 'sys_user', field: 'user_name' };
+
+const REQUIRED_FIELDS = ['number', 'type', 'state', 'approval', 'requested_by', 'assigned_to'] as const;
 
 /** The user sys_ids a change row refers to (to resolve them for the whole page at once). */
 export function changeUserRefs(row: TableRow): string[] {
@@ -76,6 +88,9 @@ export function mapChange(row: TableRow, ctx: ChangeMappingContext): Mapped<'cha
   const where = `change_request ${number || '(no number)'} (sys_id ${sysId || '?'})`;
   const problem = (error: string): Mapped<'change'> => ({ problems: [{ where, error, kinds: ['change'] }] });
   if (!sysId || !number) return problem('the row has no number or sys_id');
+  // A field ACL leaves a field out of the row: "" would read as "no requester", which it is not.
+  const hidden = absentFields(row, REQUIRED_FIELDS);
+  if (hidden.length > 0) return { problems: [hiddenFields(where, 'change_request', hidden, ['change'])] };
 
   const type = text(row, 'type').trim().toLowerCase() as ChangeType;
   if (!CHANGE_TYPES.includes(type))
@@ -102,11 +117,7 @@ export function mapChange(row: TableRow, ctx: ChangeMappingContext): Mapped<'cha
     if (!id) return undefined;
     const name = ctx.userName(id);
     if (!name)
-      problems.push({
-        where: `${where} ${field}`,
-        error: `user ${id} is not in sys_user (deleted, or hidden from the integration user by an ACL)`,
-        kinds: ['change'],
-      });
+      problems.push(unresolvedReference(`${where} ${field}`, USER_NAME, id, ctx.userMissing(id), ['change']));
     return name;
   };
 

@@ -7,7 +7,8 @@ import type { StreamDefinition, StreamProblem } from '@audit-hub/plugin-sdk';
 import type { ResolvedServiceNowOptions } from './servicenow.config';
 import { CHANGE_FIELDS, changeUserRefs, mapChange } from './servicenow-change.mapper';
 import { ReferenceResolver } from './servicenow-reference.resolver';
-import { endOnMalformedPage, startFrom, type WatermarkCursor } from './servicenow-stream.support';
+import { invalidChangeQuery, unknownQueryFields } from './servicenow-change-query';
+import { endOnMalformedPage, startFrom, updatedBatch } from './servicenow-stream.support';
 import type { ServiceNowTableClient } from '@audit-hub/servicenow-table';
 import { TABLES } from './servicenow.types';
 
@@ -24,8 +25,17 @@ export function changesStream(
       const from = startFrom('changes', input, 'since');
       // User names are cached for the run: the same requesters and assignees recur on every page.
       const users = new ReferenceResolver(client, TABLES.user, 'user_name');
-      const userName = (sysId: string) => users.get(sysId);
+      const ctx = {
+        stateMap: options.stateMap,
+        userName: (sysId: string) => users.get(sysId),
+        userMissing: (sysId: string) => users.why(sysId),
+      };
       async function* batches() {
+        // A misspelt field in changeQuery silently widens the query to every change, or empties it.
+        const query = options.changeQuery;
+        const unknown = query ? await unknownQueryFields(client, query) : [];
+        if (query && unknown.length > 0)
+          yield { records: [], problems: [invalidChangeQuery(query, unknown)] };
         for await (const page of client.updatedSince({
           table: TABLES.change,
           filter: options.changeQuery,
@@ -36,12 +46,11 @@ export function changesStream(
           const records: NormalizedRecord[] = [];
           const problems: StreamProblem[] = [];
           for (const row of page.rows) {
-            const mapped = mapChange(row, { stateMap: options.stateMap, userName });
+            const mapped = mapChange(row, ctx);
             if (mapped.record) records.push(mapped.record);
             problems.push(...mapped.problems);
           }
-          const cursor: WatermarkCursor = { updatedOn: page.watermark };
-          yield { records, cursor, ...(problems.length ? { problems } : {}) };
+          yield updatedBatch(page, records, problems, ['change']);
         }
       }
       return endOnMalformedPage(['change'], redact, batches());

@@ -1,7 +1,13 @@
 /** What every ServiceNow stream shares: where an incremental read starts, its cursor, and how it ends. */
 import type { RecordKind } from '@audit-hub/domain';
 import type { Batch, ReadInput, StreamProblem } from '@audit-hub/plugin-sdk';
-import { MalformedPageError, formatSnTime, isSnTime } from '@audit-hub/servicenow-table';
+import {
+  MalformedPageError,
+  type UpdatedPage,
+  formatSnTime,
+  isSnTime,
+  unprovenProblem,
+} from '@audit-hub/servicenow-table';
 
 /** The cursor of an incremental stream: the highest `sys_updated_on` stored (UTC, as ServiceNow writes it). */
 export type WatermarkCursor = { updatedOn: string };
@@ -47,4 +53,20 @@ export async function* endOnMalformedPage(
     if (!(err instanceof MalformedPageError)) throw err;
     yield { records: [], problems: clean([{ where: err.where, error: err.reason, kinds }]) };
   }
+}
+
+/**
+ * One incremental page as a batch: its records and problems, the page's watermark as cursor (none
+ * before anything was read), and a problem when the read could not prove it read every row.
+ */
+export function updatedBatch(
+  page: UpdatedPage,
+  records: Batch['records'],
+  problems: StreamProblem[],
+  kinds: RecordKind[],
+): Batch {
+  const all = page.unproven ? [...problems, unprovenProblem(page.unproven, kinds)] : problems;
+  const cursor: WatermarkCursor | undefined =
+    page.watermark === null ? undefined : { updatedOn: page.watermark };
+  return { records, ...(cursor ? { cursor } : {}), ...(all.length ? { problems: all } : {}) };
 }

@@ -5,7 +5,7 @@
  */
 import type { NormalizedRecord } from '@audit-hub/domain';
 import type { StreamDefinition, StreamProblem } from '@audit-hub/plugin-sdk';
-import { endOnMalformedPage, startFrom, type WatermarkCursor } from './servicenow-stream.support';
+import { endOnMalformedPage, startFrom, updatedBatch } from './servicenow-stream.support';
 import type { ServiceNowTableClient } from '@audit-hub/servicenow-table';
 import { USER_FIELDS, mapUser } from './servicenow-user.mapper';
 import { TABLES } from './servicenow.types';
@@ -29,8 +29,7 @@ export function usersStream(
             if (mapped?.record) records.push(mapped.record);
             if (mapped) problems.push(...mapped.problems);
           }
-          const cursor: WatermarkCursor = { updatedOn: page.watermark };
-          yield { records, cursor, ...(problems.length ? { problems } : {}) };
+          yield updatedBatch(page, records, problems, ['identity']);
         }
       }
       return endOnMalformedPage(['identity'], redact, batches());

@@ -10,10 +10,10 @@ import { type ServiceNowAuth, type ServiceNowOptions, resolveOptions } from './s
 
 export function connectServiceNow(ctx: PluginContext<ServiceNowAuth, ServiceNowOptions>): Connection {
   const options = resolveOptions(ctx.options);
-  const client = new ServiceNowTableClient(ctx.http, options.pageSize);
+  const client = new ServiceNowTableClient(ctx.http, options.pageSize, () => ctx.now());
   const redact = (text: string) => ctx.http.redact(text);
   return {
-    check: () => checkAccess(client),
+    check: () => checkAccess(client, options),
     streams: [
       changesStream(client, options, redact),
       approvalsStream(client, redact),

@@ -85,7 +85,7 @@ export function tableQuery(req: {
     sysparm_offset: String(req.offset ?? 0),
     sysparm_display_value: 'false',
     sysparm_exclude_reference_link: 'true',
-    sysparm_no_count: 'true',
+    sysparm_no_count: 'false',
   };
 }
 
@@ -94,3 +94,11 @@ export function tablePath(table: string): string {
 }
 
 export const JSON_HEADERS = { 'Content-Type': 'application/json;charset=UTF-8' };
+
+/**
+ * The headers of a page whose query matched `total` rows before row ACLs: ServiceNow sends
+ * `X-Total-Count` (a `select count(*)`) unless `sysparm_no_count=true` (Table API reference).
+ */
+export function counted(total: number): Record<string, string> {
+  return { ...JSON_HEADERS, 'X-Total-Count': String(total) };
+}

@@ -8,6 +8,7 @@ import {
   JSON_HEADERS,
   PASSWORD,
   connect,
+  counted,
   drain,
   firstRun,
   stream,
@@ -46,25 +47,8 @@ describe('Table API values (real sample table-problem-list.json)', () => {
           limit: 1,
         }),
       )
-      .reply(200, sample('table-problem-list.json'), JSON_HEADERS)
-      .get(tablePath('problem'))
-      .query(
-        tableQuery({
-          query: 'sys_updated_on>=2016-01-19 04:52:04^ORDERBYsys_updated_on^ORDERBYsys_id',
-          fields: [
-            'sys_id',
-            'opened_by',
-            'cmdb_ci',
-            'assigned_to',
-            'closed_at',
-            'active',
-            'made_sla',
-            'sys_updated_on',
-          ],
-          limit: 1,
-        }),
-      )
-      .reply(200, fixture('empty-page.json'), JSON_HEADERS);
+      // One row matches: the window of 1 holds it, and the count says so.
+      .reply(200, sample('table-problem-list.json'), counted(1));
     const { http } = await connect();
     const client = new ServiceNowTableClient(http, 1);
     const pages = [];
@@ -104,7 +88,7 @@ describe('rate limits and errors', () => {
       })
       .get(tablePath('change_request'))
       .query(FIRST_PAGE)
-      .reply(200, fixture('empty-page.json'), JSON_HEADERS);
+      .reply(200, fixture('empty-page.json'), counted(0));
     const { connection, waits } = await connect();
     expect(await drain(stream(connection, 'changes'), firstRun())).toEqual([]);
     scope.done();
@@ -131,11 +115,11 @@ describe('rate limits and errors', () => {
       .query(FIRST_PAGE)
       .matchHeader('authorization', BASIC_HEADER)
       .matchHeader('accept', 'application/json')
-      .reply(200, fixture('empty-page.json'), JSON_HEADERS)
+      .reply(200, fixture('empty-page.json'), counted(0))
       .get(tablePath('change_request'))
       .query(FIRST_PAGE)
       .matchHeader('authorization', 'Bearer oauth-access-token-1')
-      .reply(200, fixture('empty-page.json'), JSON_HEADERS);
+      .reply(200, fixture('empty-page.json'), counted(0));
     await drain(stream((await connect()).connection, 'changes'), firstRun());
     const bearer = await connect({}, { token: 'oauth-access-token-1' });
     await drain(stream(bearer.connection, 'changes'), firstRun());
@@ -186,10 +170,10 @@ describe('malformed pages', () => {
     const scope = nock(BASE_URL)
       .get(tablePath('change_request'))
       .query({ ...FIRST_PAGE, sysparm_limit: String(pageSize) })
-      .reply(200, fixture('change-request-page-1.json'), JSON_HEADERS)
+      .reply(200, fixture('change-request-page-1.json'), counted(5))
       .get(tablePath('sys_user'))
       .query(true)
-      .reply(200, fixture('sys-user-lookup.json'), JSON_HEADERS)
+      .reply(200, fixture('sys-user-lookup.json'), counted(2))
       .get(tablePath('change_request'))
       .query(true)
       .reply(200, '<html><body>Instance Hibernating</body></html>', { 'Content-Type': 'text/html' });

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { GROUP_MEMBER_FIELDS } from '../src/servicenow-group-member.mapper';
 import { USER_FIELDS } from '../src/servicenow-user.mapper';
-import { BASE_URL, JSON_HEADERS, connect, drain, firstRun, stream, tablePath, tableQuery } from './harness';
+import { BASE_URL, connect, counted, drain, firstRun, stream, tablePath, tableQuery } from './harness';
 import { fixture } from './samples';
 
 const ORDER = 'ORDERBYsys_updated_on^ORDERBYsys_id';
@@ -15,22 +15,12 @@ describe('users stream (sys_user)', () => {
     const scope = nock(BASE_URL)
       .get(tablePath('sys_user'))
       .query(tableQuery({ query: ORDER, fields: USER_FIELDS, limit: 3 }))
-      .reply(200, fixture('sys-user-page-1.json'), JSON_HEADERS)
+      .reply(200, fixture('sys-user-page-1.json'), counted(4))
       .get(tablePath('sys_user'))
       .query(
         tableQuery({ query: `sys_updated_on>=2024-02-01 12:00:00^${ORDER}`, fields: USER_FIELDS, limit: 3 }),
       )
-      .reply(200, fixture('sys-user-page-2.json'), JSON_HEADERS)
-      .get(tablePath('sys_user'))
-      .query(
-        tableQuery({
-          query: `sys_updated_on>=2024-02-01 12:00:00^${ORDER}`,
-          fields: USER_FIELDS,
-          limit: 3,
-          offset: 3,
-        }),
-      )
-      .reply(200, fixture('empty-page.json'), JSON_HEADERS);
+      .reply(200, fixture('sys-user-page-2.json'), counted(2));
 
     const { connection } = await connect({ pageSize: 3 });
     const batches = await drain(stream(connection, 'users'), firstRun());
@@ -63,7 +53,7 @@ describe('users stream (sys_user)', () => {
           limit: 1000,
         }),
       )
-      .reply(200, fixture('empty-page.json'), JSON_HEADERS);
+      .reply(200, fixture('empty-page.json'), counted(0));
     const { connection } = await connect();
     const input = {
       cursor: { updatedOn: '2024-02-01 12:00:00' },
@@ -76,11 +66,11 @@ describe('users stream (sys_user)', () => {
 });
 
 describe('groups stream (sys_user_grmember)', () => {
-  it('pages the snapshot by sys_id past a short page, dropping orphans and duplicates', async () => {
+  it('pages the snapshot by sys_id past a short page, dropping orphans and duplicates, to the count', async () => {
     const scope = nock(BASE_URL)
       .get(tablePath('sys_user_grmember'))
       .query(tableQuery({ query: 'ORDERBYsys_id', fields: GROUP_MEMBER_FIELDS, limit: 3 }))
-      .reply(200, fixture('sys-user-grmember-page-1.json'), JSON_HEADERS)
+      .reply(200, fixture('sys-user-grmember-page-1.json'), counted(4))
       .get(tablePath('sys_user_grmember'))
       .query(
         tableQuery({
@@ -89,16 +79,7 @@ describe('groups stream (sys_user_grmember)', () => {
           limit: 3,
         }),
       )
-      .reply(200, fixture('sys-user-grmember-page-2.json'), JSON_HEADERS)
-      .get(tablePath('sys_user_grmember'))
-      .query(
-        tableQuery({
-          query: 'sys_id>0a52d3dcd7011200f2d224837e6103f4^ORDERBYsys_id',
-          fields: GROUP_MEMBER_FIELDS,
-          limit: 3,
-        }),
-      )
-      .reply(200, fixture('empty-page.json'), JSON_HEADERS);
+      .reply(200, fixture('sys-user-grmember-page-2.json'), counted(1));
 
     const { connection } = await connect({ pageSize: 3 });
     const def = stream(connection, 'groups');
@@ -120,6 +101,54 @@ describe('groups stream (sys_user_grmember)', () => {
         externalId: 'Network/asmith',
         data: { group: 'Network', member: 'asmith', source: 'servicenow' },
       },
+    ]);
+  });
+
+  it('reads past a window of hidden memberships, and does not call a snapshot with hidden rows whole', async () => {
+    // sysparm_limit is applied before ACL evaluation and X-Total-Count is a select count(*) (Table
+    // API reference): the first window of 3 holds only hidden rows and comes back empty, 5 match.
+    // The old client ended there: an empty, problem-free snapshot, and every membership removed.
+    const query = (q: string) => tableQuery({ query: q, fields: GROUP_MEMBER_FIELDS, limit: 3 });
+    const mid = '7fffffffffffffffffffffffffffffff';
+    const scope = nock(BASE_URL)
+      .get(tablePath('sys_user_grmember'))
+      .query(query('ORDERBYsys_id'))
+      .reply(200, fixture('empty-page.json'), counted(5))
+      .get(tablePath('sys_user_grmember'))
+      .query(query(`sys_id<=${mid}^ORDERBYsys_id`))
+      .reply(200, fixture('empty-page.json'), counted(3))
+      .get(tablePath('sys_user_grmember'))
+      .query(query(`sys_id>${mid}^ORDERBYsys_id`))
+      .reply(200, fixture('sys-user-grmember-after-hidden-block.json'), counted(2));
+    const { connection } = await connect({ pageSize: 3 });
+    const batches = await drain(stream(connection, 'groups'), firstRun());
+    scope.done();
+    expect(batches.flatMap((b) => b.records.map((r) => r.externalId))).toEqual([
+      'Developers/jdoe',
+      'Network/asmith',
+    ]);
+    expect(batches.flatMap((b) => b.problems ?? [])).toEqual([
+      {
+        where: 'GET /api/now/table/sys_user_grmember',
+        error: expect.stringMatching(/^3 rows of sys_user_grmember counted by the instance but hidden/),
+        kinds: ['group-membership'],
+        code: 'servicenow-rows-hidden',
+        fix: expect.stringContaining('read ACL'),
+        lasting: true,
+      },
+    ]);
+  });
+
+  it('does not call a snapshot whole when the instance sends no X-Total-Count', async () => {
+    const scope = nock(BASE_URL)
+      .get(tablePath('sys_user_grmember'))
+      .query(tableQuery({ query: 'ORDERBYsys_id', fields: GROUP_MEMBER_FIELDS, limit: 1000 }))
+      .reply(200, fixture('empty-page.json'), { 'Content-Type': 'application/json' });
+    const { connection } = await connect();
+    const batches = await drain(stream(connection, 'groups'), firstRun());
+    scope.done();
+    expect(batches.flatMap((b) => b.problems ?? [])).toEqual([
+      expect.objectContaining({ code: 'servicenow-read-unproven', kinds: ['group-membership'] }),
     ]);
   });
 });

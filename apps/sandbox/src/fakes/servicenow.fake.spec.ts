@@ -1,5 +1,13 @@
 import { startSandbox, type Sandbox } from '../sandbox.server';
+import { generateEstate } from '../estate/estate.generator';
 import { LATE_CHANGE, RESOLVE_AFTER } from '../estate/planted.scenarios';
+import {
+  SERVICENOW_LOSSY_BEHAVIOURS,
+  SERVICENOW_TRANSPARENT_BEHAVIOURS,
+  createServicenowFake,
+  type ServicenowBehaviours,
+} from './servicenow.fake';
+import { RESTRICTED_BLOCK } from './servicenow.tables';
 
 const NOW = new Date('2025-03-14T12:00:00.000Z');
 const SN_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
@@ -246,5 +254,144 @@ describe('ServiceNow fake over HTTP', () => {
     expect(later.body.result).toEqual([
       { number: LATE_CHANGE, type: 'standard', sys_created_on: expect.stringMatching(SN_TIME) },
     ]);
+  });
+});
+
+describe('ServiceNow fake real-instance behaviours', () => {
+  const estate = generateEstate({ seed: 42, scale: 1, now: NOW });
+  const AUTH = { authorization: `Basic ${Buffer.from('audit:pw').toString('base64')}` };
+
+  /** A fake with the given switches, asked as a client asks; `clock` is its present. */
+  function fake(behaviours: ServicenowBehaviours = {}, clock: () => Date = () => NOW) {
+    const handler = createServicenowFake({
+      estate: () => estate,
+      user: 'audit',
+      password: 'pw',
+      now: clock,
+      behaviours,
+    });
+    return (table: string, query: Record<string, string> = {}) => {
+      const res = handler({
+        method: 'GET',
+        path: `/api/now/table/${table}`,
+        query: new URLSearchParams({ sysparm_exclude_reference_link: 'true', ...query }),
+        headers: AUTH,
+        baseUrl: 'http://127.0.0.1/servicenow',
+      });
+      const body = JSON.parse(res.body);
+      return {
+        status: res.status,
+        total: Number(res.headers['x-total-count']),
+        body,
+        rows: (body.result ?? []) as any[],
+      };
+    };
+  }
+  const ordered = {
+    sysparm_query: 'ORDERBYsys_updated_on^ORDERBYsys_id',
+    sysparm_fields: 'sys_id,number,sys_updated_on',
+  };
+
+  it('classifies every switch as transparent or lossy, once', () => {
+    const all: (keyof ServicenowBehaviours)[] = [
+      'aclHiddenRows',
+      'rowsMoveWhilePaging',
+      'invalidQueryReturnsNoRows',
+      'aclHiddenSnapshotRows',
+      'membershipsForbidden',
+    ];
+    expect([...SERVICENOW_TRANSPARENT_BEHAVIOURS, ...SERVICENOW_LOSSY_BEHAVIOURS].sort()).toEqual(
+      [...all].sort(),
+    );
+  });
+
+  it('aclHiddenRows: the first window comes back empty, counted, while readable rows follow', () => {
+    const plain = fake()('change_request', { ...ordered, sysparm_limit: '1000' });
+    const hidden = fake({ aclHiddenRows: true });
+    const first = hidden('change_request', { ...ordered, sysparm_limit: '1000' });
+    expect(plain.rows.length).toBeGreaterThan(0);
+    expect(first.rows).toEqual([]);
+    expect(first.total).toBe(plain.total + RESTRICTED_BLOCK);
+    const after = hidden('change_request', {
+      ...ordered,
+      sysparm_limit: '1000',
+      sysparm_offset: String(RESTRICTED_BLOCK),
+    });
+    expect(after.rows.length).toBeGreaterThan(0);
+    // Every readable row is still there, and only those: the block is not part of the estate.
+    const everything = hidden('change_request', { ...ordered, sysparm_limit: '100000' });
+    expect(everything.rows).toEqual(fake()('change_request', { ...ordered, sysparm_limit: '100000' }).rows);
+    for (const table of ['sysapproval_approver', 'sys_user']) {
+      expect(hidden(table, { sysparm_limit: '1' }).total).toBe(
+        fake()(table, { sysparm_limit: '1' }).total + RESTRICTED_BLOCK,
+      );
+    }
+    expect(hidden('cmdb_ci_appl', { sysparm_limit: '1' }).total).toBe(
+      fake()('cmdb_ci_appl', { sysparm_limit: '1' }).total,
+    );
+  });
+
+  it('aclHiddenSnapshotRows: memberships and CIs are counted but not returned', () => {
+    for (const table of ['sys_user_grmember', 'cmdb_ci_appl']) {
+      const q = { sysparm_query: 'ORDERBYsys_id', sysparm_fields: 'sys_id', sysparm_limit: '100000' };
+      const plain = fake()(table, q);
+      const hidden = fake({ aclHiddenSnapshotRows: true })(table, q);
+      expect(hidden.total).toBe(plain.total + RESTRICTED_BLOCK);
+      expect(hidden.rows).toEqual(plain.rows);
+    }
+  });
+
+  it('rowsMoveWhilePaging: offset paging over sys_updated_on skips a row, as on a real instance', () => {
+    const read = (get: ReturnType<typeof fake>) => {
+      const numbers: string[] = [];
+      for (let offset = 0; ; offset += 5) {
+        const page = get('change_request', {
+          ...ordered,
+          sysparm_limit: '5',
+          sysparm_offset: String(offset),
+        });
+        numbers.push(...page.rows.map((r) => r.number));
+        if (offset + 5 >= page.total) return numbers;
+      }
+    };
+    const still = read(fake());
+    const moving = read(fake({ rowsMoveWhilePaging: true }));
+    expect(new Set(moving).size).toBeLessThan(new Set(still).size);
+    // A moved row is at the present, with its sys_mod_count raised.
+    const get = fake({ rowsMoveWhilePaging: true });
+    const [first] = get('change_request', { ...ordered, sysparm_limit: '5' }).rows;
+    const again = get('change_request', {
+      sysparm_query: `number=${first.number}`,
+      sysparm_fields: 'sys_updated_on',
+    });
+    expect(again.rows[0].sys_updated_on).toBe('2025-03-14 12:00:00');
+  });
+
+  it('invalidQueryReturnsNoRows: a term on an unknown field matches nothing instead of everything', () => {
+    const q = { sysparm_query: 'typ=normal', sysparm_fields: 'number', sysparm_limit: '100000' };
+    const all = fake()('change_request', { sysparm_fields: 'number', sysparm_limit: '100000' });
+    expect(fake()('change_request', q).rows).toHaveLength(all.rows.length);
+    const none = fake({ invalidQueryReturnsNoRows: true })('change_request', q);
+    expect([none.rows, none.total]).toEqual([[], 0]);
+    expect(
+      fake({ invalidQueryReturnsNoRows: true })('change_request', { ...q, sysparm_query: 'type=normal' }).rows
+        .length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('membershipsForbidden: sys_user_grmember answers the 403 failure body, other tables read', () => {
+    const get = fake({ membershipsForbidden: true });
+    const refused = get('sys_user_grmember');
+    expect([refused.status, refused.body]).toEqual([
+      403,
+      {
+        error: {
+          message: 'Insufficient rights to query records',
+          detail: 'Field(s) present in the query do not have permission to be read',
+        },
+        status: 'failure',
+      },
+    ]);
+    expect(get('sys_user', { sysparm_limit: '1' }).status).toBe(200);
   });
 });

@@ -15,22 +15,87 @@ import {
   parseEncodedQuery,
   type FieldReader,
 } from './servicenow-query.parser';
-import { SnDatabase, type SnRow, type SnTable, type SnValue } from './servicenow.tables';
+import {
+  SnDatabase,
+  snTime,
+  type SnRow,
+  type SnTable,
+  type SnValue,
+  type TableName,
+} from './servicenow.tables';
 
 /**
  * A ServiceNow Table API (`/api/now/table/<table>`) over the estate. Where connectors trip, it does
  * what the real one does: every value a string; references `{link, value}` unless
  * `sysparm_exclude_reference_link=true`, empty ones `""`; `sysparm_limit` applied before ACLs, so
- * a page can come back short (a restricted change) while more pages follow; invalid query terms
- * ignored rather than refused.
+ * a page can come back short (a restricted change) while more pages follow, and `X-Total-Count`
+ * counts the rows before ACLs; invalid query terms ignored rather than refused. The behaviours
+ * below add what real instances also do.
  */
+
+/**
+ * Real-instance behaviours, each off by default (docs/connectors/servicenow.md and cmdb.md, "On
+ * real instances"). The Table API reference is `c_TableAPI.md` (GET /now/table/{tableName}).
+ */
+export interface ServicenowBehaviours {
+  /**
+   * Row-level read ACLs hide rows of `change_request`, `sysapproval_approver` and `sys_user` from
+   * the audit account: a block of RESTRICTED_BLOCK restricted rows each, not part of the estate, one
+   * second before the table's oldest readable row. `sysparm_limit` "is applied before ACL
+   * evaluation. If no records return, including records you have access to, rearrange the record
+   * order…", so windows come back empty or short while readable rows follow; `X-Total-Count` (a
+   * `select count(*)` unless `sysparm_no_count=true`) counts the hidden rows.
+   */
+  aclHiddenRows?: boolean;
+  /**
+   * Rows are updated while a client pages them: after serving a `change_request` or `sys_user`
+   * window that has rows after it, the first readable row served in it (once per row) is updated
+   * at the fake's present — a business rule, a scheduled job or an agent saving it — so it moves to
+   * the end of `ORDERBYsys_updated_on` and the rows behind it move up one place.
+   */
+  rowsMoveWhilePaging?: boolean;
+  /**
+   * `glide.invalid_query.returns_no_rows=true`: a query term on a field the table does not have
+   * matches no row, instead of being ignored (every row matches) as by default.
+   */
+  invalidQueryReturnsNoRows?: boolean;
+  /**
+   * Row-level read ACLs hide rows of the snapshot tables, `sys_user_grmember` and `cmdb_ci_appl`
+   * (restricted blocks as for aclHiddenRows). A hidden membership or CI cannot be told from a
+   * deleted one, so no snapshot of them can be whole.
+   */
+  aclHiddenSnapshotRows?: boolean;
+  /**
+   * The audit account has no read ACL on `sys_user_grmember`: every read answers 403 with the
+   * failure body ServiceNow sends for a refused query ("Insufficient rights to query records").
+   */
+  membershipsForbidden?: boolean;
+}
+
+/** Switches a correct connector copes with fully: the estate still yields exactly its manifest. */
+export const SERVICENOW_TRANSPARENT_BEHAVIOURS: readonly (keyof ServicenowBehaviours)[] = [
+  'aclHiddenRows',
+  'rowsMoveWhilePaging',
+  // The connector's own conditions name real fields; a bad options.changeQuery is reported.
+  'invalidQueryReturnsNoRows',
+];
+/** Switches where data truly cannot be read: the connector must say so, never read "none". */
+export const SERVICENOW_LOSSY_BEHAVIOURS: readonly (keyof ServicenowBehaviours)[] = [
+  // Memberships and CIs the account cannot see: the snapshots are never whole, nothing is deleted.
+  'aclHiddenSnapshotRows',
+  'membershipsForbidden',
+];
 
 export interface ServicenowFakeOptions {
   estate: () => Estate;
   user: string;
   password: string;
   now: () => Date;
+  behaviours?: ServicenowBehaviours;
 }
+
+/** Tables whose rows rowsMoveWhilePaging moves: their records do not depend on `sys_updated_on`. */
+const MOVING_TABLES: readonly string[] = ['change_request', 'sys_user'];
 
 /** The Table API's ceiling when no `sysparm_limit` is given. */
 const DEFAULT_LIMIT = 10_000;
@@ -153,10 +218,46 @@ function nonNegative(value: string | null, fallback: number): number {
   return Number.isFinite(n) && n >= 0 ? n : fallback;
 }
 
-function list(db: SnDatabase, table: SnTable, request: FakeRequest): FakeResponse {
+function forbidden(): FakeResponse {
+  return failure(
+    403,
+    'Insufficient rights to query records',
+    'Field(s) present in the query do not have permission to be read',
+  );
+}
+
+/** Whether the query names a field the table does not have (judged on its first row). */
+function namesUnknownField(
+  db: SnDatabase,
+  table: SnTable,
+  query: ReturnType<typeof parseEncodedQuery>,
+): boolean {
+  const [first] = table.rows;
+  if (!first) return false;
+  const read = reader(db, table, first);
+  return query.queries.some((clauses) =>
+    clauses.some((alternatives) => alternatives.some((c) => read.value(c.field) === undefined)),
+  );
+}
+
+interface ListAnswer {
+  response: FakeResponse;
+  /** The readable rows served, in order. */
+  served: SnRow[];
+  /** Whether rows match after this window. */
+  more: boolean;
+}
+
+function list(
+  db: SnDatabase,
+  table: SnTable,
+  request: FakeRequest,
+  behaviours: ServicenowBehaviours,
+): ListAnswer {
   const query = parseEncodedQuery(request.query.get('sysparm_query'));
   const readers = table.rows.map((row) => ({ row, read: reader(db, table, row) }));
-  const matched = readers.filter((r) => matchesQuery(r.read, query));
+  const noRows = behaviours.invalidQueryReturnsNoRows === true && namesUnknownField(db, table, query);
+  const matched = noRows ? [] : readers.filter((r) => matchesQuery(r.read, query));
   const compare = orderComparator(query);
   matched.sort((a, b) => compare(a.read, b.read));
   const total = matched.length;
@@ -164,10 +265,11 @@ function list(db: SnDatabase, table: SnTable, request: FakeRequest): FakeRespons
   const limit = requestedLimit > 0 ? requestedLimit : DEFAULT_LIMIT;
   const offset = nonNegative(request.query.get('sysparm_offset'), 0);
   // The limit is applied before the ACLs: a restricted row still takes its slot in the page.
-  const page = matched
+  const served = matched
     .slice(offset, offset + limit)
     .filter((r) => !r.row.hidden)
-    .map((r) => renderRow(db, table, r.row, request));
+    .map((r) => r.row);
+  const page = served.map((row) => renderRow(db, table, row, request));
   const headers: Record<string, string> = {};
   if ((request.query.get('sysparm_no_count') ?? '').toLowerCase() !== 'true')
     headers['x-total-count'] = String(total);
@@ -179,16 +281,65 @@ function list(db: SnDatabase, table: SnTable, request: FakeRequest): FakeRespons
     links.push(`<${at(total > 0 ? Math.floor((total - 1) / limit) * limit : 0)}>;rel="last"`);
     headers.link = links.join(',');
   }
-  return json(200, { result: page }, headers);
+  return { response: json(200, { result: page }, headers), served, more: offset + limit < total };
+}
+
+/**
+ * Rows updated while a client reads (rowsMoveWhilePaging): each moved row's new `sys_updated_on`,
+ * kept apart from the tables, which are rebuilt whenever the clock moves.
+ */
+class MovedRows {
+  private readonly moved = new Map<string, string>();
+
+  /** Moves the first served row not moved before to `now`. */
+  afterWindow(table: SnTable, served: SnRow[], now: Date): void {
+    const row = served.find((r) => !this.moved.has(`${table.name}/${r.sysId}`));
+    if (!row) return;
+    const at = snTime(now.toISOString());
+    if (typeof row.fields.sys_updated_on === 'string' && row.fields.sys_updated_on >= at) return;
+    this.moved.set(`${table.name}/${row.sysId}`, at);
+    this.apply(table, row);
+  }
+
+  /** Applies the moves to a table just built. */
+  applyAll(db: SnDatabase): void {
+    for (const key of this.moved.keys()) {
+      const [name, sysId] = key.split('/');
+      const table = db.table(name);
+      const row = table?.bySysId.get(sysId);
+      if (table && row) this.apply(table, row);
+    }
+  }
+
+  private apply(table: SnTable, row: SnRow): void {
+    const at = this.moved.get(`${table.name}/${row.sysId}`)!;
+    // A later update of the estate's own wins over the move.
+    const current = row.fields.sys_updated_on;
+    if (typeof current === 'string' && current >= at) return;
+    row.fields = {
+      ...row.fields,
+      sys_updated_on: at,
+      sys_mod_count: String(Number(row.fields.sys_mod_count ?? '0') + 1),
+    };
+  }
 }
 
 export function createServicenowFake(options: ServicenowFakeOptions): FakeHandler {
+  const behaviours = options.behaviours ?? {};
+  const restricted: TableName[] = [
+    ...(behaviours.aclHiddenRows ? (['change_request', 'sysapproval_approver', 'sys_user'] as const) : []),
+    ...(behaviours.aclHiddenSnapshotRows ? (['sys_user_grmember', 'cmdb_ci_appl'] as const) : []),
+  ];
+  const moved = new MovedRows();
   let cache: { key: string; db: SnDatabase } | undefined;
   const database = (): SnDatabase => {
     const estate = options.estate();
     const now = options.now().toISOString();
     const key = `${EstateIndex.keyOf(estate)}|${now}`;
-    if (!cache || cache.key !== key) cache = { key, db: new SnDatabase(estate, now) };
+    if (!cache || cache.key !== key) {
+      cache = { key, db: new SnDatabase(estate, now, { restricted }) };
+      moved.applyAll(cache.db);
+    }
     return cache.db;
   };
   return (request) => {
@@ -215,7 +366,13 @@ export function createServicenowFake(options: ServicenowFakeOptions): FakeHandle
     const db = database();
     const table = db.table(decodeURIComponent(tableName));
     if (!table) return failure(400, `Invalid table ${decodeURIComponent(tableName)}`, null);
-    if (sysId === undefined) return list(db, table, request);
+    if (behaviours.membershipsForbidden && table.name === 'sys_user_grmember') return forbidden();
+    if (sysId === undefined) {
+      const answer = list(db, table, request, behaviours);
+      if (behaviours.rowsMoveWhilePaging && answer.more && MOVING_TABLES.includes(table.name))
+        moved.afterWindow(table, answer.served, options.now());
+      return answer.response;
+    }
     const row = table.bySysId.get(decodeURIComponent(sysId));
     if (!row || row.hidden) {
       return failure(404, 'No Record found', "Record doesn't exist or ACL restricts the record retrieval");

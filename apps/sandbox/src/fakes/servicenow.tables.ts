@@ -84,6 +84,22 @@ export function snTime(instant: Instant | null | undefined): string {
 
 const GLOBAL_DOMAIN: SnRef = { table: 'sys_user_group', sysId: 'global' };
 
+/**
+ * Rows of each restricted block (SnDatabaseOptions.restricted): more than the connector's default
+ * page (1 000), so that a whole window of them comes back empty while readable rows follow.
+ */
+export const RESTRICTED_BLOCK = 1_500;
+
+export interface SnDatabaseOptions {
+  /**
+   * Tables that also hold a block of RESTRICTED_BLOCK rows no role of the audit account may read
+   * (a row-level read ACL with a condition): counted by the instance and taking their slots in
+   * every window, never returned. They are not part of the estate, and sit one second before the
+   * table's oldest readable row, so the first window of an ordered read is empty.
+   */
+  restricted?: readonly TableName[];
+}
+
 export class SnDatabase {
   private readonly built = new Map<TableName, SnTable>();
   private readonly index: EstateIndex;
@@ -91,6 +107,7 @@ export class SnDatabase {
   constructor(
     private readonly estate: Estate,
     private readonly now: Instant,
+    private readonly options: SnDatabaseOptions = {},
   ) {
     this.index = EstateIndex.of(estate);
   }
@@ -124,6 +141,7 @@ export class SnDatabase {
 
   private build(name: TableName): SnTable {
     const rows = this.rows(name);
+    if (this.options.restricted?.includes(name)) rows.push(...this.restrictedRows(name, rows));
     return {
       name,
       rows,
@@ -165,6 +183,29 @@ export class SnDatabase {
               ? { install_status: { '1': 'Installed', '7': 'Retired' } }
               : {},
     };
+  }
+
+  /** The restricted block of a table, shaped like its readable rows (see SnDatabaseOptions). */
+  private restrictedRows(name: TableName, readable: SnRow[]): SnRow[] {
+    const template = readable.find((r) => !r.hidden);
+    if (!template) return [];
+    const oldest = readable
+      .map((r) => r.fields.sys_updated_on)
+      .filter((t): t is string => typeof t === 'string' && t !== '')
+      .sort()[0];
+    const at = snTime(new Date(Date.parse(`${oldest.replace(' ', 'T')}Z`) - 1000).toISOString());
+    return Array.from({ length: RESTRICTED_BLOCK }, (_, n) => {
+      const sysId = this.sysId(name, `restricted-${n}`);
+      const fields: Record<string, SnValue> = {
+        ...template.fields,
+        sys_id: sysId,
+        sys_updated_on: at,
+        sys_created_on: at,
+      };
+      if (name === 'change_request') fields.number = `CHG9${String(n).padStart(6, '0')}`;
+      if (name === 'sys_user') fields.user_name = `restricted.${n}`;
+      return { sysId, fields, hidden: true };
+    });
   }
 
   private rows(name: TableName): SnRow[] {
