@@ -12,9 +12,12 @@ import {
 } from '@audit-hub/http';
 import { arrayField, field, isObject, text, type JsonObject } from './cyberark-field.reader';
 import { MalformedPageError } from './cyberark-page.error';
+import { parsePvwaVersion, type PvwaVersion } from './cyberark-version';
 import type { ListPage, SafeRef } from './cyberark.types';
 
 export const API = '/PasswordVault/API';
+/** Where the PVWA says its version (Gen1 Server web service, still answered by 12.x and later). */
+export const SERVER_PATH = '/PasswordVault/WebServices/PIMServices.svc/Server';
 
 /** The filter that makes PVWA list the predefined members (Master, Batch, Auditors…) too. */
 export const PREDEFINED_FILTER = 'includePredefinedUsers eq true';
@@ -53,6 +56,15 @@ export class CyberArkClient {
     const path = `/Safes/${safePathId(safe)}/Members`;
     const keep = includePredefinedUsers ? { filter: PREDEFINED_FILTER } : {};
     return this.list(path, keep, MEMBER_ENVELOPES, `safe "${safe.safeName}" members: GET ${API}${path}`);
+  }
+
+  /** `ExternalVersion` of the Server web service; `text` as PVWA wrote it, `version` when readable. */
+  async server(): Promise<{ text?: string; version?: PvwaVersion }> {
+    const response = await this.http.request<unknown>(this.request(SERVER_PATH, undefined));
+    const body = response.data;
+    const external = isObject(body) ? text(body, 'ExternalVersion') : undefined;
+    const version = parsePvwaVersion(external);
+    return { ...(external ? { text: external } : {}), ...(version ? { version } : {}) };
   }
 
   /** `GET /PasswordVault/API/Safes?limit=1` (connection check). */
@@ -114,10 +126,14 @@ export class CyberArkClient {
 
   /**
    * Pages of a Gen2 list: `offset`/`limit`, then the RELATIVE `nextLink` PVWA answers
-   * (`api/Safes?offset=25&limit=25&useCache=False`, relative to `/PasswordVault/`), with `keep`
-   * (the member filter) put back in case the link drops it. An empty page ends the list (PVWA sends
-   * a `nextLink` even past `count`); a full page without `nextLink` while fewer than `count` items
-   * arrived continues at the next offset. A page served twice is a `malformed` error (`paginate`).
+   * (`api/Safes?offset=25&limit=25&useCache=False`, relative to `/PasswordVault/`, as psPAS
+   * `Get-NextLink` joins it), followed exactly, with `keep` (the member filter) put back in case
+   * the link drops it. An empty page ends the list (PVWA sends a `nextLink` even past `count`);
+   * without a `nextLink`, the list goes on at the next offset while fewer than `count` (the total)
+   * items arrived: `limit` is a maximum, and a server may answer fewer without saying there are
+   * more. A page served twice is a `malformed` error (`paginate`). Whether every item arrived is
+   * the caller's to judge (`count` against the distinct items: a list that moved while it was read
+   * can skip one).
    */
   private async *list(
     path: string,
@@ -134,7 +150,7 @@ export class CyberArkClient {
       if (last.nextLink) {
         return this.request(resolveNextLink(last.nextLink), Object.keys(keep).length ? keep : undefined);
       }
-      if (last.count !== undefined && seen < last.count && last.items >= this.pageSize) {
+      if (last.count !== undefined && seen < last.count) {
         return this.request(`${API}${path}`, { ...keep, limit: this.pageSize, offset: seen });
       }
       return null;

@@ -292,6 +292,10 @@ describe('cyberark entitlements stream (contract)', () => {
         where: 'safe "PROD Payments" members',
         error:
           'cyberark: GET /PasswordVault/API/Safes/PROD%20Payments/Members failed (forbidden 403): SFWS0007E: You are not authorized to view the members of this safe.',
+        // Visible, members unreadable: never "no members".
+        code: 'cyberark-members-forbidden',
+        fix: expect.stringContaining('View Safe Members'),
+        lasting: true,
       },
     ]);
   });
@@ -318,7 +322,10 @@ describe('cyberark entitlements stream (contract)', () => {
       .reply(500, echo, JSON_HEADERS)
       .get(MEMBERS('PROD%20Payments'))
       .query(pageQuery(2, 0, PREDEFINED))
-      .reply(404, sample('pvwa11-error-404-components-monitoring.json'), JSON_HEADERS);
+      .reply(404, sample('pvwa11-error-404-components-monitoring.json'), JSON_HEADERS)
+      // A 404 where Gen2 lives: the version is asked, and a 14.0 leaves the 404 as it is.
+      .get('/PasswordVault/WebServices/PIMServices.svc/Server')
+      .reply(200, fixture('server-14.0.json'), JSON_HEADERS);
     prodDbMembers(api);
     const logoff = expectLogoff(TOKEN);
 
@@ -371,6 +378,9 @@ describe('cyberark entitlements stream (contract)', () => {
             where: 'GET /PasswordVault/API/Safes',
             error:
               'no safe is visible to the audit user: make it a member of the safes to audit (List accounts, View Safe members) or of the Auditors group',
+            code: 'cyberark-no-safe-visible',
+            fix: expect.stringContaining('View Safe Members'),
+            lasting: true,
           },
         ],
       },
@@ -386,7 +396,13 @@ describe('cyberark entitlements stream (contract)', () => {
     logon2.done();
     api2.done();
     expect(problems(unmatched)).toEqual([
-      { where: 'options.safes', error: 'none of the 1 visible safes matches "PCI-*"' },
+      {
+        where: 'options.safes',
+        error: 'none of the 1 visible safes matches "PCI-*"',
+        code: 'cyberark-no-safe-selected',
+        fix: expect.stringContaining('options.safes'),
+        lasting: true,
+      },
     ]);
   });
 

@@ -33,6 +33,33 @@ export class GitLabIssuesClient {
     return response.data as GitLabIssue[];
   }
 
+  /**
+   * Issues whose description holds `text`, opened or closed, oldest first. GitLab's issue search
+   * (`search` with `in=description`) reads the database (Issuable.full_search, ILIKE over the
+   * column), like the label filter: a just-created issue is found at once.
+   */
+  async issuesMentioning(text: string, perPage = 20): Promise<GitLabIssue[]> {
+    const path = `/projects/${this.project}/issues`;
+    const response = await this.http.request<unknown>({
+      path: api(path),
+      query: {
+        search: text,
+        in: 'description',
+        state: 'all',
+        order_by: 'created_at',
+        sort: 'asc',
+        per_page: perPage,
+      },
+    });
+    if (!Array.isArray(response.data))
+      throw this.malformed('GET', path, response.status, 'the body is not a JSON array');
+    return response.data as GitLabIssue[];
+  }
+
+  async issue(iid: number): Promise<GitLabIssue> {
+    return (await this.object<GitLabIssue>({ path: api(`/projects/${this.project}/issues/${iid}`) })).data;
+  }
+
   async createIssue(fields: { title: string; description: string; labels: string[] }): Promise<GitLabIssue> {
     return (
       await this.object<GitLabIssue>({

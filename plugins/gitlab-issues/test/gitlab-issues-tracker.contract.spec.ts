@@ -8,6 +8,16 @@ const JSON_HEADERS = { 'Content-Type': 'application/json' };
 const MARKER = '3f2a9c01d4e5b677';
 const LABEL = `audit-hub::${MARKER}`;
 const PROJECT = '/api/v4/projects/my-group%2Fmy-project';
+const MARKER_LINE = `<!-- audit-hub:dedupe-marker ${MARKER} -->`;
+const BY_LABEL = { labels: LABEL, state: 'all', order_by: 'created_at', sort: 'asc', per_page: '1' };
+const BY_DESCRIPTION = {
+  search: MARKER,
+  in: 'description',
+  state: 'all',
+  order_by: 'created_at',
+  sort: 'asc',
+  per_page: '20',
+};
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -35,14 +45,14 @@ const TICKET = {
 };
 
 describe('gitlab-issues tracker (contract)', () => {
-  it('creates an issue with the marker label, and keys it by its full reference', async () => {
+  it('creates an issue with the marker as a label and as the last line of its description, and keys it by its full reference', async () => {
     const scope = gitlab()
       .post(`${PROJECT}/issues`, {
         title: TICKET.title,
-        description: TICKET.body,
+        description: `${TICKET.body}\n\n${MARKER_LINE}`,
         labels: `${LABEL},compliance,audit-hub,RM-CHG-001,severity high,a b`,
       })
-      .reply(201, sample('issues-create.json'), JSON_HEADERS);
+      .reply(201, fixture('issues-create-labelled.json'), JSON_HEADERS);
 
     const ref = await (
       await tracker({ project: 'my-group/my-project', labels: ['compliance'] })
@@ -58,7 +68,7 @@ describe('gitlab-issues tracker (contract)', () => {
   it('finds the oldest issue with the marker, opened or closed', async () => {
     const scope = gitlab()
       .get(`${PROJECT}/issues`)
-      .query({ labels: LABEL, state: 'all', order_by: 'created_at', sort: 'asc', per_page: '1' })
+      .query(BY_LABEL)
       .reply(200, `[${sample('issues-update-close.json')}]`, JSON_HEADERS);
 
     expect(await (await tracker()).findTicket(MARKER)).toEqual({
@@ -69,9 +79,61 @@ describe('gitlab-issues tracker (contract)', () => {
     scope.done();
   });
 
-  it('answers null when no issue carries the marker', async () => {
-    const scope = gitlab().get(`${PROJECT}/issues`).query(true).reply(200, '[]', JSON_HEADERS);
+  it('answers null when no issue carries the marker, by label or in its description', async () => {
+    const scope = gitlab()
+      .get(`${PROJECT}/issues`)
+      .query(BY_LABEL)
+      .reply(200, '[]', JSON_HEADERS)
+      .get(`${PROJECT}/issues`)
+      .query(BY_DESCRIPTION)
+      .reply(200, '[]', JSON_HEADERS);
     expect(await (await tracker()).findTicket(MARKER)).toBeNull();
+    scope.done();
+  });
+
+  it('when GitLab dropped the labels of a create (a Guest token), finds the ticket by its description and files it once', async () => {
+    // IssuableBaseService#filter_params drops `labels` without an error: the answer has none.
+    const scope = gitlab()
+      .post(`${PROJECT}/issues`)
+      .reply(201, fixture('issues-create-labels-dropped.json'), JSON_HEADERS)
+      .get(`${PROJECT}/issues`)
+      .query(BY_DESCRIPTION)
+      .reply(200, fixture('issues-search-description.json'), JSON_HEADERS)
+      // The next run's search: no label, but the description's marker line finds it (not #13, which only quotes it).
+      .get(`${PROJECT}/issues`)
+      .query(BY_LABEL)
+      .reply(200, '[]', JSON_HEADERS)
+      .get(`${PROJECT}/issues`)
+      .query(BY_DESCRIPTION)
+      .reply(200, fixture('issues-search-description.json'), JSON_HEADERS);
+
+    const t = await tracker();
+    const created = await t.createTicket(TICKET);
+    expect(created.key).toBe('my-group/my-project#14');
+    expect(await t.findTicket(MARKER)).toEqual(created);
+    scope.done();
+  });
+
+  it('fails loudly, naming the fix, when GitLab kept the marker nowhere it can be found again', async () => {
+    const scope = gitlab().post(`${PROJECT}/issues`).reply(201, sample('issues-create.json'), JSON_HEADERS);
+
+    const err = await failure((await tracker()).createTicket(TICKET));
+    scope.done();
+    expect(err).toMatchObject({ code: 'client', retryable: false });
+    expect(err.message).toContain(
+      'issue my-group/my-project#14 was created, but GitLab kept neither its marker label',
+    );
+    expect(err.message).toContain('Reporter role');
+  });
+
+  it('keeps the marker line when it replaces a description', async () => {
+    const scope = gitlab()
+      .get(`${PROJECT}/issues/14`)
+      .reply(200, fixture('issues-create-labels-dropped.json'), JSON_HEADERS)
+      .put(`${PROJECT}/issues/14`, { description: `New text.\n\n${MARKER_LINE}` })
+      .reply(200, fixture('issues-create-labels-dropped.json'), JSON_HEADERS);
+
+    await (await tracker()).updateTicket('my-group/my-project#14', { body: 'New text.' });
     scope.done();
   });
 
@@ -136,18 +198,43 @@ describe('gitlab-issues tracker (contract)', () => {
 });
 
 describe('gitlab-issues connection check (contract)', () => {
-  it('names the user and the project', async () => {
+  it('names the user and the project, and whether the token may label what it files', async () => {
     const scope = gitlab()
       .get('/api/v4/user')
       .reply(200, fixture('user-get.json'), JSON_HEADERS)
       .get('/api/v4/projects/diaspora%2Fdiaspora-client')
-      .reply(200, fixture('project-get.json'), JSON_HEADERS);
+      .reply(200, fixture('project-get-reporter.json'), JSON_HEADERS);
 
     expect(await (await connect({ project: 'diaspora/diaspora-client' })).check()).toEqual([
       { name: 'credentials', ok: true, detail: 'authenticated as @john_smith' },
       { name: 'project:diaspora/diaspora-client', ok: true, detail: 'visible as diaspora/diaspora-client' },
+      {
+        name: 'labels:diaspora/diaspora-client',
+        ok: true,
+        detail: 'the token may label the issues it files',
+      },
     ]);
     scope.done();
+  });
+
+  it("warns that a Guest's labels would be dropped, with the fix", async () => {
+    const scope = gitlab()
+      .get('/api/v4/user')
+      .reply(200, fixture('user-get.json'), JSON_HEADERS)
+      .get('/api/v4/projects/diaspora%2Fdiaspora-client')
+      .reply(200, fixture('project-get-guest.json'), JSON_HEADERS);
+
+    const results = await (await connect({ project: 'diaspora/diaspora-client' })).check();
+    scope.done();
+    expect(results[2]).toEqual({
+      name: 'labels:diaspora/diaspora-client',
+      ok: false,
+      severity: 'warn',
+      detail: expect.stringContaining(
+        'is a Guest of diaspora/diaspora-client: GitLab files its issues but drops their labels',
+      ),
+      fix: "the Reporter role (or Planner) on diaspora/diaspora-client for the token's user",
+    });
   });
 
   it('says the project is missing or hidden', async () => {

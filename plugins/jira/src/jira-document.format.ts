@@ -133,3 +133,16 @@ export function toWiki(markdown: string): string {
     })
     .join('\n\n');
 }
+
+/** The plain text of a rich-text field as Jira answers it: an ADF document (v3) or a string (v2). */
+export function documentText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (!value || typeof value !== 'object') return '';
+  const node = value as AdfNode;
+  if (node.type === 'text') return node.text ?? '';
+  if (node.type === 'hardBreak') return '\n';
+  const inner = (node.content ?? []).map(documentText);
+  return ['doc', 'bulletList', 'orderedList', 'listItem'].includes(node.type)
+    ? inner.join('\n')
+    : inner.join('');
+}

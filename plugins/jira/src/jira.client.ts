@@ -8,6 +8,8 @@ import { HttpClient, UpstreamError, type HttpResponse } from '@audit-hub/http';
 import type { JiraFlavor } from './jira.config';
 import type {
   JiraCreatedIssue,
+  JiraErrorBody,
+  JiraFieldMeta,
   JiraIssue,
   JiraOffsetSearchPage,
   JiraProject,
@@ -41,8 +43,9 @@ export class JiraClient {
     return `${this.http.baseUrl}/browse/${encodeURIComponent(key)}`;
   }
 
-  /** Every issue a JQL query matches, page by page, in the query's order. */
-  async *search(jql: string): AsyncGenerator<JiraIssue> {
+  /** Every issue a JQL query matches, page by page, in the query's order (with `extraFields` too). */
+  async *search(jql: string, extraFields: string[] = []): AsyncGenerator<JiraIssue> {
+    const fields = [...SEARCH_FIELDS, ...extraFields];
     if (this.flavor === 'cloud') {
       let nextPageToken: string | undefined;
       for (let page = 0; page < MAX_PAGES; page++) {
@@ -52,7 +55,7 @@ export class JiraClient {
           path: this.api('/search/jql'),
           body: {
             jql,
-            fields: SEARCH_FIELDS,
+            fields,
             maxResults: PAGE_SIZE,
             ...(nextPageToken ? { nextPageToken } : {}),
           },
@@ -70,7 +73,7 @@ export class JiraClient {
       const { data } = await this.object<JiraOffsetSearchPage>({
         method: 'GET',
         path: this.api('/search'),
-        query: { jql, fields: SEARCH_FIELDS.join(','), startAt, maxResults: PAGE_SIZE },
+        query: { jql, fields: fields.join(','), startAt, maxResults: PAGE_SIZE },
       });
       const issues = data.issues ?? [];
       for (const issue of issues) yield issue;
@@ -86,15 +89,79 @@ export class JiraClient {
     return null;
   }
 
-  async createIssue(fields: Record<string, unknown>): Promise<JiraCreatedIssue> {
-    const { data } = await this.object<JiraCreatedIssue>({
+  /**
+   * Creates an issue; a 400 is answered with Jira's field errors, not thrown, so that the tracker
+   * can tell which field the create screen refused (and `refusal` turns it into the error).
+   */
+  async createIssue(
+    fields: Record<string, unknown>,
+  ): Promise<{ created: JiraCreatedIssue } | { refused: JiraErrorBody }> {
+    const response = await this.http.request<unknown>({
       method: 'POST',
       path: this.api('/issue'),
       body: { fields },
+      okStatuses: [400],
     });
-    if (typeof data.key !== 'string' || !data.key)
-      throw this.malformed('POST', this.api('/issue'), 'the answer names no issue key');
-    return data;
+    if (response.status === 400) {
+      const body = response.data && typeof response.data === 'object' ? (response.data as JiraErrorBody) : {};
+      return { refused: body };
+    }
+    const data = response.data as JiraCreatedIssue | null;
+    if (!data || typeof data !== 'object' || typeof data.key !== 'string' || !data.key)
+      throw this.malformed('POST', this.api('/issue'), 'the answer names no issue key', response.status);
+    return { created: data };
+  }
+
+  /** Jira's refusal of a request as the error it is: not retryable, in Jira's own words. */
+  refusal(method: string, path: string, body: JiraErrorBody, status = 400): UpstreamError {
+    const words = [
+      ...(body.errorMessages ?? []),
+      ...Object.entries(body.errors ?? {}).map(([field, message]) => `${field}: ${message}`),
+    ];
+    return new UpstreamError({
+      connector: this.http.connector,
+      method,
+      path: this.http.redact(path),
+      status,
+      code: 'client',
+      retryable: false,
+      detail: this.http.redact(words.join('; ') || 'Jira gave no reason'),
+    });
+  }
+
+  /**
+   * The fields of the create screen of an issue type (Cloud, and Data Center 8.4+:
+   * `/issue/createmeta/{project}/issuetypes/{id}`, offset-paged; Cloud lists them as `fields`,
+   * Data Center as `values`); null when this Jira has no such endpoint.
+   */
+  async createFields(project: string, issueTypeId: string): Promise<JiraFieldMeta[] | null> {
+    const path = this.api(
+      `/issue/createmeta/${encodeURIComponent(project)}/issuetypes/${encodeURIComponent(issueTypeId)}`,
+    );
+    const out: JiraFieldMeta[] = [];
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const response = await this.http.request<unknown>({
+        method: 'GET',
+        path,
+        query: { startAt: out.length, maxResults: PAGE_SIZE },
+        okStatuses: [404],
+      });
+      if (response.status === 404) return null;
+      const data = response.data as {
+        fields?: unknown;
+        results?: unknown;
+        values?: unknown;
+        total?: number;
+        isLast?: boolean;
+      } | null;
+      const list = data?.fields ?? data?.results ?? data?.values;
+      if (!Array.isArray(list))
+        throw this.malformed('GET', path, 'the answer has no list of fields', response.status);
+      out.push(...(list as JiraFieldMeta[]));
+      const total = typeof data?.total === 'number' ? data.total : undefined;
+      if (!list.length || data?.isLast === true || total === undefined || out.length >= total) return out;
+    }
+    throw this.malformed('GET', path, `more than ${MAX_PAGES} pages of fields`);
   }
 
   async issue(key: string, fields: string[]): Promise<JiraIssue> {
@@ -123,10 +190,12 @@ export class JiraClient {
     });
   }
 
+  /** The transitions on offer, each with its screen's fields (`expand=transitions.fields`). */
   async transitions(key: string): Promise<JiraTransition[]> {
     const { data } = await this.object<{ transitions?: JiraTransition[] }>({
       method: 'GET',
       path: this.api(`/issue/${encodeURIComponent(key)}/transitions`),
+      query: { expand: 'transitions.fields' },
     });
     if (!Array.isArray(data.transitions))
       throw this.malformed(
@@ -137,11 +206,11 @@ export class JiraClient {
     return data.transitions;
   }
 
-  async transition(key: string, id: string): Promise<void> {
+  async transition(key: string, id: string, fields?: Record<string, unknown>): Promise<void> {
     await this.http.request({
       method: 'POST',
       path: this.api(`/issue/${encodeURIComponent(key)}/transitions`),
-      body: { transition: { id } },
+      body: { transition: { id }, ...(fields && Object.keys(fields).length ? { fields } : {}) },
     });
   }
 

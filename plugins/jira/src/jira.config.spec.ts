@@ -20,8 +20,10 @@ describe('jira options', () => {
       flavor: 'cloud',
       closeTransitions: ['Done'],
       reopenTransitions: ['Reopen', 'To Do'],
+      closeResolution: 'Done',
       labels: [],
-      searchConsistencyMs: 5000,
+      // Atlassian: a write shows in search "from a few seconds to minutes" later.
+      searchConsistencyMs: 60_000,
     });
     expect(
       resolveOptions({ project: 'SEC', flavor: 'datacenter' }, 'https://acme.atlassian.net'),

@@ -57,6 +57,15 @@ export class JiraOptions {
   @IsNotEmpty()
   closeTransition?: string;
 
+  /**
+   * The resolution a closing transition sets when its screen asks for one (Jira refuses such a
+   * transition without it); default `Done`, else the first resolution the screen offers.
+   */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  closeResolution?: string;
+
   /** The workflow transition (or target status) that reopens a ticket (default `Reopen`, then `To Do`). */
   @IsOptional()
   @IsString()
@@ -72,9 +81,10 @@ export class JiraOptions {
 
   /**
    * How long Jira's search may lag behind a create (ms). Jira Cloud's search index is eventually
-   * consistent, so a just-created issue can be missing from `/search/jql` for a few seconds; the
-   * hub waits this long after a create whose answer it did not get before it searches again.
-   * Default 5000 on Cloud, 0 on Data Center.
+   * consistent: a just-created issue can be missing from `/search/jql` "from a few seconds to
+   * minutes" (developer.atlassian.com "Search and reconcile"); the hub waits this long after a
+   * create whose answer it did not get before it trusts a miss and creates again.
+   * Default 60000 on Cloud, 0 on Data Center (its index is written with the issue).
    */
   @IsOptional()
   @IsInt()
@@ -85,7 +95,8 @@ export class JiraOptions {
 export const DEFAULT_ISSUE_TYPE = 'Task';
 export const DEFAULT_CLOSE_TRANSITIONS = ['Done'];
 export const DEFAULT_REOPEN_TRANSITIONS = ['Reopen', 'To Do'];
-export const CLOUD_SEARCH_CONSISTENCY_MS = 5000;
+export const CLOUD_SEARCH_CONSISTENCY_MS = 60_000;
+export const DEFAULT_CLOSE_RESOLUTION = 'Done';
 
 /** Options with their defaults applied. */
 export interface ResolvedJiraOptions {
@@ -94,6 +105,7 @@ export interface ResolvedJiraOptions {
   flavor: JiraFlavor;
   closeTransitions: string[];
   reopenTransitions: string[];
+  closeResolution: string;
   labels: string[];
   searchConsistencyMs: number;
 }
@@ -116,6 +128,7 @@ export function resolveOptions(options: JiraOptions, baseUrl: string): ResolvedJ
     flavor,
     closeTransitions: options.closeTransition ? [options.closeTransition] : DEFAULT_CLOSE_TRANSITIONS,
     reopenTransitions: options.reopenTransition ? [options.reopenTransition] : DEFAULT_REOPEN_TRANSITIONS,
+    closeResolution: options.closeResolution ?? DEFAULT_CLOSE_RESOLUTION,
     labels: options.labels ?? [],
     searchConsistencyMs:
       options.searchConsistencyMs ?? (flavor === 'cloud' ? CLOUD_SEARCH_CONSISTENCY_MS : 0),

@@ -16,6 +16,8 @@ export interface JiraIssue {
     status?: JiraStatus;
     labels?: string[];
     created?: string;
+    /** ADF on v3, a string on v2; only when asked for. */
+    description?: unknown;
   };
 }
 
@@ -41,10 +43,29 @@ export interface JiraTokenSearchPage {
   isLast?: boolean;
 }
 
+/** A field of a screen (`expand=transitions.fields`, create metadata): whether it must be given. */
+export interface JiraFieldMeta {
+  required?: boolean;
+  hasDefaultValue?: boolean;
+  name?: string;
+  /** Create metadata names the field here; transition metadata keys the map by it. */
+  fieldId?: string;
+  key?: string;
+  allowedValues?: { id?: string; name?: string; value?: string }[];
+}
+
 export interface JiraTransition {
   id: string;
   name: string;
   to?: JiraStatus & { id?: string };
+  /** The transition screen's fields, only with `expand=transitions.fields`. */
+  fields?: Record<string, JiraFieldMeta>;
+}
+
+/** `{"errorMessages": [...], "errors": {field: message}}`. */
+export interface JiraErrorBody {
+  errorMessages?: string[];
+  errors?: Record<string, string>;
 }
 
 export interface JiraUser {

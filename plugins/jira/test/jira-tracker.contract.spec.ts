@@ -8,6 +8,11 @@ const JSON_HEADERS = { 'Content-Type': 'application/json' };
 const MARKER = '3f2a9c01d4e5b677';
 const LABEL = `audit-hub-${MARKER}`;
 const JQL = `project = "SEC" AND labels = "${LABEL}" ORDER BY created ASC`;
+const BY_DESCRIPTION = `project = "SEC" AND description ~ "${MARKER}" ORDER BY created ASC`;
+const MARKER_PARAGRAPH = {
+  type: 'paragraph',
+  content: [{ type: 'text', text: `audit-hub dedupe marker: ${MARKER}` }],
+};
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -46,7 +51,11 @@ describe('jira tracker on Cloud (REST v3, contract)', () => {
         sent = body;
         return true;
       })
-      .reply(201, sample('issue-create-201.json'), JSON_HEADERS);
+      .reply(201, sample('issue-create-201.json'), JSON_HEADERS)
+      // Read back: what Jira stored holds the marker.
+      .get('/rest/api/3/issue/ED-24')
+      .query({ fields: 'labels,description' })
+      .reply(200, fixture('issue-get-created.json'), JSON_HEADERS);
 
     const ref = await (await tracker(CLOUD, { project: 'SEC', labels: ['compliance'] })).createTicket(TICKET);
     scope.done();
@@ -102,8 +111,85 @@ describe('jira tracker on Cloud (REST v3, contract)', () => {
             },
           ],
         },
+        MARKER_PARAGRAPH,
       ],
     });
+  });
+
+  it('creates again without labels when the create screen has no Labels field, and keeps the marker in the description', async () => {
+    const bodies: any[] = [];
+    const scope = cloud()
+      .post('/rest/api/3/issue', (body) => {
+        bodies.push(body);
+        return true;
+      })
+      .reply(400, fixture('issue-create-400-labels-not-on-screen.json'), JSON_HEADERS)
+      .post('/rest/api/3/issue', (body) => {
+        bodies.push(body);
+        return true;
+      })
+      .reply(201, sample('issue-create-201.json'), JSON_HEADERS)
+      .get('/rest/api/3/issue/ED-24')
+      .query({ fields: 'labels,description' })
+      .reply(200, fixture('issue-get-created-unlabelled.json'), JSON_HEADERS);
+
+    const ref = await (await tracker(CLOUD)).createTicket(TICKET);
+    scope.done();
+    expect(ref.key).toBe('ED-24');
+    expect(bodies[0].fields.labels).toContain(LABEL);
+    expect(bodies[1].fields).not.toHaveProperty('labels');
+    expect(bodies[1].fields.description.content.at(-1)).toEqual(MARKER_PARAGRAPH);
+  });
+
+  it('finds a ticket filed without labels by the marker line of its description, not by one that only quotes it', async () => {
+    const scope = cloud()
+      .post('/rest/api/3/search/jql', (b) => b.jql === JQL)
+      .reply(200, '{"issues":[],"isLast":true}', JSON_HEADERS)
+      .post('/rest/api/3/search/jql', {
+        jql: BY_DESCRIPTION,
+        fields: ['summary', 'status', 'labels', 'created', 'description'],
+        maxResults: 50,
+      })
+      .reply(200, fixture('search-jql-post-description.json'), JSON_HEADERS);
+
+    expect(await (await tracker(CLOUD)).findTicket(MARKER)).toEqual({
+      key: 'ED-1',
+      url: `${CLOUD}/browse/ED-1`,
+      state: 'open',
+    });
+    scope.done();
+  });
+
+  it('fails loudly when Jira kept the marker neither as a label nor in the description', async () => {
+    const scope = cloud()
+      .post('/rest/api/3/issue')
+      .reply(201, sample('issue-create-201.json'), JSON_HEADERS)
+      .get('/rest/api/3/issue/ED-24')
+      .query({ fields: 'labels,description' })
+      .reply(200, fixture('issue-get-created-stripped.json'), JSON_HEADERS);
+
+    const err = await failure((await tracker(CLOUD)).createTicket(TICKET));
+    scope.done();
+    expect(err).toMatchObject({ code: 'client', retryable: false });
+    expect(err.message).toContain(`issue ED-24 was created, but Jira kept neither its marker label ${LABEL}`);
+  });
+
+  it('fails loudly when the credentials may not see the issue they created', async () => {
+    const scope = cloud()
+      .post('/rest/api/3/issue')
+      .reply(201, sample('issue-create-201.json'), JSON_HEADERS)
+      .get('/rest/api/3/issue/ED-24')
+      .query({ fields: 'labels,description' })
+      .reply(
+        404,
+        '{"errorMessages":["Issue does not exist or you do not have permission to see it."],"errors":{}}',
+        JSON_HEADERS,
+      );
+
+    const err = await failure((await tracker(CLOUD)).createTicket(TICKET));
+    scope.done();
+    expect(err).toMatchObject({ code: 'client', retryable: false });
+    expect(err.message).toContain('issue ED-24 was created, but these credentials may not see it');
   });
 
   it("names Jira's own words on a refused create, is not retryable, and sends it once", async () => {
@@ -137,7 +223,8 @@ describe('jira tracker on Cloud (REST v3, contract)', () => {
     const t = await tracker(CLOUD);
     expect(await t.findTicket(MARKER)).toEqual({ key: 'ED-1', url: `${CLOUD}/browse/ED-1`, state: 'open' });
     scope.done();
-    expect(t.searchConsistencyMs).toBe(5000);
+    // Atlassian: a write shows in search "from a few seconds to minutes" later.
+    expect(t.searchConsistencyMs).toBe(60_000);
   });
 
   it('follows nextPageToken when a page holds no match yet, and answers null when nothing matches', async () => {
@@ -146,6 +233,8 @@ describe('jira tracker on Cloud (REST v3, contract)', () => {
       .post('/rest/api/3/search/jql', (b) => b.jql === JQL && b.nextPageToken === undefined)
       .reply(200, '{"issues":[],"nextPageToken":"CAEaAggD","isLast":false}', JSON_HEADERS)
       .post('/rest/api/3/search/jql', (b) => b.jql === JQL && b.nextPageToken === 'CAEaAggD')
+      .reply(200, '{"issues":[],"isLast":true}', JSON_HEADERS)
+      .post('/rest/api/3/search/jql', (b) => b.jql === BY_DESCRIPTION)
       .reply(200, '{"issues":[],"isLast":true}', JSON_HEADERS);
 
     expect(await (await tracker(CLOUD)).findTicket(MARKER)).toBeNull();
@@ -168,6 +257,7 @@ describe('jira tracker on Cloud (REST v3, contract)', () => {
       .query({ fields: 'status' })
       .reply(200, sample('issue-get.json'), JSON_HEADERS)
       .get('/rest/api/3/issue/ED-1/transitions')
+      .query({ expand: 'transitions.fields' })
       .reply(200, sample('issue-transitions-get.json'), JSON_HEADERS)
       .post('/rest/api/3/issue/ED-1/transitions', { transition: { id: '2' } })
       .reply(204);
@@ -189,6 +279,7 @@ describe('jira tracker on Cloud (REST v3, contract)', () => {
       .query({ fields: 'status' })
       .reply(200, sample('issue-get.json'), JSON_HEADERS)
       .get('/rest/api/3/issue/ED-1/transitions')
+      .query({ expand: 'transitions.fields' })
       .reply(200, sample('issue-transitions-get.json'), JSON_HEADERS)
       .post('/rest/api/3/issue/ED-1/transitions', { transition: { id: '711' } })
       .reply(204);
@@ -203,6 +294,7 @@ describe('jira tracker on Cloud (REST v3, contract)', () => {
       .query({ fields: 'status' })
       .reply(200, sample('issue-get.json'), JSON_HEADERS)
       .get('/rest/api/3/issue/ED-1/transitions')
+      .query({ expand: 'transitions.fields' })
       .reply(200, sample('issue-transitions-get.json'), JSON_HEADERS);
 
     const err = await failure((await tracker(CLOUD)).closeTicket('ED-1'));
@@ -210,6 +302,47 @@ describe('jira tracker on Cloud (REST v3, contract)', () => {
     expect(err.retryable).toBe(false);
     expect(err.message).toContain(
       'issue ED-1 offers no transition "Done" (available: Close Issue → In Progress, QA Review → Closed); set options.closeTransition',
+    );
+  });
+
+  it("sets the Resolution a closing transition's screen requires, as configured, else the first one offered", async () => {
+    const close = async (options: Record<string, string>, resolution: string) => {
+      const scope = cloud()
+        .get('/rest/api/3/issue/ED-1')
+        .query({ fields: 'status' })
+        .reply(200, sample('issue-get.json'), JSON_HEADERS)
+        .get('/rest/api/3/issue/ED-1/transitions')
+        .query({ expand: 'transitions.fields' })
+        .reply(200, fixture('issue-transitions-get-resolution.json'), JSON_HEADERS)
+        .post('/rest/api/3/issue/ED-1/transitions', {
+          transition: { id: '31' },
+          fields: { resolution: { name: resolution } },
+        })
+        .reply(204);
+      await (await tracker(CLOUD, { project: 'SEC', ...options })).closeTicket('ED-1');
+      scope.done();
+    };
+    await close({}, 'Done');
+    await close({ closeResolution: "won't do" }, "Won't Do");
+    await close({ closeResolution: 'Fixed' }, 'Done');
+  });
+
+  it('names a required field of the transition screen it cannot fill, and the option to change, before Jira refuses', async () => {
+    const scope = cloud()
+      .get('/rest/api/3/issue/ED-1')
+      .query({ fields: 'status' })
+      .reply(200, sample('issue-get.json'), JSON_HEADERS)
+      .get('/rest/api/3/issue/ED-1/transitions')
+      .query({ expand: 'transitions.fields' })
+      .reply(200, fixture('issue-transitions-get-resolution.json'), JSON_HEADERS);
+
+    const err = await failure(
+      (await tracker(CLOUD, { project: 'SEC', closeTransition: 'Close with review' })).closeTicket('ED-1'),
+    );
+    scope.done();
+    expect(err.retryable).toBe(false);
+    expect(err.message).toContain(
+      'transition "Close with review" of issue ED-1 requires "Root cause", which audit-hub cannot fill; set options.closeTransition',
     );
   });
 
@@ -229,6 +362,7 @@ describe('jira tracker on Cloud (REST v3, contract)', () => {
       .query({ fields: 'status' })
       .reply(200, fixture('issue-get-status-done.json'), JSON_HEADERS)
       .get('/rest/api/3/issue/ED-1/transitions')
+      .query({ expand: 'transitions.fields' })
       .reply(200, sample('issue-transitions-get.json'), JSON_HEADERS)
       .post('/rest/api/3/issue/ED-1/transitions', { transition: { id: '2' } })
       .reply(204)
@@ -279,14 +413,17 @@ describe('jira tracker on Data Center (REST v2, contract)', () => {
         sent = body;
         return true;
       })
-      .reply(201, sample('issue-create-201.json'), JSON_HEADERS);
+      .reply(201, sample('issue-create-201.json'), JSON_HEADERS)
+      .get('/rest/api/2/issue/ED-24')
+      .query({ fields: 'labels,description' })
+      .reply(200, fixture('issue-get-created-v2.json'), JSON_HEADERS);
 
     const ref = await (await tracker(DATACENTER, { project: 'SEC', issueType: 'Bug' })).createTicket(TICKET);
     scope.done();
     expect(ref).toEqual({ key: 'ED-24', url: `${DATACENTER}/browse/ED-24`, state: 'open' });
     expect(sent.fields.issuetype).toEqual({ name: 'Bug' });
     expect(sent.fields.description).toBe(
-      'h3. What was found\n\nNo change linked.\n\n* Subject: {{gitlab:acme/payments-api#1042}}\n* Link: [https://gitlab.example.com/acme/payments-api/-/environments]',
+      `h3. What was found\n\nNo change linked.\n\n* Subject: {{gitlab:acme/payments-api#1042}}\n* Link: [https://gitlab.example.com/acme/payments-api/-/environments]\n\naudit-hub dedupe marker: ${MARKER}`,
     );
   });
 

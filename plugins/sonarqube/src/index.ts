@@ -18,4 +18,7 @@ export {
   type SonarQubeCursor,
 } from './sonarqube-quality-gates.stream';
 export { mapQualityGate, sonarTimeToIso, formatSonarTime } from './sonarqube-quality-gate.mapper';
-export { SonarQubeClient, PATHS } from './sonarqube.client';
+export { SonarQubeClient, PATHS, SEARCH_RESULT_LIMIT } from './sonarqube.client';
+export { parseSonarVersion, schemeFor, BEARER_SINCE_MAJOR, type SonarVersion } from './sonarqube-version';
+export { createSonarQubeAuth, SERVER_VERSION_PATH } from './sonarqube.auth';
+export { cataloguedKeys } from './sonarqube-projects.resolver';

@@ -19,7 +19,12 @@ describe('sonarqube checkConnection', () => {
       detail: 'connect ECONNREFUSED 203.0.113.9:443',
     });
     expect(await checkConnection(clientFailing(error), { projects: ['p'], authScheme: 'bearer' })).toEqual([
-      { name: 'reachable', ok: false, detail: expect.stringContaining('ECONNREFUSED') },
+      {
+        name: 'reachable',
+        ok: false,
+        detail: expect.stringContaining('ECONNREFUSED'),
+        affects: { kinds: ['quality-gate'] },
+      },
     ]);
   });
 
@@ -34,7 +39,12 @@ describe('sonarqube checkConnection', () => {
     });
     expect(await checkConnection(clientFailing(error), { projects: [], authScheme: 'bearer' })).toEqual([
       { name: 'reachable', ok: true },
-      { name: 'credentials', ok: false, detail: expect.stringContaining('the token was refused (401)') },
+      {
+        name: 'credentials',
+        ok: false,
+        detail: expect.stringContaining('the token was refused (401)'),
+        affects: { kinds: ['quality-gate'] },
+      },
     ]);
   });
 });

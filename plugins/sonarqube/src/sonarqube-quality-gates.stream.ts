@@ -7,6 +7,11 @@
  * was read: it rides on the project's last page. An analysis whose gate could not be read for a
  * reason a later run may not meet (5xx, rate limit, timeout, unreadable body) holds the cursor at
  * that analysis, so the next run reads it again.
+ *
+ * Before anything, the run makes sure it is not anonymous (`api/users/current`): a server that did
+ * not read the token (a bearer header on 9.9 LTS, a proxy dropping `Authorization`) serves an
+ * anonymous session when it does not force authentication, where every private project is
+ * missing or refused, and those projects must not pass for unanalysed ones.
  */
 import type { NormalizedRecord, RecordKind } from '@audit-hub/domain';
 import { isUpstreamError } from '@audit-hub/http';
@@ -43,7 +48,13 @@ export interface QualityGatesStreamDeps {
   client: SonarQubeClient;
   options: ResolvedSonarQubeOptions;
   logger: PluginLogger;
+  /** The catalogued services' project keys, read too when projects are discovered. */
+  catalogue?: readonly string[];
 }
+
+/** What a token's user needs on each audited project, for problems and checks. */
+export const BROWSE_FIX =
+  "grant the token's user the Browse permission on the project (Project Settings > Permissions, directly or through a group)";
 
 export function createQualityGatesStream(deps: QualityGatesStreamDeps): StreamDefinition {
   return {
@@ -87,11 +98,46 @@ class QualityGatesRun {
     this.since = input.since.getTime();
   }
 
+  private catalogued = new Set<string>();
+
   async *batches(): AsyncGenerator<Batch> {
-    const { projects, problems } = await resolveProjects(this.deps.client, this.deps.options);
-    this.deps.logger.debug('sonarqube projects to audit', { projects: projects.length });
+    const anonymous = await this.anonymousProblem();
+    if (anonymous) {
+      yield { records: [], problems: [this.clean(anonymous)] };
+      return;
+    }
+    const { projects, catalogued, problems } = await resolveProjects(
+      this.deps.client,
+      this.deps.options,
+      this.deps.catalogue,
+    );
+    this.catalogued = catalogued;
+    this.deps.logger.debug('sonarqube projects to audit', {
+      projects: projects.length,
+      catalogued: catalogued.size,
+    });
     for (const key of projects) yield* this.project(key);
     if (problems.length > 0) yield { records: [], problems: problems.map((p) => this.clean(p)) };
+  }
+
+  /** A problem when the requests run as nobody: nothing read then could be told from nothing there. */
+  private async anonymousProblem(): Promise<StreamProblem | undefined> {
+    const user = await this.deps.client.currentUser();
+    if (user.isLoggedIn) return undefined;
+    const scheme = this.deps.options.authScheme;
+    return {
+      where: `GET ${PATHS.currentUser}`,
+      error:
+        `SonarQube served the requests as anonymous (isLoggedIn: false): the token was not read ` +
+        `(authScheme ${scheme}; SonarQube 9.9 and older read a token only as the basic-auth user name), ` +
+        'so private projects would look unanalysed: nothing was read',
+      code: 'sonarqube-anonymous',
+      fix:
+        scheme === 'bearer'
+          ? 'set options.authScheme to auto (or basic) for SonarQube before 10.0'
+          : 'check that no proxy in front of SonarQube drops the Authorization header, and that the token is valid',
+      lasting: true,
+    };
   }
 
   private async *project(key: string): AsyncGenerator<Batch> {
@@ -109,10 +155,16 @@ class QualityGatesRun {
         next = await pages.next();
       } catch (err) {
         if (isFatal(err)) throw err;
+        if (this.catalogued.has(key) && isUpstreamError(err) && err.code === 'not_found') {
+          // A catalogued service with no project: its deployments have no analysis, and RM-QG-001
+          // rightly says so. Not a read failure.
+          this.deps.logger.debug('sonarqube: catalogued project does not exist', { project: key });
+          return;
+        }
         const problem = this.listProblem(key, err);
         // Any other failure of the list (5xx after retries, network) fails the stream.
         if (!problem) throw err;
-        yield { records: [], problems: [problem] };
+        yield { records: [], problems: [this.clean(problem)] };
         return;
       }
       if (next.done) return;
@@ -193,13 +245,23 @@ class QualityGatesRun {
     if (!isUpstreamError(err)) return undefined;
     const where = `project ${key} analyses (GET ${PATHS.analyses}?project=${key})`;
     if (err.code === 'forbidden') {
+      // Unreadable, not unanalysed: the quality gates of this project stay undecided.
       return {
         where,
         error: `the token's user lacks the Browse permission on project ${key}: ${this.describe(err)}`,
+        code: 'sonarqube-browse-forbidden',
+        fix: BROWSE_FIX,
+        lasting: true,
       };
     }
     if (err.code === 'not_found') {
-      return { where, error: `project ${key} not found (check options.projects): ${this.describe(err)}` };
+      return {
+        where,
+        error: `project ${key} not found (check options.projects): ${this.describe(err)}`,
+        code: 'sonarqube-project-not-found',
+        fix: 'correct or remove the project key in options.projects',
+        lasting: true,
+      };
     }
     if (err.code === 'malformed') return { where, error: this.describe(err) };
     return undefined;

@@ -8,26 +8,39 @@ import { type HttpClient, type HttpResponse, type QueryValue, UpstreamError } fr
 import type {
   SonarAnalysis,
   SonarComponent,
+  SonarCurrentUser,
   SonarPaging,
   SonarProjectStatus,
   SonarSystemStatus,
 } from './sonarqube.types';
+import { parseSonarVersion, type SonarVersion } from './sonarqube-version';
 
 export const PATHS = {
   systemStatus: '/api/system/status',
+  serverVersion: '/api/server/version',
   validate: '/api/authentication/validate',
+  currentUser: '/api/users/current',
   components: '/api/components/search',
   analyses: '/api/project_analyses/search',
   projectStatus: '/api/qualitygates/project_status',
 } as const;
+
+/**
+ * The most results a search backed by SonarQube's Elasticsearch index returns: `p × ps` above it is
+ * a 400 "Can return only the first 10000 results. 10100th result asked." (`SearchOptions.setPage`).
+ * `api/components/search` is one; `api/project_analyses/search` reads the database and has no cap.
+ */
+export const SEARCH_RESULT_LIMIT = 10_000;
 
 /** One page of a paged web service. */
 export interface SonarPage<T> {
   items: T[];
   /** `paging.total` as this page reported it. */
   total: number;
-  /** Whether no page follows (`p × ps ≥ total`, or an empty page). */
+  /** Whether no page follows (`p × ps ≥ total`, an empty page, or the search's result limit). */
   last: boolean;
+  /** The list goes on past the search's result limit: the rest cannot be asked for by page. */
+  capped: boolean;
   /** `GET /api/project_analyses/search (project=acme_app) page 2`, for problems and logs. */
   where: string;
 }
@@ -43,13 +56,15 @@ export class SonarQubeClient {
    * Every page of a `p`/`ps` paged web service, until `p × ps` reaches `paging.total` (or a page
    * comes back empty, which ends a list that shrank while it was read). A 2xx body without a
    * numeric `paging.total` or without the list is a `malformed` UpstreamError: an unreadable page
-   * never passes for an empty one.
+   * never passes for an empty one. With `resultLimit`, no page beyond it is asked for: the last one
+   * within it says `capped` when `paging.total` says more.
    */
   async *pages<T>(
     path: string,
     listField: string,
     query: Record<string, QueryValue>,
     label: string,
+    resultLimit?: number,
   ): AsyncGenerator<SonarPage<T>> {
     for (let p = 1; ; p++) {
       const where = `GET ${path} (${label}) page ${p}`;
@@ -64,9 +79,10 @@ export class SonarQubeClient {
       if (!Array.isArray(items)) {
         throw this.malformed(path, response.status, `page ${p} has no "${listField}" list`);
       }
-      const last = items.length === 0 || p * this.pageSize >= total;
-      yield { items: items as T[], total, last, where };
-      if (last) return;
+      const end = items.length === 0 || p * this.pageSize >= total;
+      const capped = !end && resultLimit !== undefined && (p + 1) * this.pageSize > resultLimit;
+      yield { items: items as T[], total, last: end || capped, capped, where };
+      if (end || capped) return;
     }
   }
 
@@ -77,6 +93,7 @@ export class SonarQubeClient {
       'components',
       { qualifiers: 'TRK' },
       'qualifiers=TRK',
+      SEARCH_RESULT_LIMIT,
     );
   }
 
@@ -128,6 +145,33 @@ export class SonarQubeClient {
     if (!isObject(status))
       throw this.malformed(PATHS.projectStatus, response.status, 'no projectStatus object');
     return status as SonarProjectStatus;
+  }
+
+  /** `api/server/version` (plain text, no authentication): the version, or undefined when unreadable. */
+  async serverVersion(): Promise<{ text: string; version?: SonarVersion }> {
+    const response = await this.http.request<string>({
+      path: PATHS.serverVersion,
+      anonymous: true,
+      responseType: 'text',
+    });
+    const text = typeof response.data === 'string' ? response.data.trim() : '';
+    const version = parseSonarVersion(text);
+    return version ? { text, version } : { text };
+  }
+
+  /**
+   * `api/users/current`: who the requests run as. An anonymous session (`isLoggedIn: false`) is
+   * what a server makes of a token it did not read, when it does not force authentication.
+   */
+  async currentUser(): Promise<SonarCurrentUser> {
+    const response = await this.http.request<unknown>({ path: PATHS.currentUser });
+    const body = this.object(PATHS.currentUser, response);
+    if (typeof body.isLoggedIn !== 'boolean')
+      throw this.malformed(PATHS.currentUser, response.status, 'no boolean "isLoggedIn"');
+    return {
+      isLoggedIn: body.isLoggedIn,
+      ...(typeof body.login === 'string' && body.login ? { login: body.login } : {}),
+    };
   }
 
   async systemStatus(): Promise<SonarSystemStatus> {

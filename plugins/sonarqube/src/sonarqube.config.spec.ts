@@ -14,9 +14,9 @@ describe('sonarqube config', () => {
     expect(problems(SonarQubeAuth, { token: 'squ_x' })).toEqual([]);
   });
 
-  it('accepts no options, and applies the defaults (bearer, ps 100, discover projects)', () => {
+  it('accepts no options, and applies the defaults (auto scheme, ps 100, discover projects)', () => {
     expect(problems(SonarQubeOptions, {})).toEqual([]);
-    expect(resolveOptions(undefined)).toEqual({ projects: [], pageSize: 100, authScheme: 'bearer' });
+    expect(resolveOptions(undefined)).toEqual({ projects: [], pageSize: 100, authScheme: 'auto' });
   });
 
   it('refuses a page size above SonarQube’s 500, an unknown auth scheme and empty project keys', () => {

@@ -20,7 +20,7 @@ export class SonarQubeAuth {
   token!: string;
 }
 
-export const AUTH_SCHEMES = ['bearer', 'basic'] as const;
+export const AUTH_SCHEMES = ['auto', 'bearer', 'basic'] as const;
 export type SonarQubeAuthScheme = (typeof AUTH_SCHEMES)[number];
 
 /** SonarQube caps `ps` at 500 on every paged web service this connector calls. */
@@ -45,9 +45,10 @@ export class SonarQubeOptions {
   pageSize?: number;
 
   /**
-   * How the token is sent: `bearer` (`Authorization: Bearer`, SonarQube 10.0 and later, the
-   * default) or `basic` (the token as the basic-auth user name with an empty password, which every
-   * version accepts; use it for 9.x and older).
+   * How the token is sent: `auto` (the default: `bearer` on SonarQube 10.0 and later, `basic` before,
+   * from the version `api/server/version` answers), `bearer` (`Authorization: Bearer`, documented
+   * from 10.0; 9.9 LTS ignores the header and serves the request as anonymous) or `basic` (the token
+   * as the basic-auth user name with an empty password, which every version accepts).
    */
   @IsOptional()
   @IsIn(AUTH_SCHEMES)
@@ -66,6 +67,6 @@ export function resolveOptions(options: SonarQubeOptions | undefined | null): Re
   return {
     projects: [...new Set((options?.projects ?? []).map((key) => key.trim()))],
     pageSize: options?.pageSize ?? SONARQUBE_DEFAULT_PAGE_SIZE,
-    authScheme: options?.authScheme ?? 'bearer',
+    authScheme: options?.authScheme ?? 'auto',
   };
 }

@@ -1,6 +1,7 @@
 /** The `sonarqube` connector: the quality gate of every analysis (SonarQube Web API). */
 import { definePlugin, SDK_VERSION } from '@audit-hub/plugin-sdk';
 import { checkConnection } from './sonarqube-connection.check';
+import { cataloguedKeys } from './sonarqube-projects.resolver';
 import { createQualityGatesStream } from './sonarqube-quality-gates.stream';
 import { createSonarQubeAuth } from './sonarqube.auth';
 import { SonarQubeClient } from './sonarqube.client';
@@ -24,7 +25,14 @@ export const plugin = definePlugin<SonarQubeAuth, SonarQubeOptions>({
     const client = new SonarQubeClient(ctx.http, options.pageSize);
     return {
       check: () => checkConnection(client, options),
-      streams: [createQualityGatesStream({ client, options, logger: ctx.logger })],
+      streams: [
+        createQualityGatesStream({
+          client,
+          options,
+          logger: ctx.logger,
+          catalogue: cataloguedKeys(ctx.services, ctx.connectorId),
+        }),
+      ],
     };
   },
 });

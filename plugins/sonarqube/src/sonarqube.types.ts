@@ -57,3 +57,10 @@ export interface SonarSystemStatus {
   /** `UP`, or `STARTING`, `DOWN`, `RESTARTING`, `DB_MIGRATION_NEEDED`, `DB_MIGRATION_RUNNING`. */
   status?: string;
 }
+
+/** What the connector keeps of `api/users/current`. */
+export interface SonarCurrentUser {
+  /** `false` for an anonymous session: `{"isLoggedIn": false, "permissions": {"global": []}}`. */
+  isLoggedIn: boolean;
+  login?: string;
+}

@@ -25,8 +25,19 @@ afterAll(() => {
   nock.restore();
 });
 
-function sonar(): nock.Scope {
-  return nock(BASE, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
+const TEXT_HEADERS = { 'Content-Type': 'text/plain;charset=utf-8' };
+
+/**
+ * A 10.x SonarQube: the version asked anonymously (the default `auto` scheme picks bearer from
+ * it), then every request with the bearer token, starting with the run's `api/users/current`.
+ */
+function sonar(version = 'server-version-10.4.txt'): nock.Scope {
+  nock(BASE, { badheaders: ['authorization'] })
+    .get('/api/server/version')
+    .reply(200, fixture(version), TEXT_HEADERS);
+  return nock(BASE, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
+    .get('/api/users/current')
+    .reply(200, fixture('users-current.json'), JSON_HEADERS);
 }
 
 function analysesQuery(project: string, from: string, p = 1, ps = 100) {
@@ -299,16 +310,24 @@ describe('sonarqube quality-gates stream (contract)', () => {
 
     const batches = await readGates({ projects: ['acme_secret', 'acme_gone', 'acme_web'] });
     scope.done();
+    // Unreadable, not unanalysed: each is a lasting problem with its fix, and leaves the kind
+    // incomplete (no `kinds: []`), so RM-QG-001 cannot read the missing gates as "no analysis".
     expect(batches.flatMap((b) => b.problems ?? [])).toEqual([
       {
         where: `project acme_secret analyses (GET ${ANALYSES}?project=acme_secret)`,
         error: expect.stringMatching(
           /^the token's user lacks the Browse permission on project acme_secret: .*Insufficient privileges/,
         ),
+        code: 'sonarqube-browse-forbidden',
+        fix: expect.stringContaining('Browse permission'),
+        lasting: true,
       },
       {
         where: `project acme_gone analyses (GET ${ANALYSES}?project=acme_gone)`,
         error: expect.stringMatching(/^project acme_gone not found .*Component key 'acme_gone' not found/),
+        code: 'sonarqube-project-not-found',
+        fix: 'correct or remove the project key in options.projects',
+        lasting: true,
       },
     ]);
   });
@@ -347,9 +366,9 @@ describe('sonarqube quality-gates stream (contract)', () => {
   });
 
   it('fails on a refused token (401) without printing the token', async () => {
-    const scope = sonar()
-      .get(ANALYSES)
-      .query(analysesQuery('my_project', SINCE_PARAM))
+    nock(BASE).get('/api/server/version').reply(200, fixture('server-version-10.4.txt'), TEXT_HEADERS);
+    const scope = nock(BASE, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
+      .get('/api/users/current')
       .reply(401, `{"errors":[{"msg":"Invalid token ${TOKEN}"}]}`, JSON_HEADERS);
 
     const failure = await readGates({ projects: ['my_project'] }).catch((err: unknown) => err);
@@ -380,6 +399,8 @@ describe('sonarqube quality-gates stream (contract)', () => {
   it('sends the token as the basic-auth user name with an empty password when authScheme is basic', async () => {
     const basic = `Basic ${Buffer.from(`${TOKEN}:`).toString('base64')}`;
     const scope = nock(BASE, { reqheaders: { authorization: basic } })
+      .get('/api/users/current')
+      .reply(200, fixture('users-current.json'), JSON_HEADERS)
       .get(ANALYSES)
       .query(analysesQuery('my_project', SINCE_PARAM))
       .reply(200, fixture('project_analyses-search-empty.json'), JSON_HEADERS);

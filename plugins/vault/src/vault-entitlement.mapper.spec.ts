@@ -2,7 +2,16 @@ import { holderAliases, holderType, mapEntitlement } from './vault-entitlement.m
 import type { EntityAlias, ParsedEntity } from './vault-identity.parser';
 
 function entity(aliases: EntityAlias[], over: Partial<ParsedEntity> = {}): ParsedEntity {
-  return { id: 'id-1', name: 'jane', disabled: false, policies: [], aliases, raw: { id: 'id-1' }, ...over };
+  return {
+    id: 'id-1',
+    name: 'jane',
+    namespace: '',
+    disabled: false,
+    policies: [],
+    aliases,
+    raw: { id: 'id-1' },
+    ...over,
+  };
 }
 
 describe('vault entitlement mapper', () => {

@@ -2,6 +2,7 @@
 import type { EntitlementRecord, NormalizedRecord } from '@audit-hub/domain';
 import type { HeldPolicy } from './vault-entitlement.resolver';
 import type { EntityAlias, ParsedEntity } from './vault-identity.parser';
+import { qualify } from './vault-namespace';
 
 /**
  * Auth methods only machines log in with. An entity whose aliases all come from these is a
@@ -27,21 +28,35 @@ export function holderType(aliases: readonly EntityAlias[]): EntitlementRecord['
   return machine ? 'service' : 'user';
 }
 
-/** The entity's other user names: its alias names, each once, sorted (Vault does not keep an order). */
+/**
+ * The holder's name: the entity's, with its namespace in front outside the base (`team-a/jane`),
+ * so that two namespaces' entities of one name stay two holders.
+ */
+export function holderName(entity: ParsedEntity): string {
+  return qualify(entity.namespace, entity.name);
+}
+
+/**
+ * The entity's other user names: its alias names, and its own plain name when the holder is
+ * namespace-qualified (a person resolves through it), each once, sorted (Vault keeps no order).
+ * An alias of an auth mount since disabled still has its name (Vault then sends no `mount_type`).
+ */
 export function holderAliases(entity: ParsedEntity): string[] {
-  const names = new Set(entity.aliases.map((alias) => alias.name).filter((name) => name !== entity.name));
+  const holder = holderName(entity);
+  const names = new Set([...entity.aliases.map((alias) => alias.name), entity.name]);
+  names.delete(holder);
   return [...names].sort();
 }
 
 /**
- * `<entity name>:<policy>`. Vault identity has no expiry for a policy grant, so `expiresAt` is never
+ * `<holder>:<policy>` (each namespace-qualified outside the base). Vault identity has no expiry for a policy grant, so `expiresAt` is never
  * set; `permissions` would be the policy's paths and capabilities, which the controls do not use.
  * A disabled entity still holds its policies (enabling it gives them back at once): it is recorded,
  * and `raw.disabled` says so.
  */
 export function mapEntitlement(entity: ParsedEntity, held: HeldPolicy): NormalizedRecord<'entitlement'> {
   const data: EntitlementRecord = {
-    holder: entity.name,
+    holder: holderName(entity),
     holderAliases: holderAliases(entity),
     resource: held.policy,
     ...(held.via !== undefined ? { via: held.via } : {}),
@@ -49,8 +64,14 @@ export function mapEntitlement(entity: ParsedEntity, held: HeldPolicy): Normaliz
   };
   return {
     kind: 'entitlement',
-    externalId: `${entity.name}:${held.policy}`,
+    externalId: `${holderName(entity)}:${held.policy}`,
     data,
-    raw: { entityId: entity.id, disabled: entity.disabled, grants: held.grants, entity: entity.raw },
+    raw: {
+      entityId: entity.id,
+      ...(entity.namespace ? { namespace: entity.namespace } : {}),
+      disabled: entity.disabled,
+      grants: held.grants,
+      entity: entity.raw,
+    },
   };
 }

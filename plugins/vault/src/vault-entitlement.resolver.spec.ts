@@ -5,6 +5,7 @@ function group(id: string, over: Partial<ParsedGroup> = {}): ParsedGroup {
   return {
     id,
     name: id,
+    namespace: '',
     type: 'internal',
     policies: [],
     memberEntityIds: [],
@@ -16,7 +17,7 @@ function group(id: string, over: Partial<ParsedGroup> = {}): ParsedGroup {
 }
 
 function entity(id: string, policies: string[] = []): ParsedEntity {
-  return { id, name: id, disabled: false, policies, aliases: [], raw: {} };
+  return { id, name: id, namespace: '', disabled: false, policies, aliases: [], raw: {} };
 }
 
 function held(e: ParsedEntity, groups: ParsedGroup[]) {

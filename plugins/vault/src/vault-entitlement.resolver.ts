@@ -6,14 +6,20 @@
  * that do not send them, the groups that list it in `member_group_ids`.
  */
 import type { ParsedEntity, ParsedGroup } from './vault-identity.parser';
+import { groupPoliciesApply, qualify, type GroupPolicyApplicationMode } from './vault-namespace';
 
-/** Why an entity holds a policy: attached to it, or to a group it is in (`path`: direct group first). */
+/**
+ * Why an entity holds a policy: attached to it, or to a group it is in (`path`: direct group
+ * first; `namespace`: the group's, when not the base).
+ */
 export type Grant =
-  { source: 'entity' } | { source: 'group'; groupId: string; groupName: string; path: string[] };
+  | { source: 'entity' }
+  | { source: 'group'; groupId: string; groupName: string; path: string[]; namespace?: string };
 
 export interface HeldPolicy {
+  /** The policy name, with its namespace in front when it is not the base's (`team-a/prod-db`). */
   policy: string;
-  /** The group name granting it; undefined when the policy is attached to the entity itself. */
+  /** The group granting it (namespace-qualified the same way); undefined when attached to the entity itself. */
   via?: string;
   /** Every source, the entity first, then groups nearest first. */
   grants: Grant[];
@@ -87,17 +93,35 @@ export class GroupGraph {
 /**
  * The policies an entity holds, by policy name. A policy attached to the entity is direct (no
  * `via`) even when a group grants it too; otherwise `via` is the nearest granting group (ties: the
- * first by name), and `grants` lists them all.
+ * first by name), and `grants` lists them all. Policies live in a namespace: an entity's own are
+ * those of its namespace, a group's those of the group's; a group of another namespace grants its
+ * policies to the member only as `mode` says (Vault's default: the member is in the group's
+ * namespace or below it).
  */
-export function policiesHeld(entity: ParsedEntity, graph: GroupGraph): HeldPolicy[] {
+export function policiesHeld(
+  entity: ParsedEntity,
+  graph: GroupGraph,
+  mode: GroupPolicyApplicationMode = 'within_namespace_hierarchy',
+): HeldPolicy[] {
   const held = new Map<string, HeldPolicy>();
-  for (const policy of entity.policies) held.set(policy, { policy, grants: [{ source: 'entity' }] });
+  for (const own of entity.policies) {
+    const policy = qualify(entity.namespace, own);
+    held.set(policy, { policy, grants: [{ source: 'entity' }] });
+  }
   for (const { group, path } of graph.groupsOf(entity.id)) {
-    for (const policy of group.policies) {
-      const grant: Grant = { source: 'group', groupId: group.id, groupName: group.name, path };
+    if (!groupPoliciesApply(group.namespace, entity.namespace, mode)) continue;
+    for (const granted of group.policies) {
+      const policy = qualify(group.namespace, granted);
+      const grant: Grant = {
+        source: 'group',
+        groupId: group.id,
+        groupName: group.name,
+        path,
+        ...(group.namespace ? { namespace: group.namespace } : {}),
+      };
       const existing = held.get(policy);
       if (existing) existing.grants.push(grant);
-      else held.set(policy, { policy, via: group.name, grants: [grant] });
+      else held.set(policy, { policy, via: qualify(group.namespace, group.name), grants: [grant] });
     }
   }
   return [...held.values()].sort((a, b) => compare(a.policy, b.policy));

@@ -15,6 +15,8 @@ export interface EntityAlias {
 export interface ParsedEntity {
   id: string;
   name: string;
+  /** The namespace it was read in, relative to the base (`''`: the base). */
+  namespace: string;
   disabled: boolean;
   policies: string[];
   aliases: EntityAlias[];
@@ -25,6 +27,8 @@ export interface ParsedEntity {
 export interface ParsedGroup {
   id: string;
   name: string;
+  /** The namespace it was read in, relative to the base (`''`: the base). */
+  namespace: string;
   /** `internal` or `external` (as Vault says; `internal` when absent). */
   type: string;
   policies: string[];
@@ -38,7 +42,7 @@ export class MalformedItemError extends Error {
   override name = 'MalformedItemError';
 }
 
-export function parseEntity(data: Record<string, unknown>, listedId: string): ParsedEntity {
+export function parseEntity(data: Record<string, unknown>, listedId: string, namespace = ''): ParsedEntity {
   const entity = data as VaultEntity;
   const aliases = list(data, 'aliases', (alias, i) => {
     if (!isObject(alias)) throw new MalformedItemError(`aliases[${i}] is not an object`);
@@ -56,6 +60,7 @@ export function parseEntity(data: Record<string, unknown>, listedId: string): Pa
   return {
     id: idOf(data, listedId),
     name: nameOf(data),
+    namespace,
     disabled: data.disabled === true,
     policies: strings(data, 'policies'),
     aliases,
@@ -63,12 +68,13 @@ export function parseEntity(data: Record<string, unknown>, listedId: string): Pa
   };
 }
 
-export function parseGroup(data: Record<string, unknown>, listedId: string): ParsedGroup {
+export function parseGroup(data: Record<string, unknown>, listedId: string, namespace = ''): ParsedGroup {
   if (data.type !== undefined && data.type !== null && typeof data.type !== 'string')
     throw new MalformedItemError('type is not a string');
   return {
     id: idOf(data, listedId),
     name: nameOf(data),
+    namespace,
     type: typeof data.type === 'string' && data.type !== '' ? data.type : 'internal',
     policies: strings(data, 'policies'),
     memberEntityIds: strings(data, 'member_entity_ids'),

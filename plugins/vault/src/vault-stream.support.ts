@@ -1,32 +1,9 @@
-/** What both Vault streams share: how a list failure ends them, and how their records are batched. */
-import type { NormalizedRecord, RecordKind } from '@audit-hub/domain';
-import { isUpstreamError } from '@audit-hub/http';
+/** What both Vault streams share: how their records are batched (a list failure: vault-identity.scan.ts). */
+import type { NormalizedRecord } from '@audit-hub/domain';
 import type { Batch, StreamProblem } from '@audit-hub/plugin-sdk';
-import type { VaultClient } from './vault.client';
 
 /** Records per batch: a snapshot has no cursor, so batches only bound the size of one transaction. */
 export const BATCH_SIZE = 500;
-
-/**
- * The keys of a list, or undefined when its body is not a list (a problem is added: the stream ends
- * `partial`, never as an empty success that would mark everything deleted). Every other error is
- * thrown and fails the stream: a 403 names the missing `list` capability, a 429 or 5xx still
- * refused after the client's retries is retryable for the queue.
- */
-export async function listOrProblem(
-  client: VaultClient,
-  path: string,
-  kinds: RecordKind[],
-  problems: StreamProblem[],
-): Promise<string[] | undefined> {
-  try {
-    return await client.list(path);
-  } catch (err) {
-    if (!(isUpstreamError(err) && err.code === 'malformed')) throw err;
-    problems.push({ where: client.listLabel(path), error: client.describe(err), kinds });
-    return undefined;
-  }
-}
 
 /**
  * The records in batches of `BATCH_SIZE`, the problems with the last one; always at least one

@@ -12,7 +12,8 @@ import {
   type UpstreamErrorCode,
 } from '@audit-hub/http';
 import type { ListMethod } from './vault.config';
-import type { VaultHealth, VaultListBody, VaultTokenLookup } from './vault.types';
+import { joinNamespace, qualify } from './vault-namespace';
+import type { VaultCapabilities, VaultHealth, VaultListBody, VaultTokenLookup } from './vault.types';
 
 /** The API paths read, as Vault policies name them (without `/v1/`). */
 export const VAULT_PATHS = {
@@ -21,6 +22,8 @@ export const VAULT_PATHS = {
   policies: 'sys/policies/acl',
   health: 'sys/health',
   lookupSelf: 'auth/token/lookup-self',
+  capabilitiesSelf: 'sys/capabilities-self',
+  namespaces: 'sys/namespaces',
 } as const;
 
 /**
@@ -35,10 +38,17 @@ export interface HealthAnswer {
   body: VaultHealth;
 }
 
+/**
+ * Every call takes the namespace it is for, relative to the configured base (`''`: the base, whose
+ * `X-Vault-Namespace` the auth strategy sends); another one is sent as that request's own header,
+ * with the absolute path.
+ */
 export class VaultClient {
   constructor(
     readonly http: HttpClient,
     private readonly listMethod: ListMethod,
+    /** The configured base namespace (absolute, `''` for root). */
+    readonly base = '',
   ) {}
 
   /**
@@ -47,12 +57,12 @@ export class VaultClient {
    * carries a message (an unknown path or namespace) is an error. A 403 names the capability the
    * token's policies lack.
    */
-  async list(path: string): Promise<string[]> {
+  async list(path: string, namespace = ''): Promise<string[]> {
     const request: HttpRequest = {
       method: this.listMethod,
       path: `/v1/${path}`,
       query: this.listMethod === 'GET' ? { list: 'true' } : undefined,
-      headers: { Accept: 'application/json' },
+      headers: { Accept: 'application/json', ...this.namespaceHeader(namespace) },
       okStatuses: [404],
       responseType: 'text',
     };
@@ -60,7 +70,7 @@ export class VaultClient {
     try {
       response = await this.http.request<string>(request);
     } catch (err) {
-      throw this.withCapability(err, 'list', path);
+      throw this.withCapability(err, 'list', path, namespace);
     }
     const body = this.parse(response.data, request, response.status);
     if (response.status === 404) {
@@ -82,13 +92,18 @@ export class VaultClient {
    * envelope (`sys/policies/acl/:name`): a body with no `data` key is taken as the object itself.
    * A 403 names the capability (`read` on `policyPath`) the token's policies lack.
    */
-  async read<T extends object>(path: string, policyPath = path): Promise<T> {
-    const request: HttpRequest = { method: 'GET', path: `/v1/${path}` };
+  async read<T extends object>(path: string, policyPath = path, namespace = ''): Promise<T> {
+    const header = this.namespaceHeader(namespace);
+    const request: HttpRequest = {
+      method: 'GET',
+      path: `/v1/${path}`,
+      ...(header ? { headers: header } : {}),
+    };
     let response;
     try {
       response = await this.http.request<unknown>(request);
     } catch (err) {
-      throw this.withCapability(err, 'read', policyPath);
+      throw this.withCapability(err, 'read', policyPath, namespace);
     }
     const body = response.data;
     const data = isObject(body) && 'data' in body ? body.data : body;
@@ -124,9 +139,57 @@ export class VaultClient {
     return this.read<VaultTokenLookup>(VAULT_PATHS.lookupSelf);
   }
 
-  /** How a list request is shown in problems and checks: `LIST /v1/identity/entity/id`. */
-  listLabel(path: string): string {
-    return this.listMethod === 'GET' ? `GET /v1/${path}?list=true` : `LIST /v1/${path}`;
+  /**
+   * `POST /v1/sys/capabilities-self {"paths": [...]}` in a namespace: the token's capabilities on
+   * each path, from its own policies and those of its entity and groups (the default policy grants
+   * `update` here). A path no policy grants answers `["deny"]`, as does an explicit deny.
+   */
+  async capabilities(paths: readonly string[], namespace = ''): Promise<Map<string, string[]>> {
+    const header = this.namespaceHeader(namespace);
+    const path = `/v1/${VAULT_PATHS.capabilitiesSelf}`;
+    const request: HttpRequest = {
+      method: 'POST',
+      path,
+      body: { paths: [...paths] },
+      idempotent: true,
+      ...(header ? { headers: header } : {}),
+    };
+    const response = await this.http.request<unknown>(request);
+    const body = response.data;
+    const data = (isObject(body) && isObject(body.data) ? body.data : body) as VaultCapabilities;
+    if (!isObject(data))
+      throw this.failure(request, response.status, 'malformed', 'the body is not an object');
+    const out = new Map<string, string[]>();
+    for (const asked of paths) {
+      const granted = data[asked];
+      if (!Array.isArray(granted) || granted.some((c) => typeof c !== 'string'))
+        throw this.failure(request, response.status, 'malformed', `no capability list for "${asked}"`);
+      out.set(asked, granted as string[]);
+    }
+    return out;
+  }
+
+  /**
+   * The child namespaces of one (`LIST /v1/sys/namespaces`, Vault Enterprise), as paths relative
+   * to the base (`team-a`, `team-a/ci`). Vault lists them with a trailing slash (`["ns1/", "ns2/"]`).
+   */
+  async childNamespaces(namespace = ''): Promise<string[]> {
+    const keys = await this.list(VAULT_PATHS.namespaces, namespace);
+    return keys
+      .map((key) => key.replace(/\/+$/, ''))
+      .filter((key) => key !== '')
+      .map((key) => qualify(namespace, key));
+  }
+
+  /** How a list request is shown in problems and checks: `LIST /v1/identity/entity/id`, `LIST /v1/team-a/identity/entity/id`. */
+  listLabel(path: string, namespace = ''): string {
+    const target = qualify(namespace, path);
+    return this.listMethod === 'GET' ? `GET /v1/${target}?list=true` : `LIST /v1/${target}`;
+  }
+
+  /** The header that sends a request to another namespace than the base; undefined for the base. */
+  private namespaceHeader(namespace: string): Record<string, string> | undefined {
+    return namespace ? { 'X-Vault-Namespace': joinNamespace(this.base, namespace) } : undefined;
   }
 
   /** An error's message with every secret the client knows redacted (Vault errors may echo a request). */
@@ -145,9 +208,15 @@ export class VaultClient {
   }
 
   /** A 403 rethrown with the capability to add; any other error as it was. */
-  private withCapability(err: unknown, capability: 'list' | 'read', policyPath: string): unknown {
+  private withCapability(
+    err: unknown,
+    capability: 'list' | 'read',
+    policyPath: string,
+    namespace: string,
+  ): unknown {
     if (!isUpstreamError(err) || err.code !== 'forbidden') return err;
     const said = err.detail ? ` (Vault said: ${err.detail})` : '';
+    const where = namespace ? ` in namespace ${joinNamespace(this.base, namespace)}` : '';
     return new UpstreamError({
       connector: err.connector,
       method: err.method,
@@ -155,7 +224,7 @@ export class VaultClient {
       status: err.status,
       code: err.code,
       retryable: false,
-      detail: `the token's policies must grant the "${capability}" capability on "${policyPath}"${said}`,
+      detail: `the token's policies must grant the "${capability}" capability on "${policyPath}"${where}${said}`,
     });
   }
 

@@ -17,7 +17,12 @@ describe('vault config', () => {
 
   it('accepts no options at all, and lists with LIST in the root namespace by default', () => {
     expect(problems(VaultOptions, {})).toEqual([]);
-    expect(resolveOptions(undefined)).toEqual({ namespace: '', listMethod: 'LIST' });
+    expect(resolveOptions(undefined)).toEqual({
+      namespace: '',
+      namespaces: [''],
+      groupPolicyApplication: 'within_namespace_hierarchy',
+      listMethod: 'LIST',
+    });
   });
 
   it('takes an empty namespace as none, and trims spaces and slashes around one', () => {
@@ -32,5 +37,18 @@ describe('vault config', () => {
     expect(problems(VaultOptions, { namespace: 42 })).toEqual(['namespace']);
     expect(problems(VaultOptions, { listMethod: 'GET', namespace: 'admin' })).toEqual([]);
     expect(resolveOptions({ listMethod: 'GET' }).listMethod).toBe('GET');
+  });
+
+  it('reads the namespaces relative to the base, cleaned and each once, and Vault’s two policy application modes', () => {
+    expect(resolveOptions({ namespaces: ['', '/team-a/', 'team-a', ' team-b/ci '] }).namespaces).toEqual([
+      '',
+      'team-a',
+      'team-b/ci',
+    ]);
+    expect(problems(VaultOptions, { namespaces: [] })).toEqual(['namespaces']);
+    expect(problems(VaultOptions, { namespaces: ['*'], groupPolicyApplication: 'any' })).toEqual([]);
+    expect(problems(VaultOptions, { groupPolicyApplication: 'everywhere' })).toEqual([
+      'groupPolicyApplication',
+    ]);
   });
 });

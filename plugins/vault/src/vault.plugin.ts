@@ -18,17 +18,21 @@ export const plugin = definePlugin<VaultAuth, VaultOptions>({
       'The policies each identity entity holds, directly or through identity groups and their parents, and the direct members of each identity group.',
   },
   configSchema: { auth: VaultAuth, options: VaultOptions },
-  /** `X-Vault-Token`, and `X-Vault-Namespace` on every request when a namespace is configured. */
+  /**
+   * `X-Vault-Token`, and `X-Vault-Namespace` on every request when a namespace is configured (a
+   * request to one of `options.namespaces` sends that namespace's own header instead).
+   */
   createAuth: (auth, options) => vaultAuth(auth.token, resolveOptions(options).namespace),
   defaultHeaders: { Accept: 'application/json' },
   connect(ctx) {
     const options = resolveOptions(ctx.options);
-    const client = new VaultClient(ctx.http, options.listMethod);
+    const client = new VaultClient(ctx.http, options.listMethod, options.namespace);
+    const deps = { client, options, logger: ctx.logger };
     return {
-      check: () => checkConnection(client),
+      check: () => checkConnection(client, options),
       streams: [
-        createEntitlementsStream(client, ctx.logger),
-        createGroupsStream(client, ctx.connectorId, ctx.logger),
+        createEntitlementsStream(deps),
+        createGroupsStream({ ...deps, connectorId: ctx.connectorId }),
       ],
     };
   },

@@ -53,6 +53,10 @@ export interface VaultHealth {
   performance_standby?: boolean;
   version?: string;
   cluster_name?: string;
+  /** Vault 1.16+: whether the build is Enterprise (absent before; see vault-edition.ts). */
+  enterprise?: boolean;
+  /** Enterprise builds only: `{state, expiry_time, terminated}`. */
+  license?: unknown;
 }
 
 /**
@@ -67,6 +71,12 @@ export interface VaultTokenLookup {
   expire_time?: string | null;
   ttl?: number;
 }
+
+/**
+ * `POST /v1/sys/capabilities-self` with `{"paths": [...]}`: each path → the token's capabilities
+ * there (`["deny"]` for none), and a legacy `capabilities` field when a single path was asked.
+ */
+export type VaultCapabilities = Record<string, unknown>;
 
 /** A list answer (`LIST …` or `GET …?list=true`): `data.keys`, or `keys` at the top (sys/policies/acl). */
 export interface VaultListBody {

@@ -26,6 +26,22 @@ async function check(options: VaultOptions = {}) {
   return (await connect({ ...OVER_NOCK, ...options })).check();
 }
 
+/** The paths the check asks `sys/capabilities-self` about: each list, and an item under it. */
+const CAPABILITY_PATHS = [
+  'identity/entity/id',
+  'identity/entity/id/audit-hub-capability-probe',
+  'identity/group/id',
+  'identity/group/id/audit-hub-capability-probe',
+];
+
+function capabilities(scope: nock.Scope, answer = fixture('sys-capabilities-self.json')): nock.Scope {
+  return scope
+    .post('/v1/sys/capabilities-self', { paths: CAPABILITY_PATHS })
+    .reply(200, answer, JSON_HEADERS);
+}
+
+const IDENTITY = { kinds: ['entitlement', 'group-membership'] };
+
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
@@ -35,6 +51,7 @@ describe('vault connection check (contract)', () => {
     const root = health(200, fixture('sys-health.json'));
     const scope = vault('admin');
     scope.get('/v1/auth/token/lookup-self').reply(200, lookupSelf(), JSON_HEADERS);
+    capabilities(scope);
     list(scope, 'identity/entity/id').reply(200, sample('identity-entity-id-list.json'), JSON_HEADERS);
     scope
       .get(`/v1/identity/entity/id/${ENTITY_IDS[0]}`)
@@ -43,7 +60,6 @@ describe('vault connection check (contract)', () => {
     scope
       .get(`/v1/identity/group/id/${GROUP_IDS[0]}`)
       .reply(200, sample('identity-group-id-read.json'), JSON_HEADERS);
-    list(scope, 'sys/policies/acl').reply(200, sample('sys-policies-acl-list.json'), JSON_HEADERS);
 
     const results = await check({ namespace: 'admin' });
     root.done();
@@ -69,8 +85,6 @@ describe('vault connection check (contract)', () => {
       },
       { name: 'list:identity/group/id', ok: true, detail: '6 groups' },
       { name: 'read:identity/group/id/*', ok: true, detail: 'read group "group_ab813d63"' },
-      // The sample has `keys` at the top, without the `data` envelope.
-      { name: 'list:sys/policies/acl', ok: true, detail: '2 ACL policies' },
     ]);
     const printed = JSON.stringify(results);
     expect(printed).not.toContain(TOKEN);
@@ -90,7 +104,12 @@ describe('vault connection check (contract)', () => {
         ok: true,
         detail: 'Vault 0.9.2 (vault-cluster-3bd69ca2) answered 503: sealed',
       },
-      { name: 'ready', ok: false, detail: 'Vault is sealed: nothing can be read until it is unsealed' },
+      {
+        name: 'ready',
+        ok: false,
+        detail: 'Vault is sealed: nothing can be read until it is unsealed',
+        affects: IDENTITY,
+      },
     ]);
   });
 
@@ -99,7 +118,8 @@ describe('vault connection check (contract)', () => {
     const root = health(429, JSON.stringify(standby));
     const scope = vault();
     scope.get('/v1/auth/token/lookup-self').reply(200, lookupSelf(), JSON_HEADERS);
-    for (const path of ['identity/entity/id', 'identity/group/id', 'sys/policies/acl'])
+    capabilities(scope);
+    for (const path of ['identity/entity/id', 'identity/group/id'])
       list(scope, path).reply(404, sample('error-404-empty-list.json'), JSON_HEADERS);
 
     const results = await check();
@@ -114,10 +134,11 @@ describe('vault connection check (contract)', () => {
           'Vault 0.9.2 (vault-cluster-3bd69ca2) answered 429: unsealed, standby (requests are forwarded to the active node)',
       },
       expect.objectContaining({ name: 'credentials', ok: true }),
-      // Empty lists: granted, nothing to read.
+      // Empty lists: granted, nothing to read; Vault itself says the reads are granted too.
       { name: 'list:identity/entity/id', ok: true, detail: '0 entities' },
+      { name: 'read:identity/entity/id/*', ok: true, detail: 'granted (sys/capabilities-self)' },
       { name: 'list:identity/group/id', ok: true, detail: '0 groups' },
-      { name: 'list:sys/policies/acl', ok: true, detail: '0 ACL policies' },
+      { name: 'read:identity/group/id/*', ok: true, detail: 'granted (sys/capabilities-self)' },
     ]);
   });
 
@@ -126,12 +147,13 @@ describe('vault connection check (contract)', () => {
     const echo = JSON.stringify({ errors: [`permission denied (token ${TOKEN})`] });
     const scope = vault();
     scope.get('/v1/auth/token/lookup-self').reply(403, echo, JSON_HEADERS);
+    // A token without the default policy may not ask its capabilities: the requests tell instead.
+    scope.post('/v1/sys/capabilities-self').reply(403, echo, JSON_HEADERS);
     list(scope, 'identity/entity/id').reply(200, sample('identity-entity-id-list.json'), JSON_HEADERS);
     scope
       .get(`/v1/identity/entity/id/${ENTITY_IDS[0]}`)
       .reply(403, fixture('error-403-permission-denied.json'), JSON_HEADERS);
-    list(scope, 'identity/group/id').reply(403, fixture('error-403-permission-denied.json'), JSON_HEADERS);
-    list(scope, 'sys/policies/acl').reply(403, echo, JSON_HEADERS);
+    list(scope, 'identity/group/id').reply(403, echo, JSON_HEADERS);
 
     const results = await check();
     root.done();
@@ -144,6 +166,8 @@ describe('vault connection check (contract)', () => {
         detail:
           `the token was refused: it is invalid, expired or revoked, or no policy of it grants "read" on "auth/token/lookup-self" (the default policy does) ` +
           `(${CONNECTOR}: GET /v1/auth/token/lookup-self failed (forbidden 403): the token's policies must grant the "read" capability on "auth/token/lookup-self" (Vault said: permission denied (token [REDACTED])))`,
+        affects: IDENTITY,
+        fix: expect.stringContaining('valid token'),
       },
       { name: 'list:identity/entity/id', ok: true, detail: '7 entities' },
       {
@@ -152,18 +176,120 @@ describe('vault connection check (contract)', () => {
         detail: expect.stringContaining(
           `GET /v1/identity/entity/id/${ENTITY_IDS[0]} failed (forbidden 403): the token's policies must grant the "read" capability on "identity/entity/id/*"`,
         ),
+        affects: IDENTITY,
+        fix: 'add to a policy of the token: path "identity/entity/id/*" { capabilities = ["read"] }',
       },
       {
         name: 'list:identity/group/id',
         ok: false,
         detail: expect.stringContaining('must grant the "list" capability on "identity/group/id"'),
-      },
-      {
-        name: 'list:sys/policies/acl',
-        ok: false,
-        detail: expect.stringContaining('must grant the "list" capability on "sys/policies/acl"'),
+        affects: IDENTITY,
+        fix: 'add to a policy of the token: path "identity/group/id" { capabilities = ["list"] }',
       },
     ]);
     expect(JSON.stringify(results)).not.toContain(TOKEN);
+  });
+
+  it('names a capability Vault says is not granted (sys/capabilities-self: deny), with its policy stanza, without asking the refused list', async () => {
+    const root = health(200, fixture('sys-health.json'));
+    const scope = vault();
+    scope.get('/v1/auth/token/lookup-self').reply(200, lookupSelf(), JSON_HEADERS);
+    capabilities(scope, fixture('sys-capabilities-self-group-denied.json'));
+    list(scope, 'identity/entity/id').reply(404, sample('error-404-empty-list.json'), JSON_HEADERS);
+
+    const results = await check();
+    root.done();
+    scope.done();
+
+    expect(results.slice(2)).toEqual([
+      { name: 'list:identity/entity/id', ok: true, detail: '0 entities' },
+      { name: 'read:identity/entity/id/*', ok: true, detail: 'granted (sys/capabilities-self)' },
+      {
+        name: 'list:identity/group/id',
+        ok: false,
+        detail:
+          'the token\'s policies do not grant "list" on "identity/group/id" (sys/capabilities-self: deny)',
+        affects: IDENTITY,
+        fix: 'add to a policy of the token: path "identity/group/id" { capabilities = ["list"] }',
+      },
+      {
+        name: 'read:identity/group/id/*',
+        ok: false,
+        detail:
+          'the token\'s policies do not grant "read" on "identity/group/id/*" (sys/capabilities-self: deny)',
+        affects: IDENTITY,
+        fix: 'add to a policy of the token: path "identity/group/id/*" { capabilities = ["read"] }',
+      },
+    ]);
+  });
+
+  it('on Enterprise (version +ent), warns of the namespaces below that are not read', async () => {
+    const root = health(200, fixture('sys-health-enterprise.json'));
+    const scope = vault();
+    scope.get('/v1/auth/token/lookup-self').reply(200, lookupSelf(), JSON_HEADERS);
+    list(scope, 'sys/namespaces').reply(200, fixture('sys-namespaces-list.json'), JSON_HEADERS);
+    capabilities(scope);
+    for (const path of ['identity/entity/id', 'identity/group/id'])
+      list(scope, path).reply(404, sample('error-404-empty-list.json'), JSON_HEADERS);
+
+    const results = await check();
+    root.done();
+    scope.done();
+
+    expect(results[0]).toEqual({
+      name: 'reachable',
+      ok: true,
+      detail: 'Vault 1.15.6+ent (vault-cluster-3bd69ca2) answered 200: unsealed, active (Enterprise)',
+    });
+    expect(results[2]).toEqual({
+      name: 'namespaces',
+      ok: false,
+      severity: 'warn',
+      detail:
+        '2 namespace(s) below the root are not read (team-a, team-b): the policies held there are not audited',
+      fix: 'add them to options.namespaces, or read every namespace with namespaces: ["*"]',
+    });
+  });
+
+  it('checks every capability in each namespace read, with that namespace’s header', async () => {
+    const root = health(
+      200,
+      JSON.stringify({ ...parsed(fixture('sys-health.json')), version: '1.16.3', enterprise: true }),
+    );
+    const base = vault();
+    base.get('/v1/auth/token/lookup-self').reply(200, lookupSelf(), JSON_HEADERS);
+    // Resolving the namespaces asks the edition again before reading any other than the base.
+    const again = health(200, JSON.stringify({ version: '1.16.3', enterprise: true }));
+    capabilities(base);
+    for (const path of ['identity/entity/id', 'identity/group/id'])
+      list(base, path).reply(404, sample('error-404-empty-list.json'), JSON_HEADERS);
+    const teamA = vault('team-a');
+    capabilities(teamA, fixture('sys-capabilities-self-group-denied.json'));
+    list(teamA, 'identity/entity/id').reply(404, sample('error-404-empty-list.json'), JSON_HEADERS);
+
+    const results = await check({ namespaces: ['', 'team-a'] });
+    root.done();
+    again.done();
+    base.done();
+    teamA.done();
+
+    expect(results.map((r) => [r.name, r.ok])).toEqual([
+      ['reachable', true],
+      ['credentials', true],
+      ['namespaces', true],
+      ['list:identity/entity/id', true],
+      ['read:identity/entity/id/*', true],
+      ['list:identity/group/id', true],
+      ['read:identity/group/id/*', true],
+      ['list:team-a/identity/entity/id', true],
+      ['read:team-a/identity/entity/id/*', true],
+      ['list:team-a/identity/group/id', false],
+      ['read:team-a/identity/group/id/*', false],
+    ]);
+    expect(results[2].detail).toBe('reading (base), team-a');
+    expect(results[9]).toMatchObject({
+      detail: expect.stringContaining('in namespace team-a'),
+      fix: 'add to a policy of the token in namespace team-a: path "identity/group/id" { capabilities = ["list"] }',
+    });
   });
 });

@@ -323,7 +323,7 @@ describe('vault entitlements stream (contract)', () => {
     ]);
   });
 
-  it('fails on a 403 of the list, naming the capability to add, without printing a token the body echoes', async () => {
+  it('makes a 403 of the list a lasting problem naming the capability to add (partial, nothing recorded), without printing a token the body echoes', async () => {
     const scope = vault();
     list(scope, 'identity/entity/id').reply(
       403,
@@ -331,16 +331,28 @@ describe('vault entitlements stream (contract)', () => {
       JSON_HEADERS,
     );
 
-    const reading = read();
-    await expect(reading).rejects.toThrow(
-      `${CONNECTOR}: GET /v1/identity/entity/id failed (forbidden 403): the token's policies must grant the "list" capability on "identity/entity/id" (Vault said: permission denied for token [REDACTED])`,
-    );
-    const error = await reading.catch((err: Error) => err);
-    expect(JSON.stringify({ message: (error as Error).message, ...(error as object) })).not.toContain(TOKEN);
+    const batches = await read();
     scope.done();
+
+    expect(batches).toEqual([
+      {
+        records: [],
+        problems: [
+          {
+            where: 'GET /v1/identity/entity/id?list=true',
+            error: `${CONNECTOR}: GET /v1/identity/entity/id failed (forbidden 403): the token's policies must grant the "list" capability on "identity/entity/id" (Vault said: permission denied for token [REDACTED])`,
+            kinds: ['entitlement'],
+            code: 'vault-capability-missing',
+            fix: 'add to a policy of the token: path "identity/entity/id" { capabilities = ["list"] }',
+            lasting: true,
+          },
+        ],
+      },
+    ]);
+    expect(JSON.stringify(batches)).not.toContain(TOKEN);
   });
 
-  it('fails on a 403 of an entity read, naming the read capability (every read would meet it)', async () => {
+  it('makes a 403 of the entity reads one lasting problem for the namespace, not one per entity', async () => {
     const scope = vault();
     list(scope, 'identity/entity/id').reply(200, sample('identity-entity-id-list.json'), JSON_HEADERS);
     list(scope, 'identity/group/id').reply(200, sample('identity-group-id-list.json'), JSON_HEADERS);
@@ -348,13 +360,27 @@ describe('vault entitlements stream (contract)', () => {
       .get(/^\/v1\/identity\/entity\/id\/.+$/)
       .times(ENTITY_IDS.length)
       .reply(403, fixture('error-403-permission-denied.json'), JSON_HEADERS);
+    groupsAll(scope);
 
-    await expect(read()).rejects.toThrow(
-      /failed \(forbidden 403\): the token's policies must grant the "read" capability on "identity\/entity\/id\/\*" \(Vault said: 1 error occurred: \* permission denied\)/,
-    );
+    const batches = await read();
+    scope.done();
+
+    expect(recordsOf(batches, 'entitlement').size).toBe(0);
+    expect(batches.flatMap((b) => b.problems ?? [])).toEqual([
+      {
+        where: 'entity reads (GET /v1/identity/entity/id/:id)',
+        error: expect.stringMatching(
+          /failed \(forbidden 403\): the token's policies must grant the "read" capability on "identity\/entity\/id\/\*" \(Vault said: 1 error occurred: \* permission denied\)/,
+        ),
+        kinds: ['entitlement'],
+        code: 'vault-capability-missing',
+        fix: 'add to a policy of the token: path "identity/entity/id/*" { capabilities = ["read"] }',
+        lasting: true,
+      },
+    ]);
   });
 
-  it('fails on a 404 of the list that carries a message (an unknown path or namespace): not an empty list', async () => {
+  it('makes a 404 of the list that carries a message (an unknown namespace) a lasting problem: not an empty list', async () => {
     const scope = vault('nowhere');
     list(scope, 'identity/entity/id').reply(
       404,
@@ -362,9 +388,23 @@ describe('vault entitlements stream (contract)', () => {
       JSON_HEADERS,
     );
 
-    await expect(read({ namespace: 'nowhere' })).rejects.toThrow(
-      `${CONNECTOR}: GET /v1/identity/entity/id failed (not_found 404): no handler for route "nowhere/identity/entity/id"`,
-    );
+    const batches = await read({ namespace: 'nowhere' });
     scope.done();
+
+    expect(batches).toEqual([
+      {
+        records: [],
+        problems: [
+          {
+            where: 'GET /v1/identity/entity/id?list=true',
+            error: `${CONNECTOR}: GET /v1/identity/entity/id failed (not_found 404): no handler for route "nowhere/identity/entity/id"`,
+            kinds: ['entitlement'],
+            code: 'vault-namespace-unknown',
+            fix: expect.stringContaining('namespace nowhere exists'),
+            lasting: true,
+          },
+        ],
+      },
+    ]);
   });
 });

@@ -108,7 +108,7 @@ describe('vault groups stream (contract)', () => {
     expect(batches.flatMap((b) => b.problems ?? [])).toEqual([
       {
         where: `entity ${E.bob}`,
-        error: `${CONNECTOR}: GET /v1/identity/entity/id/${E.bob} failed (not_found 404): {"errors":[]}`,
+        error: `${CONNECTOR}: GET /v1/identity/entity/id/${E.bob} failed (not_found 404): {"errors":[]} (not in namespace (base): deleted since it was listed, or it belongs to another namespace)`,
         kinds: ['group-membership'],
       },
     ]);
@@ -138,13 +138,26 @@ describe('vault groups stream (contract)', () => {
     ]);
   });
 
-  it('fails on a 403 of the group list, naming the capability to add', async () => {
+  it('makes a 403 of the group list a lasting problem naming the capability to add', async () => {
     const scope = vault();
     list(scope, 'identity/group/id').reply(403, fixture('error-403-permission-denied.json'), JSON_HEADERS);
 
-    await expect(read()).rejects.toThrow(
-      `${CONNECTOR}: GET /v1/identity/group/id failed (forbidden 403): the token's policies must grant the "list" capability on "identity/group/id" (Vault said: 1 error occurred: * permission denied)`,
-    );
+    const batches = await read();
     scope.done();
+    expect(batches).toEqual([
+      {
+        records: [],
+        problems: [
+          {
+            where: 'GET /v1/identity/group/id?list=true',
+            error: `${CONNECTOR}: GET /v1/identity/group/id failed (forbidden 403): the token's policies must grant the "list" capability on "identity/group/id" (Vault said: 1 error occurred: * permission denied)`,
+            kinds: ['group-membership'],
+            code: 'vault-capability-missing',
+            fix: 'add to a policy of the token: path "identity/group/id" { capabilities = ["list"] }',
+            lasting: true,
+          },
+        ],
+      },
+    ]);
   });
 });

@@ -167,6 +167,7 @@ export class EvaluateHandler {
             reason: partialWhy.length ? partialWhy.join('; ') : null,
             open: applied.open,
             flagged: applied.flagged,
+            undecided: undecided.length ? undecided : null,
           } as ControlResultEntity);
         } catch (err) {
           const message = this.redactor.redact(err instanceof Error ? err.message : String(err));

@@ -52,7 +52,14 @@ export interface RunReport {
       problems?: unknown[];
     }[];
   };
-  controls: { id: string; status: string; reason: string | null; open: number }[];
+  controls: {
+    id: string;
+    status: string;
+    reason: string | null;
+    open: number;
+    /** A partial control's undecided subjects, each with why (absent when none). */
+    undecided?: { subjectRef: string; why: string }[];
+  }[];
   findings: FindingView[];
   summary: {
     open: number;
@@ -154,7 +161,13 @@ export class RunReportBuilder {
       },
       controls: controlRows
         .sort((a, b) => order(a.controlId) - order(b.controlId))
-        .map((c) => ({ id: c.controlId, status: c.status, reason: c.reason, open: c.open })),
+        .map((c) => ({
+          id: c.controlId,
+          status: c.status,
+          reason: c.reason,
+          open: c.open,
+          ...(c.undecided?.length ? { undecided: c.undecided } : {}),
+        })),
       findings: findings.map(findingView),
       summary: {
         open: openRows.length,

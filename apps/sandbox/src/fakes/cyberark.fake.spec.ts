@@ -1,4 +1,20 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { NormalizedRecord } from '@audit-hub/domain';
+import { plugin as cyberarkPlugin, type CyberArkOptions } from '@audit-hub/plugin-cyberark';
+import { pluginTestContext, readBatches } from '@audit-hub/plugin-sdk/testing';
+import { generateEstate } from '../estate/estate.generator';
 import { startSandbox, type Sandbox } from '../sandbox.server';
+import {
+  createCyberarkFake,
+  CYBERARK_LOSSY_BEHAVIOURS,
+  CYBERARK_SERVER_PAGE,
+  CYBERARK_SESSION_REQUESTS,
+  CYBERARK_TRANSPARENT_BEHAVIOURS,
+  hiddenSafe,
+  PVWA_VERSION,
+  type CyberarkBehaviours,
+} from './cyberark.fake';
 
 const NOW = new Date('2025-03-14T12:00:00.000Z');
 
@@ -83,5 +99,187 @@ describe('CyberArk fake over HTTP', () => {
     expect(users.Users[0]).toMatchObject({ expiryDate: -62135578800, userType: 'EPVUser', enableUser: true });
     const one = await read('API/Users?search=svc-audit', headers);
     expect(one.Users.map((u: any) => u.username)).toEqual(['svc-audit-hub']);
+  });
+});
+
+describe('CyberArk fake behaviours', () => {
+  const estate = generateEstate({ seed: 42, scale: 1, now: NOW });
+  const USER = 'svc-audit-hub';
+  const PASSWORD = 'Behaviour-Test-Password!';
+  const fake = (behaviours: CyberarkBehaviours) =>
+    createCyberarkFake({ estate: () => estate, user: USER, password: PASSWORD, now: () => NOW, behaviours });
+  const call = (
+    handler: ReturnType<typeof fake>,
+    method: string,
+    path: string,
+    token?: string,
+    body?: unknown,
+  ) => {
+    const url = new URL(path, 'http://pvwa.invalid');
+    const response = handler({
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: token ? { authorization: token } : {},
+      baseUrl: 'http://pvwa.invalid',
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: JSON.parse(response.body) };
+  };
+  const logon = (handler: ReturnType<typeof fake>): string =>
+    call(handler, 'POST', '/PasswordVault/API/auth/Cyberark/Logon', undefined, {
+      username: USER,
+      password: PASSWORD,
+    }).body;
+
+  it('answers the version on the Server web service, with a session', () => {
+    const pvwa = fake({});
+    const token = logon(pvwa);
+    expect(call(pvwa, 'GET', '/PasswordVault/WebServices/PIMServices.svc/Server', token).body).toMatchObject({
+      ExternalVersion: PVWA_VERSION,
+    });
+    expect(call(pvwa, 'GET', '/PasswordVault/WebServices/PIMServices.svc/Server').status).toBe(401);
+  });
+
+  it('cyberarkNextLinkPaging: pages of at most the server’s size whatever limit asks, each with the nextLink to follow', () => {
+    const pvwa = fake({ cyberarkNextLinkPaging: true });
+    const token = logon(pvwa);
+    const first = call(pvwa, 'GET', '/PasswordVault/API/Safes?limit=100&offset=0', token).body;
+    expect(first.value).toHaveLength(CYBERARK_SERVER_PAGE);
+    expect(first.count).toBe(estate.access.safes.length);
+    expect(first.nextLink).toBe(
+      `api/Safes?offset=${CYBERARK_SERVER_PAGE}&limit=${CYBERARK_SERVER_PAGE}&useCache=False`,
+    );
+    const names = new Set<string>(first.value.map((s: any) => s.safeName));
+    for (let link: string | undefined = first.nextLink; link;) {
+      const page = call(pvwa, 'GET', `/PasswordVault/${link}`, token).body;
+      page.value.forEach((s: any) => names.add(s.safeName));
+      link = page.nextLink;
+    }
+    expect(names.size).toBe(estate.access.safes.length);
+    expect(CYBERARK_TRANSPARENT_BEHAVIOURS).toEqual(['cyberarkNextLinkPaging', 'cyberarkSessionExpires']);
+  });
+
+  it('cyberarkHiddenSafes: one production safe is neither listed nor readable, and the audit user is not in Auditors', () => {
+    const hidden = hiddenSafe(estate)!;
+    expect(hidden).toMatch(/^PROD-/);
+    const plain = fake({});
+    const plainToken = logon(plain);
+    const pvwa = fake({ cyberarkHiddenSafes: true });
+    const token = logon(pvwa);
+    const listed = call(pvwa, 'GET', '/PasswordVault/API/Safes?limit=1000', token).body;
+    expect(listed.value.map((s: any) => s.safeName)).not.toContain(hidden);
+    expect(listed.count).toBe(estate.access.safes.length - 1);
+    expect(
+      call(pvwa, 'GET', `/PasswordVault/API/Safes/${encodeURIComponent(hidden)}/Members`, token),
+    ).toMatchObject({
+      status: 404,
+      body: { ErrorCode: 'SFWS0002E' },
+    });
+    const groups = (handler: ReturnType<typeof fake>, t: string) =>
+      call(handler, 'GET', `/PasswordVault/API/Users?search=${USER}`, t).body.Users[0].groupsMembership;
+    expect(groups(plain, plainToken)).toEqual([expect.objectContaining({ groupName: 'Auditors' })]);
+    expect(groups(pvwa, token)).toEqual([]);
+    expect(CYBERARK_LOSSY_BEHAVIOURS).toEqual(['cyberarkHiddenSafes']);
+  });
+
+  it('cyberarkSessionExpires: a session answers a fixed number of requests, then 401 PASWS006E until a new log-on', () => {
+    const pvwa = fake({ cyberarkSessionExpires: true });
+    const token = logon(pvwa);
+    for (let i = 0; i < CYBERARK_SESSION_REQUESTS; i++)
+      expect(call(pvwa, 'GET', '/PasswordVault/API/Safes?limit=1', token).status).toBe(200);
+    expect(call(pvwa, 'GET', '/PasswordVault/API/Safes?limit=1', token)).toEqual({
+      status: 401,
+      body: { ErrorCode: 'PASWS006E', ErrorMessage: 'Your session has expired. Please log on again.' },
+    });
+    expect(call(pvwa, 'GET', '/PasswordVault/API/Safes?limit=1', logon(pvwa)).status).toBe(200);
+  });
+});
+
+describe('the cyberark connector against the fake’s behaviours', () => {
+  const estate = generateEstate({ seed: 42, scale: 1, now: NOW });
+  const USER = 'svc-audit-hub';
+  const PASSWORD = 'Behaviour-Test-Password!';
+
+  async function collect(behaviours: CyberarkBehaviours, options: CyberArkOptions = {}) {
+    const handler = createCyberarkFake({
+      estate: () => estate,
+      user: USER,
+      password: PASSWORD,
+      now: () => NOW,
+      behaviours,
+    });
+    let logons = 0;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        if (/\/logon$/i.test(url.pathname)) logons++;
+        const answer = handler({
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          baseUrl: 'http://127.0.0.1',
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+        res.writeHead(answer.status, answer.headers).end(answer.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const ctx = pluginTestContext(cyberarkPlugin, {
+        connectorId: 'cyberark',
+        baseUrl: `http://127.0.0.1:${port}`,
+        auth: { username: USER, password: PASSWORD },
+        options: { pageSize: 10, ...options },
+        now: NOW,
+      });
+      const connection = await cyberarkPlugin.connect(ctx);
+      const batches = await readBatches(connection, 'entitlements', {
+        cursor: null,
+        full: true,
+        since: new Date(0),
+      });
+      const checks = await connection.check();
+      await connection.close?.();
+      return { batches, checks, logons };
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+  const ids = (batches: { records: NormalizedRecord[] }[]) =>
+    batches.flatMap((b) => b.records.map((r) => r.externalId)).sort();
+  const problems = (batches: { problems?: unknown[] }[]) => batches.flatMap((b) => b.problems ?? []);
+
+  it('cyberarkNextLinkPaging and cyberarkSessionExpires are transparent: the same entitlements, no problem, the session renewed as it expires', async () => {
+    const plain = await collect({});
+    expect(ids(plain.batches).length).toBeGreaterThan(0);
+    expect(plain.checks.filter((c) => !c.ok)).toEqual([]);
+    const paged = await collect({ cyberarkNextLinkPaging: true });
+    expect(ids(paged.batches)).toEqual(ids(plain.batches));
+    expect(problems(paged.batches)).toEqual([]);
+    const expiring = await collect({ cyberarkSessionExpires: true, cyberarkNextLinkPaging: true });
+    expect(ids(expiring.batches)).toEqual(ids(plain.batches));
+    expect(problems(expiring.batches)).toEqual([]);
+    // One stream session renewed several times (and the check's own), never a log-on per request.
+    expect(expiring.logons).toBeGreaterThan(plain.logons);
+  });
+
+  it('cyberarkHiddenSafes is lossy and said so: named, the hidden safe is a lasting problem; the check warns that visibility is limited', async () => {
+    const hidden = hiddenSafe(estate)!;
+    const unnamed = await collect({ cyberarkHiddenSafes: true });
+    expect(ids(unnamed.batches).some((id) => id.endsWith(`:${hidden}`))).toBe(false);
+    expect(unnamed.checks.find((c) => c.name === 'visibility')).toMatchObject({
+      ok: false,
+      severity: 'warn',
+    });
+
+    const named = await collect({ cyberarkHiddenSafes: true }, { safes: ['PROD-*', hidden] });
+    expect(problems(named.batches)).toEqual([
+      expect.objectContaining({ code: 'cyberark-safe-not-visible', lasting: true }),
+    ]);
   });
 });

@@ -13,11 +13,51 @@ import { header, json, type FakeHandler, type FakeRequest, type FakeResponse } f
  * `{"ErrorCode", "ErrorMessage"}`. It needs the request body (the log-on): `request.body`.
  */
 
+/** Real-instance behaviours, each off by default (docs/connectors/cyberark.md "On real instances"). */
+export interface CyberarkBehaviours {
+  /**
+   * The PVWA answers at most `CYBERARK_SERVER_PAGE` items a page whatever `limit` asks ("limit: the
+   * maximum number of … returned", Safes and Safe Members web services), with a `nextLink` that
+   * carries its own `offset` and `limit` (relative to `/PasswordVault/`, as psPAS `Get-NextLink`
+   * joins it): a client must follow the link, not compute offsets from its own `limit`.
+   */
+  cyberarkNextLinkPaging?: boolean;
+  /**
+   * The audit user is not in the Auditors group and not a member of one production safe (the first
+   * `PROD-` safe by name): PVWA leaves that safe out of `GET API/Safes` (a user lists only the safes
+   * it is a member of) and answers its members with 404 `SFWS0002E`, exactly as for a safe that
+   * does not exist. Its entitlements cannot be read.
+   */
+  cyberarkHiddenSafes?: boolean;
+  /**
+   * Sessions time out after `CYBERARK_SESSION_REQUESTS` requests (PVWA's idle/session timeout, met
+   * mid-run): the next request answers 401 `PASWS006E` "Your session has expired. Please log on
+   * again." and the client must log on again.
+   */
+  cyberarkSessionExpires?: boolean;
+}
+
+/** Switches a correct connector copes with fully: the estate still yields exactly its manifest. */
+export const CYBERARK_TRANSPARENT_BEHAVIOURS: readonly (keyof CyberarkBehaviours)[] = [
+  'cyberarkNextLinkPaging',
+  'cyberarkSessionExpires',
+];
+/** Switches where data truly cannot be read: the connector must say so, never read "no members". */
+export const CYBERARK_LOSSY_BEHAVIOURS: readonly (keyof CyberarkBehaviours)[] = ['cyberarkHiddenSafes'];
+
+/** The most items a page holds with `cyberarkNextLinkPaging`. */
+export const CYBERARK_SERVER_PAGE = 3;
+/** The requests a session answers with `cyberarkSessionExpires`, its log-on not counted. */
+export const CYBERARK_SESSION_REQUESTS = 7;
+/** The version the Server web service answers. */
+export const PVWA_VERSION = '14.0.0';
+
 export interface CyberarkFakeOptions {
   estate: () => Estate;
   user: string;
   password: string;
   now: () => Date;
+  behaviours?: CyberarkBehaviours;
 }
 
 const API = '/passwordvault/api';
@@ -124,8 +164,18 @@ function numberParam(request: FakeRequest, name: string, fallback: number): numb
   return Number.isInteger(value) && value >= 0 ? value : fallback;
 }
 
+/** The safe the audit user is not a member of with `cyberarkHiddenSafes`. */
+export function hiddenSafe(estate: Estate): string | undefined {
+  return estate.access.safes
+    .map((safe) => safe.name)
+    .filter((name) => name.startsWith('PROD-'))
+    .sort()[0];
+}
+
 export function createCyberarkFake(options: CyberarkFakeOptions): FakeHandler {
-  const sessions = new Set<string>();
+  const behaviours = options.behaviours ?? {};
+  /** Live session tokens → requests answered with each. */
+  const sessions = new Map<string, number>();
 
   const logon = (request: FakeRequest, method: string): FakeResponse => {
     if (!['cyberark', 'ldap', 'radius'].includes(method.toLowerCase()))
@@ -141,21 +191,35 @@ export function createCyberarkFake(options: CyberarkFakeOptions): FakeHandler {
     if (!user || !same(user.toLowerCase(), options.user.toLowerCase()) || !same(password, options.password))
       return pvwaError(401, 'ITATS004E', `Authentication failure for User [${user}].`);
     const token = randomBytes(96).toString('base64');
-    sessions.add(token);
+    sessions.set(token, 0);
     return json(200, token);
   };
 
   return (request) => {
     const path = request.path.toLowerCase().replace(/\/+$/, '');
-    if (!path.startsWith(`${API}/`))
+    const server = path === '/passwordvault/webservices/pimservices.svc/server';
+    if (!path.startsWith(`${API}/`) && !server)
       return pvwaError(404, 'CAWS00001E', 'The requested resource was not found.');
     const rest = request.path.replace(/\/+$/, '').split('/').slice(3);
     const lower = rest.map((s) => s.toLowerCase());
     if (request.method === 'POST' && lower.length === 3 && lower[0] === 'auth' && lower[2] === 'logon')
       return logon(request, rest[1]);
     const token = header(request, 'authorization');
-    if (!token || !sessions.has(token))
+    const used = token === undefined ? undefined : sessions.get(token);
+    if (!token || used === undefined)
       return pvwaError(401, 'PASWS006E', 'Your session has expired. Please log on again.');
+    if (behaviours.cyberarkSessionExpires && used >= CYBERARK_SESSION_REQUESTS) {
+      sessions.delete(token);
+      return pvwaError(401, 'PASWS006E', 'Your session has expired. Please log on again.');
+    }
+    sessions.set(token, used + 1);
+    if (server && request.method === 'GET')
+      return json(200, {
+        ExternalVersion: PVWA_VERSION,
+        InternalVersion: `${PVWA_VERSION}.23`,
+        ServerName: 'Vault',
+        ServerId: '7d2f0a8e-4b1c-4e5a-9c3d-6f8e1a2b3c4d',
+      });
     if (request.method === 'POST' && lower.length === 2 && lower[0] === 'auth' && lower[1] === 'logoff') {
       sessions.delete(token);
       return json(200, {});
@@ -165,8 +229,10 @@ export function createCyberarkFake(options: CyberarkFakeOptions): FakeHandler {
 
     const estate = options.estate();
     const now = options.now().toISOString();
-    const safes = estate.access.safes.filter((s) => s.createdAt <= now);
-    const limit = Math.min(numberParam(request, 'limit', 25), 1000) || 25;
+    const hidden = behaviours.cyberarkHiddenSafes ? hiddenSafe(estate) : undefined;
+    const safes = estate.access.safes.filter((s) => s.createdAt <= now && s.name !== hidden);
+    const asked = Math.min(numberParam(request, 'limit', 25), 1000) || 25;
+    const limit = behaviours.cyberarkNextLinkPaging ? Math.min(asked, CYBERARK_SERVER_PAGE) : asked;
     const offset = numberParam(request, 'offset', 0);
 
     if (lower.length === 1 && lower[0] === 'safes') {
@@ -226,6 +292,10 @@ export function createCyberarkFake(options: CyberarkFakeOptions): FakeHandler {
           lastSuccessfulLoginDate: epochSeconds(now) - 3600 * (1 + (u.id % 48)),
           groupsMembership: [],
           vaultAuthorization: [],
+          // The audit user is in Auditors (a member of every safe), except when safes are hidden from it.
+          ...(u.userName.toLowerCase() === options.user.toLowerCase() && !hidden
+            ? { groupsMembership: [{ groupID: 5, groupName: 'Auditors', groupType: 'Vault' }] }
+            : {}),
           location: '\\',
           personalDetails: { firstName: u.firstName, middleName: '', lastName: u.lastName },
         })),

@@ -75,6 +75,31 @@ describe('GitLab issues fake', () => {
     expect(find({ sort: 'asc' })).toEqual([1, 2]);
   });
 
+  it("searches the title and description (a substring, case ignored), as GitLab's issue search does", () => {
+    create({ description: 'first\n\n<!-- audit-hub:dedupe-marker 3F2A -->' });
+    create({ title: 'mentions 3f2a in the title', description: 'nothing' });
+    const find = (q: Record<string, string>) =>
+      call('GET', '/projects/42/issues', undefined, { sort: 'asc', ...q }).body.map((i: any) => i.iid);
+    expect(find({ search: '3f2a', in: 'description' })).toEqual([1]);
+    expect(find({ search: '3f2a' })).toEqual([1, 2]);
+    expect(call('GET', '/projects/42/issues', undefined, { search: 'x', in: 'notes' }).status).toBe(400);
+  });
+
+  it('shows a Reporter by default, and drops the labels of a create for a Guest (labelsDroppedForGuest)', () => {
+    expect(call('GET', '/projects/42').body.permissions.project_access.access_level).toBe(20);
+    gitlab = createGitlabIssuesFake({
+      token: TOKEN,
+      now: () => clock,
+      state,
+      behaviours: { labelsDroppedForGuest: true },
+    });
+    expect(call('GET', '/projects/42').body.permissions.project_access.access_level).toBe(10);
+    const r = create({ description: 'kept' });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ labels: [], description: 'kept' });
+    expect(call('GET', '/projects/42/issues', undefined, { labels: 'audit-hub::abc' }).body).toEqual([]);
+  });
+
   it('closes and reopens by state_event, and keeps notes', () => {
     create();
     expect(call('PUT', '/projects/42/issues/1', undefined, { state_event: 'close' }).body.state).toBe(

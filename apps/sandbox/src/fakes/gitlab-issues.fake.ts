@@ -8,7 +8,9 @@ import { paginate } from './gitlab.fake';
  * trip, it does what GitLab does: `labels` is a comma-separated list and a filter on several labels
  * needs all of them; `state` defaults to all; `state_event` may come in the query or the body;
  * issue creation is rate limited (300 a minute, 429 with `Retry-After` and `RateLimit-*`
- * headers); unknown routes answer `{"error": …}` but missing resources `{"message": …}`.
+ * headers); `search` (with `in=title|description`) matches a substring of those fields, case
+ * ignored, as Issuable.full_search's ILIKE does; unknown routes answer `{"error": …}` but missing
+ * resources `{"message": …}`.
  *
  * It needs the request body: the sandbox server passes it as `request.body`.
  */
@@ -58,6 +60,29 @@ export class GitlabIssuesFakeState {
   nextNoteId = 300;
 }
 
+/** Real-instance behaviours, each off by default (docs/connectors/gitlab-issues.md "On real instances"). */
+export interface GitlabIssuesBehaviours {
+  /**
+   * The token's user is a Guest of the project (`permissions.project_access.access_level: 10`):
+   * GitLab files the issue but drops its labels without an error — IssuableBaseService#filter_params
+   * deletes `labels` unless the user may `set_issue_metadata` (Reporter, or a member on a new issue
+   * in later versions), and Labels::FindOrCreateService creates no new label without `admin_label`
+   * (Reporter; Planner in 17.7+). The created issue answers `labels: []`.
+   */
+  labelsDroppedForGuest?: boolean;
+}
+
+/** Switches a correct tracker copes with fully: every ticket filed once, as it would be otherwise. */
+export const GITLAB_ISSUES_TRANSPARENT_BEHAVIOURS: readonly (keyof GitlabIssuesBehaviours)[] = [];
+/**
+ * Switches where something truly cannot be written: the tracker must say so (`connectors check`),
+ * and still file each ticket once. `labelsDroppedForGuest`: tickets have no labels, and are found
+ * again by the marker line of their description.
+ */
+export const GITLAB_ISSUES_LOSSY_BEHAVIOURS: readonly (keyof GitlabIssuesBehaviours)[] = [
+  'labelsDroppedForGuest',
+];
+
 export interface GitlabIssuesFakeOptions {
   /** Accepted as `PRIVATE-TOKEN` or `Authorization: Bearer`. */
   token: string;
@@ -68,6 +93,7 @@ export interface GitlabIssuesFakeOptions {
   /** Issue creations allowed per minute (GitLab's default: 300). */
   createsPerMinute?: number;
   state?: GitlabIssuesFakeState;
+  behaviours?: GitlabIssuesBehaviours;
 }
 
 const DEFAULT_PROJECTS: GitlabIssuesFakeProject[] = [{ id: 42, path: 'acme/security' }];
@@ -124,6 +150,9 @@ export function createGitlabIssuesFake(options: GitlabIssuesFakeOptions): Gitlab
   const projects = options.projects ?? DEFAULT_PROJECTS;
   const userName = options.userName ?? 'svc-audit-hub';
   const limit = options.createsPerMinute ?? 300;
+  const behaviours = options.behaviours ?? {};
+  /** The token user's access level in every project: Guest with `labelsDroppedForGuest`, else Reporter. */
+  const accessLevel = behaviours.labelsDroppedForGuest ? 10 : 20;
   const now = () => options.now().toISOString();
 
   const project = (id: string) => {
@@ -205,7 +234,8 @@ export function createGitlabIssuesFake(options: GitlabIssuesFakeOptions): Gitlab
       projectId: p.id,
       title: body.title,
       description: typeof body.description === 'string' ? body.description : null,
-      labels: labelList(body.labels),
+      // Dropped without an error when the user may not set (or create) labels.
+      labels: behaviours.labelsDroppedForGuest ? [] : labelList(body.labels),
       state: 'opened',
       created_at: now(),
       updated_at: now(),
@@ -226,10 +256,19 @@ export function createGitlabIssuesFake(options: GitlabIssuesFakeOptions): Gitlab
     if (!['created_at', 'updated_at'].includes(orderBy))
       return json(400, { error: 'order_by does not have a valid value' });
     const desc = (request.query.get('sort') ?? 'desc') !== 'asc';
+    const search = request.query.get('search')?.toLowerCase();
+    const scopes = (request.query.get('in') ?? 'title,description').split(',').map((x) => x.trim());
+    if (scopes.some((x) => x !== 'title' && x !== 'description'))
+      return json(400, { error: 'in does not have a valid value' });
+    const found = (i: GitlabIssuesFakeIssue) =>
+      !search ||
+      (scopes.includes('title') && i.title.toLowerCase().includes(search)) ||
+      (scopes.includes('description') && (i.description ?? '').toLowerCase().includes(search));
     const rows = state.issues
       .filter((i) => i.projectId === p.id)
       .filter((i) => st === 'all' || i.state === st)
       .filter((i) => wanted.every((l) => i.labels.includes(l)))
+      .filter(found)
       .sort((a, b) => {
         const ka = orderBy === 'created_at' ? a.created_at : a.updated_at;
         const kb = orderBy === 'created_at' ? b.created_at : b.updated_at;
@@ -281,7 +320,15 @@ export function createGitlabIssuesFake(options: GitlabIssuesFakeOptions): Gitlab
     const p = project(parts[1]);
     if (!p) return json(404, { message: '404 Project Not Found' });
     if (parts.length === 2 && method === 'GET')
-      return json(200, { id: p.id, path_with_namespace: p.path, name: p.path.split('/').pop() });
+      return json(200, {
+        id: p.id,
+        path_with_namespace: p.path,
+        name: p.path.split('/').pop(),
+        permissions: {
+          project_access: { access_level: accessLevel, notification_level: 3 },
+          group_access: null,
+        },
+      });
     if (parts[2] !== 'issues') return json(404, { error: '404 Not Found' });
     if (parts.length === 3 && method === 'GET') return list(request, p);
     if (parts.length === 3 && method === 'POST') return create(request, p);

@@ -102,7 +102,10 @@ describe('Jira fake', () => {
 
   it('refuses unbounded or malformed JQL and an offset on the enhanced search', () => {
     expect(searchJql('ORDER BY created').status).toBe(400);
-    expect(searchJql('labels ~ x').body.errorMessages[0]).toMatch(/Error in the JQL Query/);
+    expect(searchJql('labels ~ x').body.errorMessages[0]).toBe(
+      "The operator '~' is not supported by the 'labels' field.",
+    );
+    expect(searchJql('project SEC').body.errorMessages[0]).toMatch(/Error in the JQL Query/);
     expect(call('POST', '/rest/api/3/search/jql', { jql: 'project = SEC', startAt: 0 }).status).toBe(400);
   });
 
@@ -144,10 +147,88 @@ describe('Jira fake', () => {
   it('parses the JQL subset trackers use', () => {
     expect(parseJql('project = "SEC" AND labels = "a\\"b" ORDER BY created DESC')).toEqual({
       clauses: [
-        { field: 'project', value: 'SEC' },
-        { field: 'labels', value: 'a"b' },
+        { field: 'project', op: '=', value: 'SEC' },
+        { field: 'labels', op: '=', value: 'a"b' },
       ],
       order: { field: 'created', desc: true },
     });
+  });
+
+  it('matches words of a description with `~`, and reconciles the issues an enhanced search names', () => {
+    create({ description: doc('Found it.\n\naudit-hub dedupe marker: 3f2a9c01') });
+    const jql = 'project = "SEC" AND description ~ "3f2a9c01" ORDER BY created ASC';
+    // Not indexed yet: only a search that names the issue in reconcileIssues sees it.
+    expect(searchJql(jql).body.issues).toEqual([]);
+    const reconciled = call('POST', '/rest/api/3/search/jql', {
+      jql,
+      fields: ['labels'],
+      reconcileIssues: [10000],
+    });
+    expect(reconciled.body.issues.map((i: any) => i.key)).toEqual(['SEC-1']);
+    clock = new Date(clock.getTime() + 5000);
+    expect(searchJql(jql).body.issues.map((i: any) => i.key)).toEqual(['SEC-1']);
+    expect(searchJql('project = "SEC" AND description ~ "3f2a"').body.issues).toEqual([]);
+  });
+
+  it('labelsNotOnCreateScreen: refuses a create that sets labels, and lists no labels on the create screen', () => {
+    jira = createJiraFake({
+      email: EMAIL,
+      token: TOKEN,
+      now: () => clock,
+      state,
+      behaviours: { labelsNotOnCreateScreen: true },
+    });
+    expect(create()).toMatchObject({
+      status: 400,
+      body: {
+        errorMessages: [],
+        errors: { labels: "Field 'labels' cannot be set. It is not on the appropriate screen, or unknown." },
+      },
+    });
+    expect(state.issues).toEqual([]);
+    expect(create({ labels: undefined }).status).toBe(201);
+    const meta = call('GET', '/rest/api/3/issue/createmeta/SEC/issuetypes/1').body;
+    expect(meta.fields.map((f: any) => f.fieldId)).not.toContain('labels');
+    expect(
+      createJiraFake({ email: EMAIL, token: TOKEN, now: () => clock })({
+        method: 'GET',
+        path: '/rest/api/2/issue/createmeta/SEC/issuetypes/1',
+        query: new URLSearchParams(),
+        headers: { authorization: BASIC },
+        baseUrl: 'http://127.0.0.1:1/jira',
+      }).body,
+    ).toContain('"fieldId":"labels"');
+  });
+
+  it('resolutionRequiredOnClose: Done asks for a Resolution on its screen, refuses a close without one, and Reopen clears it', () => {
+    jira = createJiraFake({
+      email: EMAIL,
+      token: TOKEN,
+      now: () => clock,
+      state,
+      behaviours: { resolutionRequiredOnClose: true },
+    });
+    create();
+    const transitions = call('GET', '/rest/api/3/issue/SEC-1/transitions', undefined, {
+      expand: 'transitions.fields',
+    }).body.transitions;
+    const done = transitions.find((t: any) => t.name === 'Done');
+    expect(done.fields.resolution).toMatchObject({ required: true, hasDefaultValue: false });
+    expect(done.fields.resolution.allowedValues.map((v: any) => v.name)).toEqual(['Done', "Won't Do"]);
+    expect(call('POST', '/rest/api/3/issue/SEC-1/transitions', { transition: { id: '31' } })).toMatchObject({
+      status: 400,
+      body: { errors: { resolution: 'Resolution is required.' } },
+    });
+    expect(
+      call('POST', '/rest/api/3/issue/SEC-1/transitions', {
+        transition: { id: '31' },
+        fields: { resolution: { name: 'Done' } },
+      }).status,
+    ).toBe(204);
+    expect(state.issue('SEC-1')).toMatchObject({ status: 'Done', resolution: 'Done' });
+    expect(call('POST', '/rest/api/3/issue/SEC-1/transitions', { transition: { id: '41' } }).status).toBe(
+      204,
+    );
+    expect(state.issue('SEC-1')).toMatchObject({ status: 'To Do', resolution: null });
   });
 });

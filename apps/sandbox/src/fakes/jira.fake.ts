@@ -7,8 +7,10 @@ import { basicCredentials, header, json, type FakeRequest, type FakeResponse } f
  * REST v2 (`/rest/api/2`, plain-string rich text, `GET /search` with `startAt`), over one store.
  * Where trackers trip, it does what Jira does: labels with spaces and a string description on v3
  * are refused; the enhanced search refuses unbounded JQL; search is eventually consistent (a new
- * issue shows up only `indexDelayMs` after its creation, as Cloud's index lags); transitions are
- * workflow-bound (To Do → In Progress → Done, and "Reopen" from Done).
+ * issue shows up only `indexDelayMs` after its creation, as Cloud's index lags, except to an
+ * enhanced search that names it in `reconcileIssues`); text fields match `~` on a word; transitions
+ * are workflow-bound (To Do → In Progress → Done, and "Reopen" from Done, which clears the
+ * resolution); the create screen's fields are at `/issue/createmeta/{project}/issuetypes/{id}`.
  *
  * It needs the request body: the sandbox server passes it as `request.body`.
  */
@@ -46,6 +48,8 @@ export interface JiraFakeIssue {
   descriptionText: string;
   labels: string[];
   status: StatusName;
+  /** Set by a closing transition whose screen asks for it; cleared by Reopen. */
+  resolution: string | null;
   created: string;
   updated: string;
   comments: JiraFakeComment[];
@@ -67,6 +71,36 @@ export class JiraFakeState {
   }
 }
 
+/** Real-instance behaviours, each off by default (docs/connectors/jira.md "On real instances"). */
+export interface JiraBehaviours {
+  /**
+   * The project's create screen has no Labels field: a create that sets `labels` is refused whole
+   * (`400 {"errors":{"labels":"Field 'labels' cannot be set. It is not on the appropriate screen,
+   * or unknown."}}`), and the create metadata lists no `labels`.
+   */
+  labelsNotOnCreateScreen?: boolean;
+  /**
+   * The Done transition has a screen with the Resolution field, which Jira then requires: it is
+   * listed with `expand=transitions.fields`, and the transition without `fields.resolution` answers
+   * `400 {"errors":{"resolution":"Resolution is required."}}`.
+   */
+  resolutionRequiredOnClose?: boolean;
+}
+
+/** Switches a correct tracker copes with fully: every ticket filed once and kept in step. */
+export const JIRA_TRANSPARENT_BEHAVIOURS: readonly (keyof JiraBehaviours)[] = ['resolutionRequiredOnClose'];
+/**
+ * Switches where something truly cannot be written: the tracker must say so (`connectors check`)
+ * and still file each ticket once. `labelsNotOnCreateScreen`: tickets have no labels, and are found
+ * again by the marker line of their description.
+ */
+export const JIRA_LOSSY_BEHAVIOURS: readonly (keyof JiraBehaviours)[] = ['labelsNotOnCreateScreen'];
+
+const RESOLUTIONS = [
+  { id: '10000', name: 'Done', description: 'Work has been completed on this issue.' },
+  { id: '10001', name: "Won't Do", description: "This issue won't be actioned." },
+];
+
 export interface JiraFakeOptions {
   /** Accepted as Basic `email:token` (Cloud) or `Bearer token` (Data Center PAT). */
   email: string;
@@ -76,6 +110,7 @@ export interface JiraFakeOptions {
   indexDelayMs?: number;
   projects?: JiraFakeProject[];
   state?: JiraFakeState;
+  behaviours?: JiraBehaviours;
 }
 
 type StatusName = 'To Do' | 'In Progress' | 'Done';
@@ -137,13 +172,13 @@ function isAdf(value: unknown): boolean {
 // --- JQL: the subset trackers use (`field = value` joined by AND, an optional ORDER BY). ---
 
 interface Jql {
-  clauses: { field: string; value: string }[];
+  clauses: { field: string; op: '=' | '~'; value: string }[];
   order?: { field: string; desc: boolean };
 }
 
 export function parseJql(text: string): Jql | string {
   const tokens: string[] = [];
-  const pattern = /\s*("(?:[^"\\]|\\.)*"|=|[^\s="]+)/gy;
+  const pattern = /\s*("(?:[^"\\]|\\.)*"|=|~|[^\s=~"]+)/gy;
   let m: RegExpExecArray | null;
   let consumed = 0;
   while ((m = pattern.exec(text))) {
@@ -170,19 +205,39 @@ export function parseJql(text: string): Jql | string {
       i++;
     }
     const [field, op, raw] = tokens.slice(i, i + 3);
-    if (!field || op !== '=' || raw === undefined)
+    if (!field || (op !== '=' && op !== '~') || raw === undefined)
       return `Error in the JQL Query: Expecting "field = value" at "${tokens.slice(i).join(' ')}".`;
     const name = field.toLowerCase();
-    if (!['project', 'labels', 'key', 'status'].includes(name))
+    const text = ['description', 'summary', 'text'].includes(name);
+    if (!['project', 'labels', 'key', 'status'].includes(name) && !text)
       return `Field '${field}' does not exist or you do not have permission to view it.`;
-    jql.clauses.push({ field: name, value: value(raw) });
+    if (text !== (op === '~')) return `The operator '${op}' is not supported by the '${field}' field.`;
+    jql.clauses.push({ field: name, op, value: value(raw) });
     i += 3;
   }
   return jql;
 }
 
+/** `~` on a text field: every word of the term is a word of the text (Jira's index matches words, not substrings). */
+function containsWords(text: string, term: string): boolean {
+  const words = new Set(
+    text
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean),
+  );
+  return term
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .every((w) => words.has(w));
+}
+
 function matches(issue: JiraFakeIssue, jql: Jql): boolean {
   return jql.clauses.every(({ field, value }) => {
+    if (field === 'description') return containsWords(issue.descriptionText, value);
+    if (field === 'summary') return containsWords(issue.summary, value);
+    if (field === 'text') return containsWords(`${issue.summary} ${issue.descriptionText}`, value);
     if (field === 'project') return issue.project.toLowerCase() === value.toLowerCase();
     if (field === 'labels') return issue.labels.includes(value);
     if (field === 'key') return issue.key.toLowerCase() === value.toLowerCase();
@@ -194,6 +249,7 @@ export function createJiraFake(options: JiraFakeOptions): JiraFakeHandler {
   const state = options.state ?? new JiraFakeState();
   const projects = options.projects ?? DEFAULT_PROJECTS;
   const indexDelayMs = options.indexDelayMs ?? 0;
+  const behaviours = options.behaviours ?? {};
   const now = () => options.now().toISOString().replace('Z', '+0000');
 
   const statusView = (request: FakeRequest, version: string, name: StatusName) => ({
@@ -211,6 +267,12 @@ export function createJiraFake(options: JiraFakeOptions): JiraFakeHandler {
       summary: issue.summary,
       status: statusView(request, version, issue.status),
       labels: issue.labels,
+      resolution: issue.resolution
+        ? {
+            ...RESOLUTIONS.find((r) => r.name === issue.resolution),
+            self: `${request.baseUrl}/rest/api/${version}/resolution`,
+          }
+        : null,
       created: issue.created,
       updated: issue.updated,
       issuetype: { name: issue.issueType },
@@ -231,11 +293,13 @@ export function createJiraFake(options: JiraFakeOptions): JiraFakeHandler {
     };
   };
 
-  /** What search sees: every issue once the index caught up with its creation. */
-  const searchable = (jql: Jql) => {
+  /** What search sees: every issue once the index caught up with its creation, and those it was asked to reconcile. */
+  const searchable = (jql: Jql, reconcile: ReadonlySet<string> = new Set()) => {
     const at = options.now().getTime();
     const found = state.issues.filter(
-      (i) => Date.parse(i.created.replace('+0000', 'Z')) + indexDelayMs <= at && matches(i, jql),
+      (i) =>
+        (reconcile.has(i.id) || Date.parse(i.created.replace('+0000', 'Z')) + indexDelayMs <= at) &&
+        matches(i, jql),
     );
     const order = jql.order;
     if (order) {
@@ -278,6 +342,8 @@ export function createJiraFake(options: JiraFakeOptions): JiraFakeHandler {
       if (version === '2' && typeof fields.description !== 'string')
         fieldErrors.description = 'Operation value must be a string';
     }
+    if (behaviours.labelsNotOnCreateScreen && 'labels' in fields)
+      fieldErrors.labels = "Field 'labels' cannot be set. It is not on the appropriate screen, or unknown.";
     const labels: unknown[] = Array.isArray(fields.labels) ? fields.labels : [];
     const spaced = labels.find((l) => typeof l !== 'string' || /\s/.test(l));
     if (spaced !== undefined)
@@ -296,6 +362,7 @@ export function createJiraFake(options: JiraFakeOptions): JiraFakeHandler {
       descriptionText: adfText(fields.description),
       labels: labels as string[],
       status: 'To Do',
+      resolution: null,
       created: now(),
       updated: now(),
       comments: [],
@@ -313,6 +380,7 @@ export function createJiraFake(options: JiraFakeOptions): JiraFakeHandler {
     let fields: string[] | undefined;
     let max = PAGE_SIZE;
     let offset = 0;
+    let reconcile = new Set<string>();
     if (enhanced) {
       const body = parseBody(request);
       if (isResponse(body)) return body;
@@ -321,6 +389,12 @@ export function createJiraFake(options: JiraFakeOptions): JiraFakeHandler {
         return errors(400, ['Invalid request payload. Refer to the REST API documentation and try again.']);
       jqlText = String(body.jql ?? '');
       fields = Array.isArray(body.fields) ? (body.fields as string[]) : undefined;
+      // Read-after-write for up to 50 issues the caller names (developer.atlassian.com "Search and reconcile").
+      if (body.reconcileIssues !== undefined) {
+        if (!Array.isArray(body.reconcileIssues) || body.reconcileIssues.length > 50)
+          return errors(400, ['reconcileIssues must be a list of at most 50 issue ids.']);
+        reconcile = new Set(body.reconcileIssues.map(String));
+      }
       max = Math.min(Number(body.maxResults ?? PAGE_SIZE) || PAGE_SIZE, 5000);
       offset = body.nextPageToken
         ? Number(Buffer.from(String(body.nextPageToken), 'base64').toString('utf8'))
@@ -339,7 +413,7 @@ export function createJiraFake(options: JiraFakeOptions): JiraFakeHandler {
       return errors(400, [
         'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.',
       ]);
-    const found = searchable(jql);
+    const found = searchable(jql, reconcile);
     const page = found.slice(offset, offset + max).map((i) => issueView(request, version, i, fields));
     if (enhanced) {
       const more = offset + max < found.length;
@@ -393,6 +467,30 @@ export function createJiraFake(options: JiraFakeOptions): JiraFakeHandler {
       });
     }
     if (method === 'POST' && rest === '/issue') return createIssue(request, version);
+    if (method === 'GET' && parts[0] === 'issue' && parts[1] === 'createmeta' && parts[3] === 'issuetypes') {
+      const project = projects.find((p) => p.key === parts[2]);
+      const type = project?.issueTypes[Number(parts[4]) - 1];
+      if (!project || !type) return errors(404, ['Issue type with id ' + parts[4] + ' does not exist.']);
+      const meta = (fieldId: string, name: string, required: boolean, hasDefaultValue = false) => ({
+        required,
+        schema: { type: fieldId === 'labels' ? 'array' : 'string', system: fieldId },
+        name,
+        key: fieldId,
+        fieldId,
+        hasDefaultValue,
+        operations: ['set'],
+      });
+      const list = [
+        meta('summary', 'Summary', true),
+        meta('issuetype', 'Issue Type', true),
+        meta('project', 'Project', true),
+        meta('description', 'Description', false),
+        ...(behaviours.labelsNotOnCreateScreen ? [] : [meta('labels', 'Labels', false)]),
+        meta('reporter', 'Reporter', true, true),
+      ];
+      const page = { startAt: 0, maxResults: 50, total: list.length };
+      return json(200, version === '3' ? { ...page, fields: list } : { ...page, isLast: true, values: list });
+    }
     if (rest === '/search/jql' && method === 'POST' && version === '3') return search(request, version, true);
     if (rest === '/search' && method === 'GET') return search(request, version, false);
 
@@ -441,26 +539,64 @@ export function createJiraFake(options: JiraFakeOptions): JiraFakeHandler {
           created: comment.created,
         });
       }
-      if (sub === 'transitions' && method === 'GET')
+      if (sub === 'transitions' && method === 'GET') {
+        const expand = (request.query.get('expand') ?? '').split(',').includes('transitions.fields');
         return json(200, {
           expand: 'transitions',
-          transitions: TRANSITIONS.filter((t) => t.from.includes(issue.status)).map((t) => ({
-            id: t.id,
-            name: t.name,
-            to: statusView(request, version, t.to),
-            hasScreen: false,
-            isGlobal: false,
-            isInitial: false,
-            isAvailable: true,
-            isConditional: false,
-          })),
+          transitions: TRANSITIONS.filter((t) => t.from.includes(issue.status)).map((t) => {
+            const screen = behaviours.resolutionRequiredOnClose && t.to === 'Done';
+            return {
+              id: t.id,
+              name: t.name,
+              to: statusView(request, version, t.to),
+              hasScreen: screen,
+              isGlobal: false,
+              isInitial: false,
+              isAvailable: true,
+              isConditional: false,
+              ...(expand
+                ? {
+                    fields: screen
+                      ? {
+                          resolution: {
+                            required: true,
+                            schema: { type: 'resolution', system: 'resolution' },
+                            name: 'Resolution',
+                            key: 'resolution',
+                            hasDefaultValue: false,
+                            operations: ['set'],
+                            allowedValues: RESOLUTIONS.map((r) => ({
+                              ...r,
+                              self: `${request.baseUrl}/rest/api/${version}/resolution/${r.id}`,
+                            })),
+                          },
+                        }
+                      : {},
+                  }
+                : {}),
+            };
+          }),
         });
+      }
       if (sub === 'transitions' && method === 'POST') {
         const body = parseBody(request);
         if (isResponse(body)) return body;
         const id = String((body.transition as { id?: unknown } | undefined)?.id ?? '');
         const transition = TRANSITIONS.find((t) => t.id === id && t.from.includes(issue.status));
         if (!transition) return errors(400, [`Transition id '${id}' is not valid for this issue.`]);
+        const screen = behaviours.resolutionRequiredOnClose && transition.to === 'Done';
+        const given = (body.fields as { resolution?: { name?: unknown; id?: unknown } } | undefined)
+          ?.resolution;
+        if (given !== undefined && !screen)
+          return errors(400, [], {
+            resolution: "Field 'resolution' cannot be set. It is not on the appropriate screen, or unknown.",
+          });
+        if (screen) {
+          const resolution = RESOLUTIONS.find((r) => r.name === given?.name || r.id === given?.id);
+          if (!resolution) return errors(400, [], { resolution: 'Resolution is required.' });
+          issue.resolution = resolution.name;
+        }
+        if (transition.to !== 'Done') issue.resolution = null;
         issue.status = transition.to;
         issue.updated = now();
         return { status: 204, headers: {}, body: '' };

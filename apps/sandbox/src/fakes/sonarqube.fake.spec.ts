@@ -1,4 +1,17 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { plugin as sonarqubePlugin } from '@audit-hub/plugin-sonarqube';
+import { pluginTestContext, readBatches } from '@audit-hub/plugin-sdk/testing';
+import { generateEstate } from '../estate/estate.generator';
 import { startSandbox, type Sandbox } from '../sandbox.server';
+import {
+  createSonarqubeFake,
+  SONARQUBE_LOSSY_BEHAVIOURS,
+  SONARQUBE_LTS_VERSION,
+  SONARQUBE_TRANSPARENT_BEHAVIOURS,
+  SONARQUBE_VERSION,
+  type SonarqubeBehaviours,
+} from './sonarqube.fake';
 
 const NOW = new Date('2025-03-14T12:00:00.000Z');
 
@@ -73,5 +86,139 @@ describe('SonarQube fake over HTTP', () => {
     const missing = await sonar('/api/qualitygates/project_status?analysisId=AYnope');
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ errors: [{ msg: "Analysis with id 'AYnope' is not found" }] });
+  });
+});
+
+describe('SonarQube fake behaviours', () => {
+  const estate = generateEstate({ seed: 42, scale: 1, now: NOW });
+  const TOKEN = 'squ_behaviour-test-token';
+  const fake = (behaviours: SonarqubeBehaviours = {}) =>
+    createSonarqubeFake({ estate: () => estate, token: TOKEN, now: () => NOW, behaviours });
+  const call = (handler: ReturnType<typeof fake>, path: string, authorization?: string) => {
+    const url = new URL(path, 'http://sonar.invalid');
+    const response = handler({
+      method: 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: authorization ? { authorization } : {},
+      baseUrl: 'http://sonar.invalid',
+    });
+    const body = response.headers['content-type'].startsWith('text/plain')
+      ? response.body
+      : JSON.parse(response.body);
+    return { status: response.status, body };
+  };
+  const bearer = `Bearer ${TOKEN}`;
+  const basic = `Basic ${Buffer.from(`${TOKEN}:`).toString('base64')}`;
+  const project = `${estate.organization.path}_${estate.services.find((s) => !s.archived)!.name}`;
+
+  it('answers api/server/version in plain text and api/users/current for the token’s user', () => {
+    expect(call(fake(), '/api/server/version')).toEqual({ status: 200, body: SONARQUBE_VERSION });
+    expect(call(fake(), '/api/users/current', bearer).body).toMatchObject({ isLoggedIn: true });
+    expect(call(fake(), '/api/users/current').status).toBe(401);
+  });
+
+  it('sonarqube99: 9.9 LTS serves a bearer token as anonymous (private projects vanish or are refused), reads it as the basic user name', () => {
+    const lts = fake({ sonarqube99: true });
+    expect(call(lts, '/api/server/version').body).toBe(SONARQUBE_LTS_VERSION);
+    expect(call(lts, '/api/system/status').body.version).toBe(SONARQUBE_LTS_VERSION);
+    // Anonymous, yet "valid": authentication is not forced.
+    expect(call(lts, '/api/authentication/validate', bearer).body).toEqual({ valid: true });
+    expect(call(lts, '/api/users/current', bearer).body).toEqual({
+      isLoggedIn: false,
+      permissions: { global: [] },
+    });
+    expect(call(lts, '/api/components/search?qualifiers=TRK', bearer).body.paging.total).toBe(0);
+    expect(call(lts, `/api/project_analyses/search?project=${project}`, bearer)).toEqual({
+      status: 403,
+      body: { errors: [{ msg: 'Insufficient privileges' }] },
+    });
+    const gate = estate.analyses[0];
+    expect(call(lts, `/api/qualitygates/project_status?analysisId=${gate.key}`, bearer).status).toBe(403);
+    // The basic form reads the token: everything is there.
+    expect(call(lts, '/api/users/current', basic).body).toMatchObject({ isLoggedIn: true });
+    expect(call(lts, '/api/components/search?qualifiers=TRK', basic).body.paging.total).toBe(
+      call(fake(), '/api/components/search?qualifiers=TRK', bearer).body.paging.total,
+    );
+    expect(call(lts, `/api/project_analyses/search?project=${project}`, basic).status).toBe(200);
+  });
+
+  it('sonarqubeBrowseMissing: one project is left out of the search and refused (403), the others read', () => {
+    const all = call(fake(), '/api/components/search?qualifiers=TRK&ps=500', bearer).body.components;
+    const some = call(
+      fake({ sonarqubeBrowseMissing: true }),
+      '/api/components/search?qualifiers=TRK&ps=500',
+      bearer,
+    ).body.components;
+    const missing = all.filter((c: any) => !some.some((s: any) => s.key === c.key));
+    expect(missing).toHaveLength(1);
+    const hidden = fake({ sonarqubeBrowseMissing: true });
+    expect(call(hidden, `/api/project_analyses/search?project=${missing[0].key}`, bearer).status).toBe(403);
+    expect(call(hidden, `/api/project_analyses/search?project=${some[0].key}`, bearer).status).toBe(200);
+    expect(SONARQUBE_LOSSY_BEHAVIOURS).toEqual(['sonarqubeBrowseMissing']);
+    expect(SONARQUBE_TRANSPARENT_BEHAVIOURS).toEqual(['sonarqube99']);
+  });
+});
+
+describe('the sonarqube connector against the fake’s behaviours', () => {
+  const estate = generateEstate({ seed: 42, scale: 1, now: NOW });
+  const TOKEN = 'squ_behaviour-test-token';
+  const SINCE = new Date(NOW.getTime() - 90 * 86_400_000);
+  const services = estate.services.map((s) => ({
+    name: s.name,
+    keys: { sonarqube: `${estate.organization.path}_${s.name}` },
+  }));
+
+  /** The fake on a loopback port, and every batch of one quality-gates read with default options. */
+  async function collect(behaviours: SonarqubeBehaviours) {
+    const handler = createSonarqubeFake({ estate: () => estate, token: TOKEN, now: () => NOW, behaviours });
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const answer = handler({
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        baseUrl: 'http://127.0.0.1',
+      });
+      res.writeHead(answer.status, answer.headers).end(answer.body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const ctx = pluginTestContext(sonarqubePlugin, {
+        connectorId: 'sonarqube',
+        baseUrl: `http://127.0.0.1:${port}`,
+        auth: { token: TOKEN },
+        services,
+        now: NOW,
+      });
+      const connection = await sonarqubePlugin.connect(ctx);
+      return {
+        batches: await readBatches(connection, 'quality-gates', { cursor: null, full: true, since: SINCE }),
+        checks: await connection.check(),
+      };
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+  const gates = (batches: { records: { externalId: string }[] }[]) =>
+    batches.flatMap((b) => b.records.map((r) => r.externalId)).sort();
+
+  it('sonarqube99 is transparent: the same gates, no problem, every check passing (the token sent as the basic user name)', async () => {
+    const plain = await collect({});
+    const lts = await collect({ sonarqube99: true });
+    expect(gates(plain.batches).length).toBeGreaterThan(0);
+    expect(gates(lts.batches)).toEqual(gates(plain.batches));
+    expect(lts.batches.flatMap((b) => b.problems ?? [])).toEqual([]);
+    expect(lts.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(lts.checks.find((c) => c.name === 'auth-scheme')?.detail).toContain('basic-auth user name');
+  });
+
+  it('sonarqubeBrowseMissing is lossy and said so: the project is a lasting problem, never a project without gates', async () => {
+    const { batches } = await collect({ sonarqubeBrowseMissing: true });
+    expect(batches.flatMap((b) => b.problems ?? [])).toEqual([
+      expect.objectContaining({ code: 'sonarqube-browse-forbidden', lasting: true }),
+    ]);
   });
 });

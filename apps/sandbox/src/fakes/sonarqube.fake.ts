@@ -19,13 +19,43 @@ import {
  * `api/authentication/validate` answering `{"valid": false}` with a 200 for a bad token.
  */
 
+/**
+ * Real-instance behaviours, each off by default (docs/connectors/sonarqube.md "On real instances").
+ */
+export interface SonarqubeBehaviours {
+  /**
+   * The server is SonarQube 9.9 LTS with *Force user authentication* off: it reads a token only as
+   * the basic-auth user name with an empty password (`BasicAuthentication.extractCredentialsFromHeader`
+   * looks at `Basic` headers alone; bearer tokens arrived in 10.0), and serves any other request as
+   * anonymous (`RequestAuthenticatorImpl` falls back to `createAnonymous`). Every project is
+   * private: anonymous sees none in `api/components/search`, is refused (403 "Insufficient
+   * privileges") by `api/project_analyses/search` and `api/qualitygates/project_status`, while
+   * `api/authentication/validate` still says `valid` and `api/users/current` says `isLoggedIn: false`.
+   */
+  sonarqube99?: boolean;
+  /**
+   * The token's user lacks Browse on one project (the first service's, by name): the
+   * permission-filtered `api/components/search` leaves it out, and its analyses and gates answer
+   * 403 "Insufficient privileges" (`userSession.checkComponentPermission(USER, project)`).
+   */
+  sonarqubeBrowseMissing?: boolean;
+}
+
+/** Switches a correct connector copes with fully: the estate still yields exactly its manifest. */
+export const SONARQUBE_TRANSPARENT_BEHAVIOURS: readonly (keyof SonarqubeBehaviours)[] = ['sonarqube99'];
+/** Switches where data truly cannot be read: the connector must say so, never read "no analysis". */
+export const SONARQUBE_LOSSY_BEHAVIOURS: readonly (keyof SonarqubeBehaviours)[] = ['sonarqubeBrowseMissing'];
+
 export interface SonarqubeFakeOptions {
   estate: () => Estate;
   token: string;
   now: () => Date;
+  behaviours?: SonarqubeBehaviours;
 }
 
 export const SONARQUBE_VERSION = '10.6.0.92116';
+/** The 9.9 LTS build the `sonarqube99` switch answers with. */
+export const SONARQUBE_LTS_VERSION = '9.9.4.87374';
 const MAX_PAGE_SIZE = 500;
 
 function same(given: string, expected: string): boolean {
@@ -58,9 +88,10 @@ export function projectKey(estate: Estate, service: string): string {
   return `${estate.organization.path}_${service}`;
 }
 
-function authenticated(request: FakeRequest, token: string): boolean | undefined {
+/** true: the token's user; false: a wrong token; undefined: no credentials read (anonymous). */
+function authenticated(request: FakeRequest, token: string, readsBearer: boolean): boolean | undefined {
   const bearer = /^Bearer\s+(.+)$/i.exec(header(request, 'authorization') ?? '');
-  if (bearer) return same(bearer[1].trim(), token);
+  if (bearer) return readsBearer ? same(bearer[1].trim(), token) : undefined;
   const basic = basicCredentials(request);
   if (basic) return same(basic.user, token) && basic.password === '';
   return undefined;
@@ -115,7 +146,14 @@ function analysisView(a: QualityAnalysis) {
   };
 }
 
+function plainText(status: number, body: string): FakeResponse {
+  return { status, headers: { 'content-type': 'text/plain;charset=utf-8' }, body };
+}
+
 export function createSonarqubeFake(options: SonarqubeFakeOptions): FakeHandler {
+  const behaviours = options.behaviours ?? {};
+  const lts = behaviours.sonarqube99 === true;
+  const version = lts ? SONARQUBE_LTS_VERSION : SONARQUBE_VERSION;
   return (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return sonarErrors(405, 'HTTP method not allowed');
@@ -124,14 +162,43 @@ export function createSonarqubeFake(options: SonarqubeFakeOptions): FakeHandler 
     const now = options.now().toISOString();
     // Answered without authentication, as SonarQube does.
     if (request.path === '/api/system/status') {
-      return json(200, { id: '147B411E-AY4-fVRUMvJd1tVyr5a3', version: SONARQUBE_VERSION, status: 'UP' });
+      return json(200, { id: '147B411E-AY4-fVRUMvJd1tVyr5a3', version, status: 'UP' });
     }
-    const auth = authenticated(request, options.token);
-    if (request.path === '/api/authentication/validate') return json(200, { valid: auth === true });
-    if (auth !== true) return sonarErrors(401, 'Authentication is required');
+    if (request.path === '/api/server/version') return plainText(200, version);
+    const auth = authenticated(request, options.token, !lts);
+    // 10.x here forces authentication (the default of new installs); the 9.9 switch does not, so an
+    // unread token is an anonymous session rather than a 401.
+    const anonymous = auth === undefined && lts;
+    if (request.path === '/api/authentication/validate')
+      return json(200, { valid: auth === true || anonymous });
+    if (request.path === '/api/users/current' && anonymous)
+      return json(200, { isLoggedIn: false, permissions: { global: [] } });
+    if (auth !== true && !anonymous) return sonarErrors(401, 'Authentication is required');
 
-    const services = estate.services.filter((s) => !s.archived && s.createdAt <= now);
+    const active = estate.services.filter((s) => !s.archived && s.createdAt <= now);
+    const hidden = behaviours.sonarqubeBrowseMissing
+      ? [...active].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0]?.name
+      : undefined;
+    /** Projects the session may browse: none for anonymous (every project is private). */
+    const browsable = (service: string) => !anonymous && service !== hidden;
+    const services = active.filter((s) => browsable(s.name));
+    const forbidden = () => sonarErrors(403, 'Insufficient privileges');
     switch (request.path) {
+      case '/api/users/current':
+        return json(200, {
+          isLoggedIn: true,
+          login: 'svc-audit-hub',
+          name: 'Audit Hub',
+          local: true,
+          externalIdentity: 'svc-audit-hub',
+          externalProvider: 'sonarqube',
+          scmAccounts: [],
+          groups: ['sonar-users'],
+          permissions: { global: [] },
+          homepage: { type: 'PROJECTS' },
+          usingSonarLintConnectedMode: false,
+          dismissedNotices: { educationPrinciples: false, sonarlintAd: false },
+        });
       case '/api/components/search': {
         const qualifiers = request.query.get('qualifiers');
         if (!qualifiers) return sonarErrors(400, "The 'qualifiers' parameter is missing");
@@ -146,8 +213,10 @@ export function createSonarqubeFake(options: SonarqubeFakeOptions): FakeHandler 
       case '/api/project_analyses/search': {
         const key = request.query.get('project');
         if (!key) return sonarErrors(400, "The 'project' parameter is missing");
-        const service = services.find((s) => projectKey(estate, s.name) === key);
-        if (!service) return sonarErrors(404, `Component key '${key}' not found`);
+        const existing = active.find((s) => projectKey(estate, s.name) === key);
+        if (!existing) return sonarErrors(404, `Component key '${key}' not found`);
+        if (!browsable(existing.name)) return forbidden();
+        const service = existing;
         const fromText = request.query.get('from');
         const from = fromText ? parseSonarTime(fromText) : undefined;
         if (fromText && from === undefined)
@@ -165,6 +234,7 @@ export function createSonarqubeFake(options: SonarqubeFakeOptions): FakeHandler 
         if (!id) return sonarErrors(400, "Either 'analysisId', 'projectId' or 'projectKey' must be provided");
         const analysis = estate.analyses.find((a) => a.key === id && a.at <= now);
         if (!analysis) return sonarErrors(404, `Analysis with id '${id}' is not found`);
+        if (!browsable(analysis.service)) return forbidden();
         return json(200, {
           projectStatus: {
             status: analysis.status,

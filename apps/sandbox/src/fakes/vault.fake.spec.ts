@@ -1,5 +1,17 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { NormalizedRecord } from '@audit-hub/domain';
+import { pluginTestContext, readBatches } from '@audit-hub/plugin-sdk/testing';
+import { plugin as vaultPlugin, type VaultOptions } from '@audit-hub/plugin-vault';
 import { generateEstate } from '../estate/estate.generator';
-import { createVaultFake } from './vault.fake';
+import {
+  createVaultFake,
+  VAULT_CHILD_NAMESPACES,
+  VAULT_ENTERPRISE_VERSION,
+  VAULT_LOSSY_BEHAVIOURS,
+  VAULT_TRANSPARENT_BEHAVIOURS,
+  type VaultBehaviours,
+} from './vault.fake';
 import type { FakeRequest } from './fake-http.util';
 
 const NOW = new Date('2025-03-14T12:00:00.000Z');
@@ -105,5 +117,190 @@ describe('Vault fake', () => {
     ]);
     expect(read.creation_time).toMatch(/\.\d{9}Z$/);
     expect(call('GET', '/v1/sys/policies/acl?list=true').body.data.keys).toContain('prod-admin');
+  });
+});
+
+describe('Vault fake behaviours', () => {
+  const estate = generateEstate({ seed: 42, scale: 1, now: NOW });
+  const fake = (behaviours: VaultBehaviours) =>
+    createVaultFake({
+      estate: () => estate,
+      token: TOKEN,
+      now: () => NOW,
+      userName: 'svc-audit-hub',
+      behaviours,
+    });
+  const call = (
+    handler: ReturnType<typeof fake>,
+    method: string,
+    path: string,
+    extra: Record<string, string> = {},
+    body?: unknown,
+  ) => {
+    const url = new URL(path, 'http://vault.invalid');
+    const response = handler({
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: { 'x-vault-token': TOKEN, ...extra },
+      baseUrl: 'http://vault.invalid',
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: JSON.parse(response.body) };
+  };
+
+  it('vaultEnterpriseNamespaces: an Enterprise version, namespaces listed level by level, identity per namespace', () => {
+    const ent = fake({ vaultEnterpriseNamespaces: true });
+    const health = call(ent, 'GET', '/v1/sys/health', {}).body;
+    expect(health).toMatchObject({ version: VAULT_ENTERPRISE_VERSION, license: { state: 'autoloaded' } });
+    expect(health).not.toHaveProperty('enterprise');
+    expect(call(ent, 'LIST', '/v1/sys/namespaces').body.data.keys).toEqual(['platform/']);
+    expect(
+      call(ent, 'LIST', '/v1/sys/namespaces', { 'x-vault-namespace': 'platform' }).body.data.keys,
+    ).toEqual(['ci/']);
+    expect(call(ent, 'LIST', '/v1/sys/namespaces', { 'x-vault-namespace': 'platform/ci' })).toEqual({
+      status: 404,
+      body: { errors: [] },
+    });
+    // Root holds the estate, platform its own entities; an entity is answered only in its namespace.
+    const rootIds: string[] = call(ent, 'LIST', '/v1/identity/entity/id').body.data.keys;
+    expect(rootIds).toHaveLength(
+      estate.access.entities.filter((e) => e.createdAt <= NOW.toISOString()).length,
+    );
+    const platformIds: string[] = call(ent, 'LIST', '/v1/identity/entity/id', {
+      'x-vault-namespace': 'platform',
+    }).body.data.keys;
+    expect(platformIds).toHaveLength(2);
+    expect(platformIds.some((id) => rootIds.includes(id))).toBe(false);
+    const own = call(ent, 'GET', `/v1/identity/entity/id/${platformIds[0]}`, {
+      'x-vault-namespace': 'platform',
+    });
+    expect(own.body.data.name).toMatch(/^svc-platform-/);
+    expect(call(ent, 'GET', `/v1/identity/entity/id/${platformIds[0]}`)).toEqual({
+      status: 404,
+      body: { errors: [] },
+    });
+    // The path prefix works like the header.
+    expect(call(ent, 'LIST', '/v1/platform/ci/identity/entity/id').body.data.keys).toHaveLength(2);
+    expect(call(ent, 'LIST', '/v1/identity/entity/id', { 'x-vault-namespace': 'nowhere' }).status).toBe(404);
+    // Without the switch there are no namespaces.
+    expect(call(fake({}), 'LIST', '/v1/sys/namespaces').status).toBe(404);
+    expect(VAULT_TRANSPARENT_BEHAVIOURS).toEqual(['vaultEnterpriseNamespaces']);
+  });
+
+  it('answers sys/capabilities-self per path; vaultIdentityGroupsDenied refuses the groups and says deny', () => {
+    const paths = [
+      'identity/entity/id',
+      'identity/entity/id/x',
+      'identity/group/id',
+      'identity/group/id/x',
+      'secret/x',
+    ];
+    expect(call(fake({}), 'POST', '/v1/sys/capabilities-self', {}, { paths }).body).toEqual({
+      'identity/entity/id': ['list'],
+      'identity/entity/id/x': ['read'],
+      'identity/group/id': ['list'],
+      'identity/group/id/x': ['read'],
+      'secret/x': ['deny'],
+    });
+    const denied = fake({ vaultIdentityGroupsDenied: true });
+    expect(
+      call(denied, 'POST', '/v1/sys/capabilities-self', {}, { paths }).body['identity/group/id'],
+    ).toEqual(['deny']);
+    expect(call(denied, 'LIST', '/v1/identity/group/id').status).toBe(403);
+    expect(call(denied, 'LIST', '/v1/identity/entity/id').status).toBe(200);
+    expect(VAULT_LOSSY_BEHAVIOURS).toEqual(['vaultIdentityGroupsDenied']);
+  });
+});
+
+describe('the vault connector against the fake’s behaviours', () => {
+  const estate = generateEstate({ seed: 42, scale: 1, now: NOW });
+
+  async function collect(behaviours: VaultBehaviours, options: VaultOptions = {}) {
+    const handler = createVaultFake({
+      estate: () => estate,
+      token: TOKEN,
+      now: () => NOW,
+      userName: 'svc-audit-hub',
+      behaviours,
+    });
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        const answer = handler({
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          baseUrl: 'http://127.0.0.1',
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+        res.writeHead(answer.status, answer.headers).end(answer.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const ctx = pluginTestContext(vaultPlugin, {
+        connectorId: 'vault',
+        baseUrl: `http://127.0.0.1:${port}`,
+        auth: { token: TOKEN },
+        // Node's HTTP server refuses the LIST method: lists are sent as GET ?list=true.
+        options: { listMethod: 'GET', ...options },
+        now: NOW,
+      });
+      const connection = await vaultPlugin.connect(ctx);
+      const input = { cursor: null, full: true, since: new Date(0) };
+      return {
+        entitlements: await readBatches(connection, 'entitlements', input),
+        groups: await readBatches(connection, 'groups', input),
+        checks: await connection.check(),
+      };
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+  const ids = (batches: { records: NormalizedRecord[] }[]) =>
+    batches.flatMap((b) => b.records.map((r) => r.externalId)).sort();
+  const problems = (batches: { problems?: unknown[] }[]) => batches.flatMap((b) => b.problems ?? []);
+
+  it('vaultEnterpriseNamespaces is transparent: the base reads the same records; every namespace read adds only its own, qualified', async () => {
+    const plain = await collect({});
+    const ent = await collect({ vaultEnterpriseNamespaces: true });
+    expect(ids(plain.entitlements).length).toBeGreaterThan(0);
+    expect(ids(ent.entitlements)).toEqual(ids(plain.entitlements));
+    expect(ids(ent.groups)).toEqual(ids(plain.groups));
+    expect([...problems(ent.entitlements), ...problems(ent.groups)]).toEqual([]);
+    // The check passes, warning of the namespaces left unread.
+    expect(ent.checks.filter((c) => !c.ok)).toEqual([
+      expect.objectContaining({ name: 'namespaces', severity: 'warn' }),
+    ]);
+
+    const all = await collect({ vaultEnterpriseNamespaces: true }, { namespaces: ['*'] });
+    const extra = ids(all.entitlements).filter((id) => !ids(plain.entitlements).includes(id));
+    expect(extra.length).toBeGreaterThan(0);
+    for (const namespace of VAULT_CHILD_NAMESPACES)
+      expect(extra.some((id) => id.startsWith(`${namespace}/svc-`))).toBe(true);
+    expect(extra.every((id) => /^platform(\/ci)?\/svc-/.test(id))).toBe(true);
+    expect(problems(all.entitlements)).toEqual([]);
+    expect(all.checks.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('vaultIdentityGroupsDenied is lossy and said so: lasting problems with the policy stanza, a failing check with what it costs', async () => {
+    const { entitlements, groups, checks } = await collect({ vaultIdentityGroupsDenied: true });
+    for (const batches of [entitlements, groups])
+      expect(problems(batches)).toEqual([
+        expect.objectContaining({
+          code: 'vault-capability-missing',
+          lasting: true,
+          fix: expect.stringContaining('identity/group/id'),
+        }),
+      ]);
+    expect(checks.find((c) => c.name === 'list:identity/group/id')).toMatchObject({
+      ok: false,
+      affects: { kinds: ['entitlement', 'group-membership'] },
+    });
   });
 });

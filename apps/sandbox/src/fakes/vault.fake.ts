@@ -1,5 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Estate, SecretEntity, SecretGroup } from '../estate/estate.model';
+import { stableHexId } from '../estate/prng.util';
 import { header, json, type FakeHandler, type FakeRequest, type FakeResponse } from './fake-http.util';
 
 /**
@@ -12,15 +13,47 @@ import { header, json, type FakeHandler, type FakeRequest, type FakeResponse } f
  * parser refuses that method, so the server reads them off the socket).
  */
 
+/** Real-instance behaviours, each off by default (docs/connectors/vault.md "On real instances"). */
+export interface VaultBehaviours {
+  /**
+   * Vault Enterprise with namespaces: `sys/health` answers `1.15.6+ent` with a `license` (no
+   * `enterprise` field before 1.16, `http/sys_health.go`); the estate's identity lives in the root
+   * namespace, and two namespaces below it, `platform` and `platform/ci`, hold identities of their
+   * own (service entities with policies of their namespace). Requests go to a namespace by
+   * `X-Vault-Namespace` or a path prefix (api-docs/index.mdx "Namespaces"); an entity or group is
+   * answered only in its own namespace (`handleEntityReadCommon` returns nothing otherwise: 404);
+   * `LIST sys/namespaces` lists a namespace's children with a trailing slash; an unknown
+   * namespace is a 404 with a message.
+   */
+  vaultEnterpriseNamespaces?: boolean;
+  /**
+   * The token's policy grants nothing on `identity/group/id` (a least-privilege policy that
+   * forgot the groups): its list and reads answer 403 "permission denied", and
+   * `sys/capabilities-self` says `deny` there. The group-granted policies cannot be read.
+   */
+  vaultIdentityGroupsDenied?: boolean;
+}
+
+/** Switches a correct connector copes with fully: the estate still yields exactly its manifest. */
+export const VAULT_TRANSPARENT_BEHAVIOURS: readonly (keyof VaultBehaviours)[] = ['vaultEnterpriseNamespaces'];
+/** Switches where data truly cannot be read: the connector must say so, never read "none". */
+export const VAULT_LOSSY_BEHAVIOURS: readonly (keyof VaultBehaviours)[] = ['vaultIdentityGroupsDenied'];
+
 export interface VaultFakeOptions {
   estate: () => Estate;
   token: string;
   now: () => Date;
   /** The entity the token belongs to (`auth/token/lookup-self`). */
   userName: string;
+  behaviours?: VaultBehaviours;
 }
 
 export const VAULT_VERSION = '1.15.6';
+/** The version the `vaultEnterpriseNamespaces` switch answers with (an Enterprise build). */
+export const VAULT_ENTERPRISE_VERSION = '1.15.6+ent';
+
+/** The namespaces below root with the `vaultEnterpriseNamespaces` switch, and what each one holds. */
+export const VAULT_CHILD_NAMESPACES = ['platform', 'platform/ci'] as const;
 
 const MOUNTS = {
   ldap: { accessor: 'auth_ldap_4f1c2a9b', path: 'ldap/' },
@@ -69,10 +102,94 @@ function listKeys(keys: string[], keyInfo?: Record<string, unknown>): FakeRespon
   return envelope({ keys, ...(keyInfo ? { key_info: keyInfo } : {}) });
 }
 
+interface Identity {
+  entities: SecretEntity[];
+  groups: SecretGroup[];
+  policies: { name: string; description: string }[];
+}
+
+/** A child namespace's own identities: service entities, a group, policies of the namespace. */
+function childIdentity(estate: Estate, namespace: string): Identity {
+  const id = (what: string) => {
+    const hex = stableHexId(estate.seed, 'vault-namespace', namespace, what);
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  };
+  const slug = namespace.replace(/\//g, '-');
+  const deployer: SecretEntity = {
+    id: id('deployer'),
+    name: `svc-${slug}-deployer`,
+    aliases: [{ name: `${slug}-deployer`, mountType: 'approle' }],
+    policies: [`${slug}-deploy`],
+    createdAt: estate.generatedAt,
+    disabled: false,
+  };
+  const runner: SecretEntity = {
+    id: id('runner'),
+    name: `svc-${slug}-runner`,
+    aliases: [{ name: `system:serviceaccount:${slug}:runner`, mountType: 'kubernetes' }],
+    policies: [],
+    createdAt: estate.generatedAt,
+    disabled: false,
+  };
+  const admins: SecretGroup = {
+    id: id('admins'),
+    name: `${slug}-automation`,
+    policies: [`${slug}-kv-read`],
+    memberEntityIds: [deployer.id, runner.id],
+    memberGroupIds: [],
+    createdAt: estate.generatedAt,
+  };
+  return {
+    entities: [deployer, runner],
+    groups: [admins],
+    policies: [
+      { name: `${slug}-deploy`, description: `deploys of ${namespace}` },
+      { name: `${slug}-kv-read`, description: `secrets of ${namespace}` },
+    ],
+  };
+}
+
+function parentOf(namespace: string): string {
+  const at = namespace.lastIndexOf('/');
+  return at < 0 ? '' : namespace.slice(0, at);
+}
+
+function leaf(namespace: string): string {
+  return namespace.slice(namespace.lastIndexOf('/') + 1);
+}
+
+function childrenOf(namespaces: readonly string[], namespace: string): string[] {
+  return namespaces.filter((child) => child !== '' && child !== namespace && parentOf(child) === namespace);
+}
+
+/** The child namespace a path starts with (`platform/identity/…` in root), if any. */
+function prefixChild(namespaces: readonly string[], namespace: string, path: string): string | undefined {
+  return childrenOf(namespaces, namespace).find((child) => path.startsWith(`${leaf(child)}/`));
+}
+
+/** The identity paths the token's policy covers (`list` on the lists, `read` below them). */
+function capabilitiesOf(path: string, groupsDenied: boolean): string[] {
+  const clean = path.replace(/^\/+|\/+$/g, '');
+  for (const base of ['identity/entity/id', 'identity/group/id']) {
+    if (groupsDenied && base === 'identity/group/id' && (clean === base || clean.startsWith(`${base}/`)))
+      return ['deny'];
+    if (clean === base) return ['list'];
+    if (clean.startsWith(`${base}/`)) return ['read'];
+  }
+  if (clean === 'sys/policies/acl') return ['list'];
+  if (clean === 'sys/namespaces') return ['list'];
+  if (clean === 'auth/token/lookup-self') return ['read'];
+  return ['deny'];
+}
+
 export function createVaultFake(options: VaultFakeOptions): FakeHandler {
+  const behaviours = options.behaviours ?? {};
+  const enterprise = behaviours.vaultEnterpriseNamespaces === true;
+  const groupsDenied = behaviours.vaultIdentityGroupsDenied === true;
+  const namespaces: readonly string[] = enterprise ? ['', ...VAULT_CHILD_NAMESPACES] : [''];
   return (request) => {
     if (!request.path.startsWith('/v1/')) return vaultErrors(404);
-    const path = request.path.slice('/v1/'.length).replace(/\/+$/, '');
+    let path = request.path.slice('/v1/'.length).replace(/\/+$/, '');
     const estate = options.estate();
     const now = options.now().toISOString();
     if (path === 'sys/health') {
@@ -84,10 +201,17 @@ export function createVaultFake(options: VaultFakeOptions): FakeHandler {
         replication_performance_mode: 'disabled',
         replication_dr_mode: 'disabled',
         server_time_utc: Math.floor(Date.parse(now) / 1000),
-        version: VAULT_VERSION,
-        enterprise: false,
+        version: enterprise ? VAULT_ENTERPRISE_VERSION : VAULT_VERSION,
+        // The `enterprise` field came with 1.16; a 1.15 Enterprise build says so in its version.
+        ...(enterprise ? {} : { enterprise: false }),
         cluster_name: 'vault-cluster-acme',
         cluster_id: '3c6b0b2e-8ad6-2a4b-7d9e-51fb2a0c6f11',
+        ...(enterprise
+          ? {
+              last_wal: 4810,
+              license: { state: 'autoloaded', expiry_time: '2026-12-31T00:00:00Z', terminated: false },
+            }
+          : {}),
       });
     }
     const token = tokenOf(request);
@@ -95,11 +219,67 @@ export function createVaultFake(options: VaultFakeOptions): FakeHandler {
     const listing =
       request.method === 'LIST' ||
       (request.method === 'GET' && (request.query.get('list') ?? '').toLowerCase() === 'true');
-    if (!listing && request.method !== 'GET' && request.method !== 'HEAD')
+    if (!listing && !['GET', 'HEAD', 'POST', 'PUT'].includes(request.method))
       return vaultErrors(405, `unsupported operation`);
 
-    const entities = estate.access.entities.filter((e) => e.createdAt <= now);
-    const groups = estate.access.groups.filter((g) => g.createdAt <= now);
+    // The namespace: the header, then any leading path segments that name a namespace below it.
+    let namespace = '';
+    if (enterprise) {
+      namespace = (header(request, 'x-vault-namespace') ?? '').replace(/^\/+|\/+$/g, '');
+      for (let child = prefixChild(namespaces, namespace, path); child;) {
+        path = path.slice(leaf(child).length + 1);
+        namespace = child;
+        child = prefixChild(namespaces, namespace, path);
+      }
+      if (!namespaces.includes(namespace))
+        return vaultErrors(404, `no handler for route "${namespace}/${path}". route entry not found.`);
+    }
+
+    if (path === 'sys/capabilities-self' && (request.method === 'POST' || request.method === 'PUT')) {
+      let asked: unknown;
+      try {
+        asked = JSON.parse(request.body ?? '{}').paths;
+      } catch {
+        return vaultErrors(400, 'failed to parse JSON input');
+      }
+      if (!Array.isArray(asked) || asked.length === 0)
+        return vaultErrors(400, "missing required 'paths' parameter");
+      const answer = Object.fromEntries(
+        asked.map((p) => [String(p), capabilitiesOf(String(p), groupsDenied)]),
+      );
+      return json(200, {
+        ...answer,
+        ...(asked.length === 1 ? { capabilities: answer[String(asked[0])] } : {}),
+      });
+    }
+    if (request.method === 'POST' || request.method === 'PUT')
+      return vaultErrors(405, 'unsupported operation');
+    if (path === 'sys/namespaces' && listing) {
+      if (!enterprise) return vaultErrors(404, '1 error occurred:\n\t* unsupported path\n\n');
+      const children = childrenOf(namespaces, namespace);
+      const keys = children.map((ns) => `${leaf(ns)}/`);
+      return listKeys(
+        keys,
+        Object.fromEntries(
+          keys.map((key, i) => [
+            key,
+            {
+              custom_metadata: {},
+              id: stableHexId(estate.seed, children[i]).slice(0, 5),
+              path: `${children[i]}/`,
+            },
+          ]),
+        ),
+      );
+    }
+    if (groupsDenied && (path === 'identity/group/id' || path.startsWith('identity/group/id/')))
+      return vaultErrors(403, '1 error occurred:\n\t* permission denied\n\n');
+
+    const store: Identity = namespace
+      ? childIdentity(estate, namespace)
+      : { entities: estate.access.entities, groups: estate.access.groups, policies: estate.access.policies };
+    const entities = store.entities.filter((e) => e.createdAt <= now);
+    const groups = store.groups.filter((g) => g.createdAt <= now);
     const segments = path.split('/').map((s) => {
       try {
         return decodeURIComponent(s);
@@ -172,7 +352,7 @@ export function createVaultFake(options: VaultFakeOptions): FakeHandler {
         return g ? envelope(groupView(g, groups, entities)) : vaultErrors(404);
       }
     }
-    if (path === 'sys/policies/acl' && listing) return listKeys(estate.access.policies.map((p) => p.name));
+    if (path === 'sys/policies/acl' && listing) return listKeys(store.policies.map((p) => p.name));
     if (
       segments[0] === 'sys' &&
       segments[1] === 'policies' &&
@@ -180,7 +360,7 @@ export function createVaultFake(options: VaultFakeOptions): FakeHandler {
       segments.length === 4 &&
       !listing
     ) {
-      const policy = estate.access.policies.find((p) => p.name === segments[3]);
+      const policy = store.policies.find((p) => p.name === segments[3]);
       if (!policy) return vaultErrors(404);
       return envelope({
         name: policy.name,

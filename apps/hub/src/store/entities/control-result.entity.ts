@@ -1,6 +1,13 @@
 import type { ControlStatus } from '@audit-hub/domain';
 import { Entity } from 'typeorm';
-import { IntegerColumn, RUN_ID_LENGTH, TextColumn, VarcharColumn, VarcharPrimaryColumn } from './columns';
+import {
+  IntegerColumn,
+  JsonColumn,
+  RUN_ID_LENGTH,
+  TextColumn,
+  VarcharColumn,
+  VarcharPrimaryColumn,
+} from './columns';
 
 /** How each control fared in a run (interfaces.md "reconcile --format json", `controls`). */
 @Entity({ name: 'control_result' })
@@ -25,4 +32,11 @@ export class ControlResultEntity {
   /** Subjects the control flagged in this run. */
   @IntegerColumn('flagged')
   flagged!: number;
+
+  /**
+   * The subjects the control could not decide (their data is missing upstream), each with why;
+   * null when none. Their findings neither opened nor resolved.
+   */
+  @JsonColumn('undecided', { nullable: true })
+  undecided?: { subjectRef: string; why: string }[] | null;
 }

@@ -1,0 +1,95 @@
+/**
+ * The ids of a run: every namespace's entity and group lists. Vault answers an empty list with
+ * `404 {"errors":[]}`, which is none (the client returns no keys); a list Vault refuses (403), a
+ * 404 with a message (a namespace or path that does not exist) or a body that is not a list leaves
+ * that namespace's ids unknown, which is a problem (the snapshot is then not whole and marks
+ * nothing deleted), never an empty list. The 403 and the unknown namespace are lasting: reading
+ * again will not help until the policy or the config changes. Every other error (a 5xx or 429
+ * after the client's retries, the network, a 401) fails the stream.
+ */
+import type { RecordKind } from '@audit-hub/domain';
+import { isUpstreamError } from '@audit-hub/http';
+import type { StreamProblem } from '@audit-hub/plugin-sdk';
+import { capabilityFix, type Listed } from './vault-identity.reader';
+import { joinNamespace } from './vault-namespace';
+import { VAULT_PATHS, type VaultClient } from './vault.client';
+
+export interface IdentityScan {
+  entities: Listed[];
+  groups: Listed[];
+  /** The namespaces whose entity list was read (their members can be told from outsiders). */
+  entityListed: Set<string>;
+  problems: StreamProblem[];
+}
+
+export interface ScanWhat {
+  entities: boolean;
+  groups: boolean;
+}
+
+export async function scanIdentity(
+  client: VaultClient,
+  namespaces: readonly string[],
+  kinds: RecordKind[],
+  what: ScanWhat,
+): Promise<IdentityScan> {
+  const scan: IdentityScan = { entities: [], groups: [], entityListed: new Set(), problems: [] };
+  for (const namespace of namespaces) {
+    if (what.entities) {
+      const ids = await listOrProblem(client, VAULT_PATHS.entities, namespace, kinds, scan.problems);
+      if (ids) {
+        scan.entityListed.add(namespace);
+        scan.entities.push(...ids.map((id) => ({ id, namespace })));
+      }
+    }
+    if (what.groups) {
+      const ids = await listOrProblem(client, VAULT_PATHS.groups, namespace, kinds, scan.problems);
+      if (ids) scan.groups.push(...ids.map((id) => ({ id, namespace })));
+    }
+  }
+  return scan;
+}
+
+/** The keys of a list, or undefined with a problem added when they cannot be known. */
+export async function listOrProblem(
+  client: VaultClient,
+  path: string,
+  namespace: string,
+  kinds: RecordKind[],
+  problems: StreamProblem[],
+): Promise<string[] | undefined> {
+  try {
+    return await client.list(path, namespace);
+  } catch (err) {
+    if (!isUpstreamError(err)) throw err;
+    const where = client.listLabel(path, namespace);
+    const error = client.describe(err);
+    if (err.code === 'malformed') {
+      problems.push({ where, error, kinds });
+    } else if (err.code === 'forbidden') {
+      problems.push({
+        where,
+        error,
+        kinds,
+        code: 'vault-capability-missing',
+        fix: capabilityFix(client, 'list', path, namespace),
+        lasting: true,
+      });
+    } else if (err.code === 'not_found') {
+      const absolute = joinNamespace(client.base, namespace);
+      problems.push({
+        where,
+        error,
+        kinds,
+        code: 'vault-namespace-unknown',
+        fix: absolute
+          ? `check that namespace ${absolute} exists (options.namespace, options.namespaces) and that the token may use it`
+          : 'check that the base URL is the Vault address (requests go to /v1/…)',
+        lasting: true,
+      });
+    } else {
+      throw err;
+    }
+    return undefined;
+  }
+}
