@@ -15,6 +15,10 @@ export class UnreadFields1700000000012 implements MigrationInterface {
       'deployment',
       new TableColumn({ name: 'unread_fields', type: 'text', isNullable: true }),
     );
+    await q.addColumn(
+      'control_result',
+      new TableColumn({ name: 'undecided', type: 'text', isNullable: true }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
