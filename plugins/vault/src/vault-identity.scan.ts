@@ -6,9 +6,14 @@
  * nothing deleted), never an empty list. The 403 and the unknown namespace are lasting: reading
  * again will not help until the policy or the config changes. Every other error (a 5xx or 429
  * after the client's retries, the network, a 401) fails the stream.
+ *
+ * Vault answers a token it does not know (invalid, expired, revoked) with the same 403 "permission
+ * denied" as a missing capability. So the first refused list asks `auth/token/lookup-self`, which the
+ * default policy grants every valid token: refused too, the token itself is refused and the stream
+ * fails — nothing was read, which is not a partial read of a readable Vault.
  */
 import type { RecordKind } from '@audit-hub/domain';
-import { isUpstreamError } from '@audit-hub/http';
+import { isUpstreamError, UpstreamError } from '@audit-hub/http';
 import type { StreamProblem } from '@audit-hub/plugin-sdk';
 import { capabilityFix, type Listed } from './vault-identity.reader';
 import { joinNamespace } from './vault-namespace';
@@ -34,16 +39,17 @@ export async function scanIdentity(
   what: ScanWhat,
 ): Promise<IdentityScan> {
   const scan: IdentityScan = { entities: [], groups: [], entityListed: new Set(), problems: [] };
+  const token = new TokenCheck(client);
   for (const namespace of namespaces) {
     if (what.entities) {
-      const ids = await listOrProblem(client, VAULT_PATHS.entities, namespace, kinds, scan.problems);
+      const ids = await listOrProblem(client, VAULT_PATHS.entities, namespace, kinds, scan.problems, token);
       if (ids) {
         scan.entityListed.add(namespace);
         scan.entities.push(...ids.map((id) => ({ id, namespace })));
       }
     }
     if (what.groups) {
-      const ids = await listOrProblem(client, VAULT_PATHS.groups, namespace, kinds, scan.problems);
+      const ids = await listOrProblem(client, VAULT_PATHS.groups, namespace, kinds, scan.problems, token);
       if (ids) scan.groups.push(...ids.map((id) => ({ id, namespace })));
     }
   }
@@ -57,11 +63,13 @@ export async function listOrProblem(
   namespace: string,
   kinds: RecordKind[],
   problems: StreamProblem[],
+  token: TokenCheck = new TokenCheck(client),
 ): Promise<string[] | undefined> {
   try {
     return await client.list(path, namespace);
   } catch (err) {
     if (!isUpstreamError(err)) throw err;
+    if (err.code === 'forbidden') await token.assertAccepted();
     const where = client.listLabel(path, namespace);
     const error = client.describe(err);
     if (err.code === 'malformed') {
@@ -91,5 +99,37 @@ export async function listOrProblem(
       throw err;
     }
     return undefined;
+  }
+}
+
+/** Whether Vault accepts the token at all, asked once (`auth/token/lookup-self`), on the first 403. */
+export class TokenCheck {
+  private checked?: Promise<void>;
+
+  constructor(private readonly client: VaultClient) {}
+
+  /** Throws when the token itself is refused; resolves when it is accepted (the 403 is a capability). */
+  assertAccepted(): Promise<void> {
+    this.checked ??= this.client.lookupSelf().then(
+      () => undefined,
+      (err: unknown) => {
+        if (!isUpstreamError(err) || (err.code !== 'forbidden' && err.code !== 'unauthorized')) throw err;
+        // lookup-self's 403 comes with the capability to add (vault.client.ts): keep what Vault said.
+        const vaultSaid = /\(Vault said: (.*)\)$/.exec(err.detail ?? '')?.[1];
+        const said = vaultSaid ? ` (Vault said: ${vaultSaid})` : '';
+        throw new UpstreamError({
+          connector: err.connector,
+          method: err.method,
+          path: err.path,
+          status: err.status,
+          code: err.code,
+          retryable: false,
+          detail:
+            'the token was refused: it is invalid, expired or revoked, or no policy of it grants "read" on ' +
+            `"${VAULT_PATHS.lookupSelf}" (the default policy does)${said}`,
+        });
+      },
+    );
+    return this.checked;
   }
 }

@@ -133,6 +133,16 @@ export function list(scope: nock.Scope, path: string): nock.Interceptor {
   return scope.get(`/v1/${path}`).query({ list: 'true' });
 }
 
+/**
+ * The token's own lookup answered as for a valid token (the docs' lookup-self): the stream asks it
+ * on the first refused list, to tell a missing capability from a refused token.
+ */
+export function tokenAccepted(scope: nock.Scope): nock.Scope {
+  return scope
+    .get('/v1/auth/token/lookup-self')
+    .reply(200, fixture('auth-token-lookup-self.json'), JSON_HEADERS);
+}
+
 /** The entity and group lists as the samples show them, and every read. */
 export function wholeStore(scope: nock.Scope): nock.Scope {
   list(scope, 'identity/entity/id').reply(200, sample('identity-entity-id-list.json'), JSON_HEADERS);

@@ -16,6 +16,7 @@ import {
   list,
   SAMPLE_ENTITY_ID,
   SAMPLE_ENTITY_NAME,
+  tokenAccepted,
   wholeStore,
 } from './scenario';
 
@@ -330,6 +331,7 @@ describe('vault entitlements stream (contract)', () => {
       JSON.stringify({ errors: [`permission denied for token ${TOKEN}`] }),
       JSON_HEADERS,
     );
+    tokenAccepted(scope);
 
     const batches = await read();
     scope.done();
@@ -350,6 +352,19 @@ describe('vault entitlements stream (contract)', () => {
       },
     ]);
     expect(JSON.stringify(batches)).not.toContain(TOKEN);
+  });
+
+  it('fails the stream when the token itself is refused (the list and lookup-self both 403): nothing was read', async () => {
+    const scope = vault();
+    list(scope, 'identity/entity/id').reply(403, fixture('error-403-permission-denied.json'), JSON_HEADERS);
+    scope
+      .get('/v1/auth/token/lookup-self')
+      .reply(403, fixture('error-403-permission-denied.json'), JSON_HEADERS);
+
+    await expect(read()).rejects.toThrow(
+      `${CONNECTOR}: GET /v1/auth/token/lookup-self failed (forbidden 403): the token was refused: it is invalid, expired or revoked, or no policy of it grants "read" on "auth/token/lookup-self" (the default policy does) (Vault said: 1 error occurred: * permission denied)`,
+    );
+    scope.done();
   });
 
   it('makes a 403 of the entity reads one lasting problem for the namespace, not one per entity', async () => {

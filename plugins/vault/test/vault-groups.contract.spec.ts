@@ -7,7 +7,7 @@ import type { VaultOptions } from '../src';
 import { CONNECTOR, JSON_HEADERS, OVER_NOCK, readStream, recordsOf, TOKEN } from './context';
 import { vault } from './nock-vault';
 import { fixture, sample } from './samples';
-import { E, ENTITY_BODIES, G, GROUP_BODIES, list } from './scenario';
+import { E, ENTITY_BODIES, G, GROUP_BODIES, list, tokenAccepted } from './scenario';
 
 /** The entities that are direct members of a scenario group. */
 const MEMBERS = [E.jane, E.ciRunner, E.bob, E.dave];
@@ -141,6 +141,7 @@ describe('vault groups stream (contract)', () => {
   it('makes a 403 of the group list a lasting problem naming the capability to add', async () => {
     const scope = vault();
     list(scope, 'identity/group/id').reply(403, fixture('error-403-permission-denied.json'), JSON_HEADERS);
+    tokenAccepted(scope);
 
     const batches = await read();
     scope.done();

@@ -9,7 +9,8 @@
  * - Versions are compared trimmed, case ignored, and without a leading `v` (`v1.4.0` = `1.4.0`).
  * - When several items stand for the service, each must record the deployed version.
  * - An item that records no version at all differs (the CMDB does not say what runs).
- * - A deployment whose version is unknown (no version, no deployed commit) is left undecided.
+ * - A deployment whose version is unknown (no version and no deployed commit, or no version while its
+ *   pipeline variables could not be read) is left undecided, saying which.
  */
 import { Injectable } from '@nestjs/common';
 import { controlDefinition, deploymentRefFromExternalId, serviceRef } from '@audit-hub/domain';
@@ -27,7 +28,7 @@ import { pushTo } from '../common/group-by';
 /** The latest production deployment of each service, beside each of its production CMDB items that differs. */
 const SQL = `
 SELECT d.service, d.connector, d.external_id, d.project, d.environment, d.started_at,
-       ${DEPLOYED_VERSION} AS deployed_version,
+       ${DEPLOYED_VERSION} AS deployed_version, d.unread_fields,
        ci.connector AS item_connector, ci.external_id AS item_sys_id, ci.name AS item_name,
        ci.version AS item_version, ci.environment AS item_used_for
 FROM deployment d
@@ -49,6 +50,7 @@ interface Row {
   environment: string;
   started_at: string;
   deployed_version: string | null;
+  unread_fields: string | null;
   item_connector: string;
   item_sys_id: string;
   item_name: string;
@@ -72,7 +74,9 @@ export class CmdbVersionDriftControl implements Control {
       if (d.deployed_version === null) {
         undecided.push({
           subjectRef: serviceRef(service),
-          why: `its latest production deployment ${deploymentRef} records no version and no deployed commit, or its pipeline variables (where the version variable is) could not be read`,
+          why: d.unread_fields?.includes('"variables"')
+            ? `its latest production deployment ${deploymentRef} records no version and its pipeline variables (where the version variable is) could not be read`
+            : `its latest production deployment ${deploymentRef} records no version and no deployed commit`,
         });
         continue;
       }
