@@ -14,12 +14,54 @@ export {
 } from './estate/estate.manifest';
 export { RESOLVE_AFTER, REOPEN_AFTER, MISSING_CHANGE, LATE_CHANGE } from './estate/planted.scenarios';
 export { pasteIntoEstate, type PastedFields } from './estate/pasted-text.scenario';
-export { createGitlabFake, type GitlabFakeOptions } from './fakes/gitlab.fake';
-export { createServicenowFake, type ServicenowFakeOptions } from './fakes/servicenow.fake';
-export { createJenkinsFake, type JenkinsFakeOptions } from './fakes/jenkins.fake';
-export { createSonarqubeFake, type SonarqubeFakeOptions } from './fakes/sonarqube.fake';
-export { createVaultFake, type VaultFakeOptions } from './fakes/vault.fake';
-export { createCyberarkFake, type CyberarkFakeOptions } from './fakes/cyberark.fake';
+export {
+  createGitlabFake,
+  GITLAB_LOSSY_BEHAVIOURS,
+  GITLAB_TRANSPARENT_BEHAVIOURS,
+  type GitlabBehaviours,
+  type GitlabFakeOptions,
+} from './fakes/gitlab.fake';
+export {
+  GITLAB_ISSUES_LOSSY_BEHAVIOURS,
+  GITLAB_ISSUES_TRANSPARENT_BEHAVIOURS,
+  type GitlabIssuesBehaviours,
+} from './fakes/gitlab-issues.fake';
+export {
+  createServicenowFake,
+  SERVICENOW_LOSSY_BEHAVIOURS,
+  SERVICENOW_TRANSPARENT_BEHAVIOURS,
+  type ServicenowBehaviours,
+  type ServicenowFakeOptions,
+} from './fakes/servicenow.fake';
+export {
+  createJenkinsFake,
+  JENKINS_LOSSY_BEHAVIOURS,
+  JENKINS_TRANSPARENT_BEHAVIOURS,
+  type JenkinsBehaviours,
+  type JenkinsFakeOptions,
+} from './fakes/jenkins.fake';
+export {
+  createSonarqubeFake,
+  SONARQUBE_LOSSY_BEHAVIOURS,
+  SONARQUBE_TRANSPARENT_BEHAVIOURS,
+  type SonarqubeBehaviours,
+  type SonarqubeFakeOptions,
+} from './fakes/sonarqube.fake';
+export {
+  createVaultFake,
+  VAULT_LOSSY_BEHAVIOURS,
+  VAULT_TRANSPARENT_BEHAVIOURS,
+  type VaultBehaviours,
+  type VaultFakeOptions,
+} from './fakes/vault.fake';
+export {
+  createCyberarkFake,
+  CYBERARK_LOSSY_BEHAVIOURS,
+  CYBERARK_TRANSPARENT_BEHAVIOURS,
+  type CyberarkBehaviours,
+  type CyberarkFakeOptions,
+} from './fakes/cyberark.fake';
+export { JIRA_LOSSY_BEHAVIOURS, JIRA_TRANSPARENT_BEHAVIOURS, type JiraBehaviours } from './fakes/jira.fake';
 export type { FakeHandler, FakeRequest, FakeResponse } from './fakes/fake-http.util';
 export {
   SANDBOX_SYSTEMS,
@@ -30,7 +72,7 @@ export {
   type SandboxSystem,
   type SystemStats,
 } from './fault.switches';
-export { startSandbox, type Sandbox, type SandboxOptions } from './sandbox.server';
+export { startSandbox, type Sandbox, type SandboxBehaviours, type SandboxOptions } from './sandbox.server';
 export {
   buildSandboxConfigYaml,
   type SandboxConfigOptions,

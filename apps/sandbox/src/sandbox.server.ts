@@ -14,15 +14,19 @@ import {
   type SandboxSystem,
   type SystemStats,
 } from './fault.switches';
-import { createCyberarkFake } from './fakes/cyberark.fake';
+import { createCyberarkFake, type CyberarkBehaviours } from './fakes/cyberark.fake';
 import type { FakeHandler, FakeRequest, FakeResponse } from './fakes/fake-http.util';
-import { createGitlabIssuesFake, GitlabIssuesFakeState } from './fakes/gitlab-issues.fake';
-import { createGitlabFake } from './fakes/gitlab.fake';
-import { createJenkinsFake } from './fakes/jenkins.fake';
-import { createJiraFake, JiraFakeState } from './fakes/jira.fake';
-import { createServicenowFake } from './fakes/servicenow.fake';
-import { createSonarqubeFake } from './fakes/sonarqube.fake';
-import { createVaultFake } from './fakes/vault.fake';
+import {
+  createGitlabIssuesFake,
+  GitlabIssuesFakeState,
+  type GitlabIssuesBehaviours,
+} from './fakes/gitlab-issues.fake';
+import { createGitlabFake, type GitlabBehaviours } from './fakes/gitlab.fake';
+import { createJenkinsFake, type JenkinsBehaviours } from './fakes/jenkins.fake';
+import { createJiraFake, JiraFakeState, type JiraBehaviours } from './fakes/jira.fake';
+import { createServicenowFake, type ServicenowBehaviours } from './fakes/servicenow.fake';
+import { createSonarqubeFake, type SonarqubeBehaviours } from './fakes/sonarqube.fake';
+import { createVaultFake, type VaultBehaviours } from './fakes/vault.fake';
 import {
   buildSandboxConfigYaml,
   type SandboxConfigOptions,
@@ -42,6 +46,23 @@ export interface SandboxOptions {
   estate?: Estate;
   /** Faults switched on from the start, per system (see fault.switches.ts). */
   faults?: SandboxFaults;
+  /**
+   * Real-instance behaviours per fake, each off by default (docs/connectors/<vendor>.md "On real
+   * instances"): least-privilege tokens, ACLs, background jobs, moving data, old versions. The
+   * CMDB is served by the ServiceNow fake and shares its switches.
+   */
+  behaviours?: SandboxBehaviours;
+}
+
+export interface SandboxBehaviours {
+  gitlab?: GitlabBehaviours;
+  gitlabIssues?: GitlabIssuesBehaviours;
+  servicenow?: ServicenowBehaviours;
+  jenkins?: JenkinsBehaviours;
+  sonarqube?: SonarqubeBehaviours;
+  vault?: VaultBehaviours;
+  cyberark?: CyberarkBehaviours;
+  jira?: JiraBehaviours;
 }
 
 export interface Sandbox {
@@ -139,6 +160,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const estate = options.estate ?? generateEstate({ seed: options.seed, scale: options.scale, now: clock() });
   const credentials: SandboxCredentials = { ...defaultCredentials(estate.seed), ...options.credentials };
   const board = new FaultBoard(options.faults);
+  const behaviours = options.behaviours ?? {};
   const current = () => estate;
   const jiraState = new JiraFakeState();
   const issuesState = new GitlabIssuesFakeState();
@@ -148,12 +170,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     token: credentials.gitlabToken,
     now: clock,
     userName: AUDIT_ACCOUNT,
+    behaviours: behaviours.gitlab,
   });
   const issues = createGitlabIssuesFake({
     token: credentials.gitlabToken,
     now: clock,
     userName: AUDIT_ACCOUNT,
     state: issuesState,
+    behaviours: behaviours.gitlabIssues,
   });
   // The tracker's project (`acme/security`, id 42) lives beside the estate's projects.
   const issuesProject = /^\/api\/v4\/projects\/(42|acme%2Fsecurity)(\/issues(\/.*)?)?$/i;
@@ -171,6 +195,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         user: credentials.servicenowUser,
         password: credentials.servicenowPassword,
         now: clock,
+        behaviours: behaviours.servicenow,
       }),
     },
     {
@@ -181,12 +206,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         user: credentials.jenkinsUser,
         token: credentials.jenkinsToken,
         now: clock,
+        behaviours: behaviours.jenkins,
       }),
     },
     {
       prefix: '/sonarqube',
       system: 'sonarqube',
-      handler: createSonarqubeFake({ estate: current, token: credentials.sonarqubeToken, now: clock }),
+      handler: createSonarqubeFake({
+        estate: current,
+        token: credentials.sonarqubeToken,
+        now: clock,
+        behaviours: behaviours.sonarqube,
+      }),
     },
     {
       prefix: '/vault',
@@ -196,6 +227,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         token: credentials.vaultToken,
         now: clock,
         userName: AUDIT_ACCOUNT,
+        behaviours: behaviours.vault,
       }),
     },
     {
@@ -206,6 +238,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         user: credentials.cyberarkUser,
         password: credentials.cyberarkPassword,
         now: clock,
+        behaviours: behaviours.cyberark,
       }),
     },
     {
@@ -216,6 +249,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         token: credentials.jiraToken,
         now: clock,
         state: jiraState,
+        behaviours: behaviours.jira,
       }),
     },
   ];

@@ -50,6 +50,13 @@ const context = {
 };
 
 describe('mapDeployment', () => {
+  it('records variables it was refused as null (unknown), never {}, and then no version', () => {
+    const { data } = mapDeployment(deployment(), context, { variables: null });
+    expect(data.variables).toBeNull();
+    expect(data).not.toHaveProperty('version');
+    expect(mapDeployment(deployment(), context, { variables: {} }).data.version).toBe('a91957a8');
+  });
+
   it('takes who deployed from the deployment, not from the job', () => {
     expect(mapDeployment(deployment(), context).data.triggeredBy).toBe('root');
   });
@@ -130,6 +137,10 @@ describe('deploymentVersion', () => {
     expect(
       deploymentVersion({ ...base, versionVariable: 'APP_VERSION', variables: { APP_VERSION: '7.1' } }),
     ).toBe('7.1');
+  });
+  it('is unknown, not the short sha, when the variables could not be read and the ref is no tag', () => {
+    expect(deploymentVersion({ ...base, variables: null })).toBeUndefined();
+    expect(deploymentVersion({ ...base, variables: null, isTag: true, ref: 'v2.0.1' })).toBe('v2.0.1');
   });
 });
 

@@ -139,17 +139,21 @@ export function mapDeploymentApprovals(
 
 /**
  * controls.md "deployment version": the tag when the deployed ref is a tag (kept as is: the
- * control ignores a leading `v`); else the version pipeline variable; else the short SHA.
+ * control ignores a leading `v`); else the version pipeline variable; else the short SHA. Unknown
+ * (undefined) when the variables could not be read and the ref is not a tag: the version variable
+ * may have been set, so the short SHA would be a guess (the version drift control leaves it
+ * undecided).
  */
 export function deploymentVersion(input: {
   isTag: boolean;
   ref: string;
-  variables: Record<string, string>;
+  variables: Record<string, string> | null;
   versionVariable: string;
   sha: string;
   shortSha?: string;
-}): string {
+}): string | undefined {
   if (input.isTag && input.ref) return input.ref;
+  if (input.variables === null) return undefined;
   const fromVariable = input.variables[input.versionVariable];
   if (fromVariable !== undefined && fromVariable.trim() !== '') return fromVariable.trim();
   return input.shortSha || input.sha.slice(0, 8);
@@ -157,7 +161,8 @@ export function deploymentVersion(input: {
 
 /** What the fan-out learned about a deployment; each field absent when it was not read. */
 export interface DeploymentDetails {
-  variables?: Record<string, string>;
+  /** null: GitLab would not give them (a token below Maintainer), or they could not be read. */
+  variables?: Record<string, string> | null;
   approvals?: DeploymentApproval[] | null;
   testReport?: TestReportSummary | null;
   /** The project's protected environments; null when GitLab would not tell (Free, 403/404). */
@@ -212,7 +217,9 @@ export function mapDeployment(
   const job = deployment.deployable ?? null;
   const status = mapDeploymentStatus(deployment.status);
   const isTag = Boolean(deployment.tag ?? job?.tag ?? false);
-  const variables = details.variables ?? {};
+  // A deployment that is not fanned out (not successful) has none read: `{}` as before; one whose
+  // variables were asked for and not given is null, never `{}` ("could not read" is not "none").
+  const variables = details.variables === undefined ? {} : details.variables;
   const finished = job?.finished_at ?? deployment.updated_at;
   const data: DeploymentRecord = compact({
     project: context.projectPath,

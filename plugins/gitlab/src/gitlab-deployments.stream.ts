@@ -1,8 +1,17 @@
 /**
  * The `deployments` stream: for each project, the deployments updated since the project's
  * watermark, oldest update first, one batch per page; each successful deployment fanned out to its
- * approvals, pipeline variables, test report, shipped MRs (with their approvals) and deployed commit
- * (with its signature). Writes `deployment`, `merge-request`, `deployment-mr` and `commit`.
+ * approvals, pipeline variables, test report, and what it shipped — the commits from the previous
+ * successful deployment to the same environment (the MRs that landed there, read whole, and the
+ * deployed commit, each with its signature). Writes `deployment`, `merge-request`, `deployment-mr`
+ * and `commit`.
+ *
+ * What shipped is derived from the deployed commits (`/repository/compare`), never from GitLab's
+ * `/deployments/:id/merge_requests`: that list is filled by a background job after the deployment
+ * (Deployments::LinkMergeRequestWorker, so an early read finds it empty), skipped for every
+ * environment in a folder (`review/*`, `production/eu`: LinkMergeRequestsService returns when the
+ * environment has an `environment_type`), links a first deployment to every MR ever merged into the
+ * branch, and links an MR only to the first deployment of each environment that shipped it.
  */
 import type { NormalizedRecord, RecordKind } from '@audit-hub/domain';
 import { isUpstreamError } from '@audit-hub/http';
@@ -20,14 +29,16 @@ import {
   mapDeploymentApprovals,
   mapDeploymentStatus,
   mapTestReportSummary,
-  mapVariables,
   type DeploymentDetails,
 } from './gitlab-deployment.mapper';
-import { mapDeploymentMr, mergeRequestExternalId } from './gitlab-merge-request.mapper';
+import { mapDeploymentMr } from './gitlab-merge-request.mapper';
+import { PipelineVariablesReader } from './gitlab-pipeline-variables.reader';
+import { PreviousDeploymentIndex } from './gitlab-previous-deployment.index';
 import { ReleaseContentReader, type ProblemHandler } from './gitlab-release-content.reader';
 import { resolveProjects, type ResolvedProject } from './gitlab-projects.resolver';
+import { readRange, type RangeStart } from './gitlab-shipped-range.reader';
 import type { ResolvedGitLabOptions } from './gitlab.config';
-import type { GitLabClient, ListPage } from './gitlab.client';
+import type { DeploymentsPage, GitLabClient } from './gitlab.client';
 import type { GitLabDeployment, GitLabProtectedEnvironment } from './gitlab.types';
 
 export const DEPLOYMENTS_STREAM = 'deployments';
@@ -42,7 +53,18 @@ export type GitLabDeploymentsCursor = {
   projects: Record<string, string>;
   /** The `path_with_namespace` recorded at a project's first collection (subject refs keep it after a rename). */
   paths: Record<string, string>;
+  /**
+   * Per project whose pipeline variables GitLab refused: the earliest `updated_at` of a deployment
+   * recorded without them, and the pipeline refused last. A later run asks for that pipeline's
+   * variables again first; once GitLab gives them, it reads the project again from `since`.
+   */
+  variablesUnread?: Record<string, VariablesUnread>;
 };
+
+export interface VariablesUnread {
+  since: string;
+  pipeline: number;
+}
 
 export interface DeploymentsStreamDeps {
   client: GitLabClient;
@@ -60,16 +82,23 @@ export function createDeploymentsStream(deps: DeploymentsStreamDeps): StreamDefi
 }
 
 /** A cursor from an earlier run, or an empty one (a first or full run, or a cursor of another shape). */
-export function parseCursor(cursor: Cursor | null): GitLabDeploymentsCursor {
-  const out: GitLabDeploymentsCursor = { projects: {}, paths: {} };
+export function parseCursor(cursor: Cursor | null): Required<GitLabDeploymentsCursor> {
+  const out: Required<GitLabDeploymentsCursor> = { projects: {}, paths: {}, variablesUnread: {} };
   if (!cursor || typeof cursor !== 'object') return out;
-  const { projects, paths } = cursor as { projects?: unknown; paths?: unknown };
+  const { projects, paths, variablesUnread } = cursor as Record<string, unknown>;
   for (const [target, source] of [
     [out.projects, projects],
     [out.paths, paths],
   ] as const) {
     if (!source || typeof source !== 'object') continue;
     for (const [key, value] of Object.entries(source)) if (typeof value === 'string') target[key] = value;
+  }
+  if (variablesUnread && typeof variablesUnread === 'object') {
+    for (const [key, value] of Object.entries(variablesUnread)) {
+      const { since, pipeline } = (value ?? {}) as Partial<VariablesUnread>;
+      if (typeof since === 'string' && !Number.isNaN(Date.parse(since)) && typeof pipeline === 'number')
+        out.variablesUnread[key] = { since, pipeline };
+    }
   }
   return out;
 }
@@ -79,11 +108,27 @@ interface DeploymentOutcome {
   problems: StreamProblem[];
   /** A problem that a later read may not meet (5xx, rate limit, timeout, unreadable body). */
   transient: boolean;
+  /** Recorded with `variables: null` because GitLab's policy refused them. */
+  variablesDenied: boolean;
 }
+
+/** What the deployments of one project share while they are read. */
+interface ProjectContext {
+  project: ResolvedProject;
+  /** `path_with_namespace` as first collected. */
+  path: string;
+  tiers: EnvironmentTiers;
+  protectedEnvironments: GitLabProtectedEnvironment[] | null;
+  variables: PipelineVariablesReader;
+  previous: PreviousDeploymentIndex;
+}
+
+/** The kinds a range that cannot be read leaves incomplete. */
+const RANGE_KINDS: RecordKind[] = ['merge-request', 'deployment-mr', 'commit'];
 
 /** One read of the stream; what several deployments share (an MR, a commit) is read once. */
 class DeploymentsRun {
-  private readonly state: GitLabDeploymentsCursor;
+  private readonly state: Required<GitLabDeploymentsCursor>;
   private readonly since: string;
   private readonly pending: StreamProblem[] = [];
   private readonly content: ReleaseContentReader;
@@ -111,17 +156,29 @@ class DeploymentsRun {
   private async *project(project: ResolvedProject): AsyncGenerator<Batch> {
     const key = String(project.id);
     const path = (this.state.paths[key] ??= project.path);
-    const tiers = await this.tiers(project, path);
-    const protectedEnvironments = await this.protection(project, path);
-    const previous = this.state.projects[key];
-    const after = previous && Date.parse(previous) > Date.parse(this.since) ? previous : this.since;
+    const ctx: ProjectContext = {
+      project,
+      path,
+      tiers: await this.tiers(project, path),
+      protectedEnvironments: await this.protection(project, path),
+      variables: new PipelineVariablesReader(this.deps.client, project.id, path),
+      previous: new PreviousDeploymentIndex(this.deps.client, project.id),
+    };
+    const watermark = this.state.projects[key];
+    let after = watermark && Date.parse(watermark) > Date.parse(this.since) ? watermark : this.since;
+    const reread = await this.variablesReadableAgain(ctx, this.state.variablesUnread[key]);
+    if (reread) {
+      // Variables are readable now: the deployments recorded without them are read again.
+      if (Date.parse(reread) < Date.parse(after)) after = reread;
+      delete this.state.variablesUnread[key];
+    }
 
     // Once a deployment of this project could not be read whole, the watermark stays before it for
     // the rest of the run, so the next run reads it again instead of skipping it for good.
     let held: number | undefined;
-    const pages = this.deps.client.deployments(project.id, after);
+    const pages = this.deps.client.deploymentsUpdatedSince(project.id, after);
     for (;;) {
-      let next: IteratorResult<ListPage<GitLabDeployment>>;
+      let next: IteratorResult<DeploymentsPage>;
       try {
         next = await pages.next();
       } catch (err) {
@@ -134,23 +191,23 @@ class DeploymentsRun {
       if (next.done) break;
       const page = next.value;
       const selected = page.items.filter((d) => this.wanted(d));
-      const outcomes = await Promise.all(
-        selected.map((d) => this.deployment(project, path, tiers, protectedEnvironments, d)),
-      );
+      const outcomes = await Promise.all(selected.map((d) => this.deployment(ctx, d)));
 
+      let denied: number | undefined;
       selected.forEach((d, i) => {
-        if (!outcomes[i].transient) return;
         const at = Date.parse(updatedAt(d));
+        if (outcomes[i].variablesDenied && !Number.isNaN(at)) denied = Math.min(denied ?? at, at);
+        if (!outcomes[i].transient) return;
         // Without a usable updated_at, hold where this read started.
         const before = Number.isNaN(at) ? Date.parse(after) : at - 1;
         held = held === undefined ? before : Math.min(held, before);
       });
-      const seen = page.items.map(updatedAt).filter((value) => !Number.isNaN(Date.parse(value)));
-      const latest = seen.length > 0 ? Math.max(...seen.map((value) => Date.parse(value))) : undefined;
-      const mark = held ?? latest;
-      if (mark !== undefined) this.state.projects[key] = new Date(mark).toISOString();
+      this.state.projects[key] = new Date(held ?? Date.parse(page.watermark)).toISOString();
+      if (denied !== undefined) this.rememberUnread(key, denied, ctx.variables);
 
       const problems = [...this.pending.splice(0), ...outcomes.flatMap((o) => o.problems)];
+      const refusal = ctx.variables.takeProblem();
+      if (refusal) problems.push(refusal);
       if (page.items.length === 0 && problems.length === 0) continue;
       const batch: Batch = { records: dedupe(outcomes.flatMap((o) => o.records)), cursor: this.snapshot() };
       if (problems.length > 0) batch.problems = problems;
@@ -163,6 +220,42 @@ class DeploymentsRun {
       });
       yield batch;
     }
+    // Refused only when asked again (no deployment read since): still said, once, at the end.
+    const refusal = ctx.variables.takeProblem();
+    if (refusal) this.pending.push(refusal);
+  }
+
+  /**
+   * Whether a project whose variables GitLab refused in an earlier run gives them now, asked with
+   * the pipeline refused last: the instant to read the project again from when it does (or when
+   * that pipeline is gone and only a read of the deployments can tell); undefined when it still
+   * refuses (the run records variables null without asking again) or the answer was no answer.
+   */
+  private async variablesReadableAgain(
+    ctx: ProjectContext,
+    unread: VariablesUnread | undefined,
+  ): Promise<string | undefined> {
+    if (!unread) return undefined;
+    const from = Date.parse(unread.since) > Date.parse(this.since) ? unread.since : this.since;
+    try {
+      return (await ctx.variables.read(unread.pipeline)) === null ? undefined : from;
+    } catch (err) {
+      if (isFatal(err)) throw err;
+      if (isUpstreamError(err) && err.code === 'not_found') return from;
+      this.deps.logger.warn('gitlab pipeline variables could not be asked again; next run asks again', {
+        project: ctx.path,
+        error: this.describe(err),
+      });
+      return undefined;
+    }
+  }
+
+  /** Keeps, per project, the earliest deployment recorded with its variables refused. */
+  private rememberUnread(key: string, at: number, variables: PipelineVariablesReader): void {
+    const known = this.state.variablesUnread[key];
+    const since = known && Date.parse(known.since) < at ? known.since : new Date(at).toISOString();
+    const pipeline = variables.refusedPipeline ?? known?.pipeline;
+    if (pipeline !== undefined) this.state.variablesUnread[key] = { since, pipeline };
   }
 
   /** Environment tiers of a project; an unreadable list leaves tiers unknown and says so. */
@@ -208,14 +301,8 @@ class DeploymentsRun {
   }
 
   /** A deployment's records; fan-out failures are problems naming it, never a thrown error. */
-  private async deployment(
-    project: ResolvedProject,
-    path: string,
-    tiers: EnvironmentTiers,
-    protectedEnvironments: GitLabProtectedEnvironment[] | null,
-    deployment: GitLabDeployment,
-  ): Promise<DeploymentOutcome> {
-    const label = `deployment ${deployment?.id} of ${path}`;
+  private async deployment(ctx: ProjectContext, deployment: GitLabDeployment): Promise<DeploymentOutcome> {
+    const label = `deployment ${deployment?.id} of ${ctx.path}`;
     const problems: StreamProblem[] = [];
     let transient = false;
     const problem: ProblemHandler = (what, kinds) => (err) => {
@@ -224,85 +311,96 @@ class DeploymentsRun {
       problems.push({ where: `${label}: ${what}`, error: this.describe(err), kinds });
       return undefined;
     };
-    const context = { projectPath: path, tiers, versionVariable: this.deps.options.versionVariable };
+    const context = {
+      projectPath: ctx.path,
+      tiers: ctx.tiers,
+      versionVariable: this.deps.options.versionVariable,
+    };
     try {
       if (typeof deployment?.id !== 'number' || typeof deployment.sha !== 'string') {
         throw new Error('the list entry has no numeric id or no sha');
       }
       if (mapDeploymentStatus(deployment.status) !== 'success') {
-        return { records: [mapDeployment(deployment, context)], problems, transient };
+        return { records: [mapDeployment(deployment, context)], problems, transient, variablesDenied: false };
       }
       const pipelineId = deployment.deployable?.pipeline?.id;
-      const [approvals, variables, testReport, shipped, commit] = await Promise.all([
+      const [approvals, variables, testReport, shipped] = await Promise.all([
         this.deps.client
-          .deployment(project.id, deployment.id)
+          .deployment(ctx.project.id, deployment.id)
           .then(mapDeploymentApprovals)
           .catch(problem('deployment approvals', ['deployment'])),
         pipelineId === undefined
           ? {}
-          : this.deps.client
-              .pipelineVariables(project.id, pipelineId)
-              .then(mapVariables)
-              .catch(problem(`pipeline ${pipelineId} variables`, ['deployment'])),
+          : // The record says itself that its variables are unknown (null): no kind is incomplete.
+            ctx.variables.read(pipelineId).catch(problem(`pipeline ${pipelineId} variables`, [])),
         pipelineId === undefined
           ? undefined
           : this.deps.client
-              .testReportSummary(project.id, pipelineId)
+              .testReportSummary(ctx.project.id, pipelineId)
               .then(mapTestReportSummary)
               .catch(problem(`pipeline ${pipelineId} test report summary`, ['deployment'])),
-        this.mergeRequests(project, path, deployment, problem),
-        this.commit(project, path, deployment).catch(problem(`commit ${deployment.sha}`, ['commit'])),
+        this.shipped(ctx, deployment, problem),
       ]);
-      const details: DeploymentDetails = { variables, approvals, testReport, protectedEnvironments };
+      const details: DeploymentDetails = {
+        variables: variables ?? null,
+        approvals,
+        testReport,
+        protectedEnvironments: ctx.protectedEnvironments,
+      };
       return {
-        records: [mapDeployment(deployment, context, details), ...shipped, ...(commit ? [commit] : [])],
+        records: [mapDeployment(deployment, context, details), ...shipped],
         problems,
         transient,
+        variablesDenied: variables === null,
       };
     } catch (err) {
       if (isFatal(err)) throw err;
       problems.push({ where: label, error: this.describe(err) });
-      return { records: [], problems, transient: transient || isTransient(err) };
+      return { records: [], problems, transient: transient || isTransient(err), variablesDenied: false };
     }
   }
 
-  private async mergeRequests(
-    project: ResolvedProject,
-    path: string,
+  /**
+   * What the deployment shipped (controls.md "MRs shipped with a deployment"): the MRs whose
+   * landing commit is reachable from the deployed commit and not from the commit of the previous
+   * successful deployment to the same environment, as `merge-request` records read whole with a
+   * `deployment-mr` link each, and the deployed commit with its signature.
+   */
+  private async shipped(
+    ctx: ProjectContext,
     deployment: GitLabDeployment,
     problem: ProblemHandler,
   ): Promise<NormalizedRecord[]> {
-    const mrs = await this.deps.client
-      .deploymentMergeRequests(project.id, deployment.id)
-      .catch(problem('merge requests', ['merge-request', 'deployment-mr']));
-    if (!mrs) return [];
-    const perMr = await Promise.all(
-      mrs.map(async (mr) => {
-        if (typeof mr?.iid !== 'number') {
-          problem('merge requests', ['merge-request', 'deployment-mr'])(
-            new Error('an entry has no numeric iid'),
-          );
-          return [];
-        }
-        const [record, ...commits] = await this.content.mergeRequest({ id: project.id, path }, mr, problem);
-        return [
-          record,
-          mapDeploymentMr(String(deployment.id), mergeRequestExternalId(path, mr.iid)),
-          ...commits,
-        ];
-      }),
-    );
-    return perMr.flat();
-  }
-
-  /** The deployed commit with its signature; read once per run however many deployments ship it. */
-  private commit(project: ResolvedProject, path: string, deployment: GitLabDeployment) {
+    const handle = { id: ctx.project.id, path: ctx.path };
     // A deployment created through the API has no job, hence no embedded commit: it is read then.
-    return this.content.commit(
-      { id: project.id, path },
+    const embedded = deployment.deployable?.commit ?? undefined;
+    const environment = deployment.environment?.name;
+    const previous = environment
+      ? await ctx.previous
+          .previousOf(environment, deployment.id)
+          .catch(problem(`previous successful deployment to ${environment}`, RANGE_KINDS))
+      : problem(
+          'previous successful deployment',
+          RANGE_KINDS,
+        )(new Error('the deployment names no environment: where its range starts is unknown'));
+    if (previous === undefined) {
+      const commit = await this.content
+        .commit(handle, deployment.sha, embedded)
+        .catch(problem(`commit ${deployment.sha}`, ['commit']));
+      return commit ? [commit] : [];
+    }
+    const start: RangeStart =
+      previous === null ? { kind: 'first', since: this.since } : { kind: 'after', sha: previous.sha };
+    const range = await readRange(
+      this.deps.client,
+      this.content,
+      handle,
+      start,
       deployment.sha,
-      deployment.deployable?.commit ?? undefined,
+      problem,
+      embedded,
     );
+    return [...range.records, ...range.mergeRequests.map((mr) => mapDeploymentMr(String(deployment.id), mr))];
   }
 
   /** An error's message, with every secret the client knows redacted (upstreams echo requests). */
@@ -311,7 +409,13 @@ class DeploymentsRun {
   }
 
   private snapshot(): GitLabDeploymentsCursor {
-    return { projects: { ...this.state.projects }, paths: { ...this.state.paths } };
+    const cursor: GitLabDeploymentsCursor = {
+      projects: { ...this.state.projects },
+      paths: { ...this.state.paths },
+    };
+    const unread = Object.entries(this.state.variablesUnread);
+    if (unread.length > 0) cursor.variablesUnread = Object.fromEntries(unread.map(([k, v]) => [k, { ...v }]));
+    return cursor;
   }
 }
 

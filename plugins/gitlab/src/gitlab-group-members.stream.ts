@@ -6,7 +6,12 @@
  *
  * - A membership past its `expires_at` date (GitLab removes it during the day after) grants
  *   nothing and is left out; one awaiting a seat (`membership_state: awaiting`) and a blocked user
- *   too, since neither can act in the group.
+ *   too, since neither can act in the group; and so does one of an account that cannot sign in:
+ *   GitLab's shared ghost or Import User account, or an import's placeholder user
+ *   (gitlab-user-name.mapper.ts), which stand for people GitLab no longer or not yet knows.
+ * - Member e-mails are not read: GitLab shows `email` only to administrators (and a group owner
+ *   of enterprise users), and `public_email` is empty unless the user chose to show one, so
+ *   memberships are keyed by user name, which identities resolve.
  * - A group that cannot be read, or a member without a user name, is a problem: the snapshot is
  *   then partial, and the core marks nothing missing from it as deleted.
  */
@@ -14,6 +19,7 @@ import type { GroupMembershipRecord, NormalizedRecord } from '@audit-hub/domain'
 import { isUpstreamError } from '@audit-hub/http';
 import type { Batch, StreamDefinition, StreamProblem } from '@audit-hub/plugin-sdk';
 import { isFatal } from './gitlab-deployments.stream';
+import { isImportPlaceholder, sharedAccountKind } from './gitlab-user-name.mapper';
 import type { GitLabClient } from './gitlab.client';
 import type { GitLabMember } from './gitlab.types';
 
@@ -104,5 +110,6 @@ async function* readGroupMembers(deps: GroupMembersStreamDeps): AsyncGenerator<B
 function grants(member: GitLabMember, today: string): boolean {
   if (member.state && member.state !== 'active') return false;
   if (member.membership_state && member.membership_state !== 'active') return false;
+  if (sharedAccountKind(member) || isImportPlaceholder(member)) return false;
   return !member.expires_at || member.expires_at >= today;
 }

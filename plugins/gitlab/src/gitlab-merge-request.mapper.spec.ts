@@ -54,6 +54,46 @@ describe('mapMergeRequest', () => {
     ).toEqual(['x', 'y']);
   });
 
+  it('names a deleted author, merger or approver as the shared ghost account (~ghost), nobody in particular', () => {
+    // Users::Internal.ghost: username `ghost` (`ghost1` when the name was taken), name `Ghost User`.
+    const ghost = { id: 2, username: 'ghost', name: 'Ghost User', state: 'active' };
+    const record = mapMergeRequest(
+      { ...mr, author: ghost, merge_user: { username: 'ghost1', name: 'Ghost User' } },
+      'acme/payments-api',
+      { approved_by: [{ user: ghost }, { user: { username: 'dave', name: 'Dave' } }] },
+    );
+    expect(record.data).toMatchObject({
+      author: '~ghost',
+      mergedBy: '~ghost1',
+      approvedBy: ['~ghost', 'dave'],
+    });
+  });
+
+  it('names an import that ran out of placeholders by its shared Import User account, and keeps placeholder users as they are', () => {
+    const record = mapMergeRequest(
+      {
+        ...mr,
+        author: { username: 'import_user_acme_x7Qa', name: 'Import User' },
+        merge_user: { username: 'jdoe_placeholder_user_1', name: 'Placeholder Jane Doe' },
+      },
+      'acme/payments-api',
+      null,
+    );
+    expect(record.data).toMatchObject({
+      author: '~import_user_acme_x7Qa',
+      mergedBy: 'jdoe_placeholder_user_1',
+    });
+  });
+
+  it('keeps a real user whose username only looks like the ghost', () => {
+    const record = mapMergeRequest(
+      { ...mr, author: { username: 'ghost', name: 'Casper Ghost' } },
+      'acme/payments-api',
+      null,
+    );
+    expect(record.data.author).toBe('ghost');
+  });
+
   it('links a deployment to the MRs it shipped', () => {
     expect(mapDeploymentMr('1042', 'acme/payments-api!7')).toEqual({
       kind: 'deployment-mr',

@@ -1,18 +1,20 @@
 /** GitLab merge request (shipped with a deployment) → `merge-request` and `deployment-mr` records. */
 import { externalIds, type MergeRequestRecord, type NormalizedRecord } from '@audit-hub/domain';
 import { compact, toIsoUtc } from './gitlab-deployment.mapper';
-import type { GitLabMergeRequest, GitLabMergeRequestApprovals } from './gitlab.types';
+import { recordUserName } from './gitlab-user-name.mapper';
+import type { GitLabMergeRequest, GitLabMergeRequestApprovals, GitLabUser } from './gitlab.types';
 
 /**
  * User names of an MR's approvers from `/merge_requests/:iid/approvals`, where each `approved_by`
  * element wraps the user as `{user: {...}}` (unlike `/approval_state`, whose elements are bare
- * users; a bare one is accepted too).
+ * users; a bare one is accepted too). A deleted approver is GitLab's shared ghost user, named
+ * `~ghost` (gitlab-user-name.mapper.ts); each shared account is listed once, as GitLab lists it.
  */
 export function mapApprovedBy(approvals: GitLabMergeRequestApprovals): string[] {
   const names: string[] = [];
   for (const entry of approvals.approved_by ?? []) {
-    const wrapped = entry as { user?: { username?: string } | null; username?: string };
-    const name = wrapped?.user?.username ?? wrapped?.username;
+    const wrapped = entry as { user?: GitLabUser | null } & GitLabUser;
+    const name = recordUserName(wrapped?.user ?? wrapped);
     if (name && !names.includes(name)) names.push(name);
   }
   return names;
@@ -33,8 +35,9 @@ export function mapMergeRequest(
     iid: mr.iid,
     title: mr.title ?? '',
     description: mr.description ?? '',
-    author: mr.author?.username ?? '',
-    mergedBy: (mr.merge_user ?? mr.merged_by)?.username ?? undefined,
+    // A deleted author or merger is GitLab's shared ghost user: `~ghost`, nobody in particular.
+    author: recordUserName(mr.author) ?? '',
+    mergedBy: recordUserName(mr.merge_user ?? mr.merged_by),
     mergedAt: mr.merged_at ? toIsoUtc(mr.merged_at) : undefined,
     mergeCommitSha: mr.merge_commit_sha ?? undefined,
     squashCommitSha: mr.squash_commit_sha ?? undefined,

@@ -1,12 +1,19 @@
 /**
- * What shipped between two commits of a repository (controls.md "MRs shipped with a deployment",
- * for a deployment GitLab did not make — a Jenkins one): the merged MRs whose merge, squash or
- * (fast-forward) head commit lies in `from..to` of the service's repository, read whole, and the
- * deployed commit, each commit with its signature.
+ * What shipped between two commits of a repository (controls.md "MRs shipped with a deployment"):
+ * the merged MRs whose merge, squash or (fast-forward) head commit lies in the range, read whole,
+ * and the deployed commit, each commit with its signature. Used for the deployments GitLab makes
+ * (the `deployments` stream) and for those it did not make (a Jenkins one, through
+ * `connection.repository`).
  *
  * - The range is `/repository/compare?from=&to=` (GitLab's default `straight=false`: the commits
  *   reachable from `to` and not from `from`). A rollback or a redeploy of the same commit ships none.
- * - With no previous deployment the range is the deployed commit alone: the MR that merged it.
+ * - A first deployment to an environment (GitLab knows no earlier successful one) ships everything
+ *   reachable from its commit: bounded by the collection horizon, the commits reachable from it
+ *   committed since then (`/repository/commits?ref_name=<sha>&since=`), and always the deployed
+ *   commit itself.
+ * - When the caller knows no earlier deployment but cannot say none exists (the core, for a
+ *   Jenkins deployment whose predecessor may predate the horizon), the range is the deployed
+ *   commit alone: the MR that merged it.
  * - The MRs are looked for among the project's merged MRs updated since a day before the oldest
  *   commit of the range (`/merge_requests?state=merged&updated_after=`: merging an MR updates it,
  *   and its landing commit is no older than the range's oldest; the day absorbs clock skew): one
@@ -32,6 +39,22 @@ import {
 import type { GitLabClient } from './gitlab.client';
 import type { GitLabCommit, GitLabMergeRequest } from './gitlab.types';
 
+/** Where a range starts. */
+export type RangeStart =
+  /** The commit of the previous successful deployment to the same environment. */
+  | { kind: 'after'; sha: string }
+  /** None exists: everything reachable from the deployed commit, committed since the horizon. */
+  | { kind: 'first'; since: string }
+  /** None is known (it may exist before the horizon): the deployed commit alone. */
+  | { kind: 'unknown' };
+
+export interface RangeRead {
+  /** `merge-request` (read whole) and `commit` records, the deployed commit's included. */
+  records: NormalizedRecord[];
+  /** The shipped MRs' external ids, by iid. */
+  mergeRequests: string[];
+}
+
 export function createRepositoryConnection(client: GitLabClient): RepositoryConnection {
   // One reader per connection (one run): an MR or commit shared by several ranges is read once.
   const content = new ReleaseContentReader(client);
@@ -43,7 +66,6 @@ async function readShippedRange(
   content: ReleaseContentReader,
   query: ShippedRangeQuery,
 ): Promise<ShippedRange> {
-  const project: ProjectHandle = { id: query.repository, path: query.repository };
   const problems: StreamProblem[] = [];
   const describe = (err: unknown) => client.http.redact(err instanceof Error ? err.message : String(err));
   const problem: ProblemHandler = (what, kinds) => (err) => {
@@ -51,11 +73,38 @@ async function readShippedRange(
     problems.push({ where: `${query.repository}: ${what}`, error: describe(err), kinds });
     return undefined;
   };
+  const start: RangeStart =
+    query.fromSha === null ? { kind: 'unknown' } : { kind: 'after', sha: query.fromSha };
+  const range = await readRange(
+    client,
+    content,
+    { id: query.repository, path: query.repository },
+    start,
+    query.toSha,
+    problem,
+  );
+  return { ...range, problems };
+}
 
-  const [deployed, range] = await Promise.all([
-    content.commit(project, query.toSha).catch(problem(`commit ${query.toSha}`, ['commit'])),
-    rangeCommits(client, query).catch(
-      problem(`compare ${query.fromSha}...${query.toSha}`, ['merge-request', 'deployment-mr', 'commit']),
+/**
+ * The MRs and commits shipped from `start` to the commit `to` of a project; parts that cannot be
+ * read become problems through `problem`. `deployed` spares reading the deployed commit when the
+ * caller has it already (a deployment's job embeds it).
+ */
+export async function readRange(
+  client: GitLabClient,
+  content: ReleaseContentReader,
+  project: ProjectHandle,
+  start: RangeStart,
+  to: string,
+  problem: ProblemHandler,
+  deployed?: GitLabCommit,
+): Promise<RangeRead> {
+  const what = start.kind === 'after' ? `compare ${start.sha}...${to}` : `commits reachable from ${to}`;
+  const [commit, range] = await Promise.all([
+    content.commit(project, to, deployed).catch(problem(`commit ${to}`, ['commit'])),
+    rangeCommits(client, project, start, to).catch(
+      problem(what, ['merge-request', 'deployment-mr', 'commit']),
     ),
   ]);
   const landed = new Set(
@@ -64,7 +113,7 @@ async function readShippedRange(
 
   const shipped = new Map<number, GitLabMergeRequest>();
   if (landed.size > 0) {
-    const after = earliest(range ?? [], deployed);
+    const after = earliest(range ?? [], commit);
     try {
       for await (const page of client.mergedMergeRequests(project.id, after)) {
         for (const mr of page.items) {
@@ -78,13 +127,11 @@ async function readShippedRange(
   const perMr = await Promise.all(
     [...shipped.values()].map((mr) => content.mergeRequest(project, mr, problem)),
   );
-  const records: NormalizedRecord[] = dedupe([...(deployed ? [deployed] : []), ...perMr.flat()]);
   return {
-    records,
+    records: dedupe([...(commit ? [commit] : []), ...perMr.flat()]),
     mergeRequests: [...shipped.keys()]
       .sort((a, b) => a - b)
       .map((iid) => mergeRequestExternalId(project.path, iid)),
-    problems,
   };
 }
 
@@ -102,11 +149,22 @@ function earliest(range: GitLabCommit[], deployed: NormalizedRecord<'commit'> | 
   return dates.length ? new Date(Math.min(...dates) - DAY_MS).toISOString() : null;
 }
 
-/** The commits of the range; the deployed commit alone when nothing earlier is known. */
-async function rangeCommits(client: GitLabClient, query: ShippedRangeQuery): Promise<GitLabCommit[]> {
-  if (query.fromSha === null) return [{ id: query.toSha }];
-  if (query.fromSha === query.toSha) return [];
-  const compare = await client.compare(query.repository, query.fromSha, query.toSha);
+/** The commits of the range, the deployed commit among them unless it shipped before. */
+async function rangeCommits(
+  client: GitLabClient,
+  project: ProjectHandle,
+  start: RangeStart,
+  to: string,
+): Promise<GitLabCommit[]> {
+  if (start.kind === 'unknown') return [{ id: to }];
+  if (start.kind === 'first') {
+    const commits: GitLabCommit[] = [];
+    for await (const page of client.commitsSince(project.id, to, start.since)) commits.push(...page.items);
+    // The deployed commit shipped even when it is older than the horizon.
+    return commits.some((c) => c.id === to) ? commits : [...commits, { id: to }];
+  }
+  if (start.sha === to) return [];
+  const compare = await client.compare(project.id, start.sha, to);
   if (compare.compare_timeout) {
     throw new Error('GitLab timed out comparing the commits (compare_timeout): the range is incomplete');
   }

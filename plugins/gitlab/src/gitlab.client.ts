@@ -27,6 +27,7 @@ import type {
   GitLabTestReportSummary,
   GitLabUser,
 } from './gitlab.types';
+import type { GitLabMetadata } from './gitlab-edition';
 
 /** One page of a list: its items and where it came from (for problems and logs). */
 export interface ListPage<T> {
@@ -34,6 +35,12 @@ export interface ListPage<T> {
   /** `GET /projects/12/deployments page 3` */
   where: string;
   response: HttpResponse<unknown>;
+}
+
+/** A page of deployments read from a watermark: the rows not read before, and the watermark after it. */
+export interface DeploymentsPage extends ListPage<GitLabDeployment> {
+  /** The highest `updated_at` read so far (ISO UTC): where the next page, or the next run, starts. */
+  watermark: string;
 }
 
 /** A project's numeric id, or its `path_with_namespace`. */
@@ -140,12 +147,91 @@ export class GitLabClient {
     return this.list<GitLabEnvironment>(`/projects/${projectId}/environments`);
   }
 
-  /** Deployments updated after a watermark, oldest update first (they are not keyset-paged). */
-  deployments(projectId: number, updatedAfter: string): AsyncGenerator<ListPage<GitLabDeployment>> {
+  /**
+   * The deployments updated at or after `from`, oldest update first, each once per read (pages
+   * without a deployment not read before are still yielded, with no items, so the caller sees the
+   * watermark move).
+   *
+   * GitLab pages this list by offset only (lib/api/deployments.rb `paginate(deployments)`; keyset
+   * pagination is not offered for it), ordered by `updated_at` (ties by `id` desc,
+   * DeploymentsFinder#optimize_sort_params!). A deployment read on page 1 and updated before page 2
+   * is requested moves to the end of that order, every row behind it moves up one place, and
+   * `page=2` then starts one row too far: that row is skipped for good, because its `updated_at` is
+   * below the watermark the run ends with. So, as the ServiceNow table client does, every next page
+   * restarts at the highest `updated_at` read so far (`updated_after` is inclusive,
+   * UpdatedAtFilterable `gteq`) from page 1: a row's position then only depends on rows updated
+   * at that same millisecond, which are skipped here by id. Only when a whole page sits in one
+   * millisecond (more rows in it than a page holds) does it step to the next page by position.
+   */
+  async *deploymentsUpdatedSince(
+    projectId: number,
+    from: string,
+  ): AsyncGenerator<DeploymentsPage, void, undefined> {
+    const path = `/projects/${projectId}/deployments`;
+    let watermark = Date.parse(from);
+    let page = 1;
+    /** Ids read whose `updated_at` is the watermark: the rows `updated_after=<watermark>` serves again. */
+    let seenAtWatermark = new Set<number>();
+    for (let request = 1; ; request++) {
+      const response = await this.http.request<unknown>({
+        path: api(path),
+        query: {
+          order_by: 'updated_at',
+          sort: 'asc',
+          updated_after: new Date(watermark).toISOString(),
+          per_page: this.perPage,
+          ...(page > 1 ? { page } : {}),
+        },
+      });
+      const where = `GET ${path} (updated_after=${new Date(watermark).toISOString()}${page > 1 ? `, page ${page}` : ''})`;
+      if (!Array.isArray(response.data)) {
+        throw this.malformed(path, response.status, `page ${request} is not a JSON array`);
+      }
+      const rows = response.data as GitLabDeployment[];
+      if (rows.length === 0) return;
+      const at = (row: GitLabDeployment) => Date.parse(row?.updated_at ?? row?.created_at ?? '');
+      const fresh = rows.filter((row) => !(at(row) === watermark && seenAtWatermark.has(row?.id)));
+      const times = rows.map(at).filter((t) => !Number.isNaN(t));
+      const highest = times.length > 0 ? Math.max(...times) : watermark;
+      const atHighest = rows.filter((row) => at(row) === highest).map((row) => row?.id);
+      if (highest > watermark && atHighest.length < rows.length) {
+        // Restart at the new watermark: positions before it no longer matter.
+        watermark = highest;
+        page = 1;
+        seenAtWatermark = new Set(atHighest);
+      } else if (highest > watermark) {
+        // The whole page is the start of one millisecond: it is page 1 from there, so go on to 2.
+        watermark = highest;
+        page = 2;
+        seenAtWatermark = new Set(atHighest);
+      } else {
+        // The whole page sits at the watermark: step over that millisecond positionally.
+        page++;
+        atHighest.forEach((id) => seenAtWatermark.add(id));
+      }
+      const last = nextFromGitLabHeaders(response, { path }) === null;
+      // Positions step only inside one millisecond, where no row can arrive: a next page holding
+      // nothing new is the same page served again, which would loop forever.
+      if (fresh.length === 0 && !last) {
+        throw this.malformed(path, response.status, `page ${request} repeats deployments already read`);
+      }
+      yield { items: fresh, where, response, watermark: new Date(watermark).toISOString() };
+      // The last page of this query: every row at or after the watermark has been served.
+      if (last) return;
+    }
+  }
+
+  /**
+   * The successful deployments to one environment of a project, newest (highest id) first: where
+   * GitLab's "previous deployment" of a deployment is looked for (Deployment#previous_deployment:
+   * the successful deployment of the same environment with the highest lower id).
+   */
+  successfulDeployments(projectId: number, environment: string): AsyncGenerator<ListPage<GitLabDeployment>> {
     return this.pages<GitLabDeployment>(`/projects/${projectId}/deployments`, {
-      order_by: 'updated_at',
-      sort: 'asc',
-      updated_after: updatedAfter,
+      environment,
+      status: 'success',
+      order_by: 'id',
+      sort: 'desc',
     });
   }
 
@@ -153,11 +239,6 @@ export class GitLabClient {
   async deployment(projectId: number, deploymentId: number): Promise<GitLabDeployment> {
     return (await this.getObject<GitLabDeployment>(`/projects/${projectId}/deployments/${deploymentId}`))
       .data;
-  }
-
-  /** The merged MRs GitLab tracked as shipped with the deployment (controls.md "MRs shipped"). */
-  deploymentMergeRequests(projectId: number, deploymentId: number): Promise<GitLabMergeRequest[]> {
-    return this.list<GitLabMergeRequest>(`/projects/${projectId}/deployments/${deploymentId}/merge_requests`);
   }
 
   /**
@@ -176,8 +257,35 @@ export class GitLabClient {
     return response.status === 403 || response.status === 404 ? null : response.data;
   }
 
-  pipelineVariables(projectId: number, pipelineId: number): Promise<GitLabPipelineVariable[]> {
-    return this.list<GitLabPipelineVariable>(`/projects/${projectId}/pipelines/${pipelineId}/variables`);
+  /**
+   * A pipeline's variables (one unpaged list: lib/api/ci/pipelines.rb `present pipeline.variables`);
+   * null when GitLab's permission check refused them (`authorize! :read_pipeline_variable`, below
+   * Maintainer). Any other 403 — a proxy's "403 Forbidden" page, `insufficient_scope` — is thrown
+   * as the `forbidden` error it is: it is not GitLab saying what this token may read.
+   */
+  async pipelineVariables(projectId: number, pipelineId: number): Promise<GitLabPipelineVariable[] | null> {
+    const path = `/projects/${projectId}/pipelines/${pipelineId}/variables`;
+    // Read as text: the body of a 403 decides, and a proxy's is HTML.
+    const response = await this.http.request<string>({
+      path: api(path),
+      okStatuses: [403],
+      responseType: 'text',
+    });
+    const body = parseOrUndefined(response.text);
+    if (response.status === 403) {
+      if (isPermissionRefusal(body)) return null;
+      throw new UpstreamError({
+        connector: this.http.connector,
+        method: 'GET',
+        path: this.http.redact(api(path)),
+        status: 403,
+        code: 'forbidden',
+        retryable: false,
+        detail: this.http.redact(refusalText(body, response.text)),
+      });
+    }
+    if (!Array.isArray(body)) throw this.malformed(path, response.status, 'the body is not a JSON array');
+    return body as GitLabPipelineVariable[];
   }
 
   /** The pipeline's test report summary; null when the pipeline is gone (404). */
@@ -235,6 +343,18 @@ export class GitLabClient {
   }
 
   /**
+   * The commits reachable from `ref` (a sha) committed at or after `since`, newest first
+   * (`git log <ref> --since`): what a first deployment to an environment brought there within the
+   * collection horizon. History reachable from a commit never changes, so offset pages are safe.
+   */
+  commitsSince(projectId: ProjectId, ref: string, since: string): AsyncGenerator<ListPage<GitLabCommit>> {
+    return this.pages<GitLabCommit>(`/projects/${encodeId(projectId)}/repository/commits`, {
+      ref_name: ref,
+      since,
+    });
+  }
+
+  /**
    * The project's merged MRs updated after an instant, oldest update first: where the MRs that
    * landed in a commit range are looked for (an MR is updated when it is merged).
    */
@@ -248,6 +368,23 @@ export class GitLabClient {
       sort: 'asc',
       ...(updatedAfter ? { updated_after: updatedAfter } : {}),
     });
+  }
+
+  /**
+   * The instance's version and edition for `connectors check`: `/metadata` (GitLab 15.2+), else the
+   * older `/version` (lib/api/metadata.rb answers both alike). A 404 is answered, not thrown.
+   */
+  async metadata(): Promise<HttpResponse<GitLabMetadata>> {
+    const response = await this.getObject<GitLabMetadata>('/metadata', undefined, [404]);
+    return response.status === 404 ? this.getObject<GitLabMetadata>('/version', undefined, [404]) : response;
+  }
+
+  /**
+   * One request whose 403 or 404 is answered, not thrown, for `connectors check` to tell a missing
+   * permission or a missing endpoint (an edition without it) from a missing resource.
+   */
+  probe(path: string, query?: Record<string, QueryValue>): Promise<HttpResponse<unknown>> {
+    return this.http.request<unknown>({ path: api(path), query, okStatuses: [403, 404] });
   }
 
   private malformed(path: string, status: number, detail: string): UpstreamError {
@@ -265,4 +402,30 @@ export class GitLabClient {
 
 function api(path: string): string {
   return `/api/v4${path}`;
+}
+
+/**
+ * GitLab's answer when `authorize!` refuses an action: `forbidden!` without a reason renders
+ * `{"message":"403 Forbidden"}` (lib/api/helpers.rb). A 403 with a reason says something else (a
+ * blocked account, a disabled feature).
+ */
+export function isPermissionRefusal(body: unknown): boolean {
+  return (body as { message?: unknown } | null)?.message === '403 Forbidden';
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A short text of a refusal that is not GitLab's: its JSON message or error, else its HTML title. */
+function refusalText(body: unknown, text: string): string {
+  const { message, error } = (body ?? {}) as { message?: unknown; error?: unknown };
+  const said = [message, error].find((v) => typeof v === 'string') as string | undefined;
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+  const out = said ?? (title ? `${title} (an HTML page, not GitLab's API)` : text.trim());
+  return out.length > 200 ? `${out.slice(0, 199)}…` : out;
 }

@@ -46,11 +46,25 @@ function deploymentsQuery(updatedAfter: string, page?: string) {
   };
 }
 
+/** Where the previous successful deployment to `production` is looked for. */
+const PREVIOUS_QUERY = {
+  environment: 'production',
+  status: 'success',
+  order_by: 'id',
+  sort: 'desc',
+  per_page: '100',
+};
+/** deployments-list-success.json: deployment 41, the one before 42 in `production`. */
+const SHA_41 = '99d03678b90d914dbb1b109132516d71a4a03ea8';
+
 interface FanOut {
   detail?: string;
   variables?: [number, string];
   testReport?: string;
-  mergeRequests?: [number, string];
+  /** The successful deployments to `production` (where 42's previous one is found). */
+  previous?: [number, string];
+  /** `/repository/compare?from=<41's sha>&to=<42's sha>`. */
+  compare?: [number, string];
   approvals?: [number, string];
   signature?: [number, string];
 }
@@ -58,23 +72,49 @@ interface FanOut {
 const MR_COMMIT_UNSIGNED = 'ed899a2f4b50b4370feeea94676502b42383c746';
 const MR_COMMIT_SIGNED = '6104942438c14ec7bd21c6cd5bd995272b3faff6';
 
-/** The fan-out of successful deployment 42 (pipeline 42, MR !1, commit a91957a8). */
+/**
+ * The fan-out of successful deployment 42 (pipeline 42, commit a91957a8): what it shipped is the
+ * range from deployment 41's commit (repository-compare-deployment.json), where MR !1 landed.
+ */
 function fanOut42(scope: nock.Scope, over: FanOut = {}) {
-  const [mrStatus, mrBody] = over.mergeRequests ?? [200, fixture('deployment-merge_requests-list.json')];
   const [varStatus, varBody] = over.variables ?? [200, sample('pipelines-variables.json')];
   scope
     .get(`${P}/deployments/42`)
     .reply(200, over.detail ?? sample('deployments-get.json'), JSON_HEADERS)
     .get(`${P}/pipelines/42/variables`)
-    .query({ per_page: '100' })
     .reply(varStatus, varBody, varStatus === 200 ? LAST_PAGE : JSON_HEADERS)
     .get(`${P}/pipelines/42/test_report_summary`)
-    .reply(200, over.testReport ?? fixture('pipelines-test_report_summary.json'), JSON_HEADERS)
-    .get(`${P}/deployments/42/merge_requests`)
-    .query({ per_page: '100' })
-    .times(mrStatus >= 500 ? 2 : 1)
-    .reply(mrStatus, mrBody, mrStatus === 200 ? LAST_PAGE : JSON_HEADERS);
-  if (mrStatus === 200) {
+    .reply(200, over.testReport ?? fixture('pipelines-test_report_summary.json'), JSON_HEADERS);
+  shipped42(scope, over);
+}
+
+/** What deployment 42 shipped: the compare range from 41, MR !1 read whole, the deployed commit's signature. */
+function shipped42(scope: nock.Scope, over: FanOut = {}) {
+  const [previousStatus, previousBody] = over.previous ?? [200, fixture('deployments-list-success.json')];
+  const [compareStatus, compareBody] = over.compare ?? [200, fixture('repository-compare-deployment.json')];
+  scope
+    .get(`${P}/deployments`)
+    .query(PREVIOUS_QUERY)
+    .times(previousStatus >= 500 ? 2 : 1)
+    .reply(previousStatus, previousBody, previousStatus === 200 ? LAST_PAGE : JSON_HEADERS);
+  if (previousStatus !== 200) return;
+  scope
+    .get(`${P}/repository/compare`)
+    .query({ from: SHA_41, to: SHA_42 })
+    .times(compareStatus >= 500 ? 2 : 1)
+    .reply(compareStatus, compareBody, JSON_HEADERS);
+  if (compareStatus === 200) {
+    // A day before the range's oldest commit (6104942…, 2012-09-20T09:06:12+03:00).
+    scope
+      .get(`${P}/merge_requests`)
+      .query({
+        state: 'merged',
+        order_by: 'updated_at',
+        sort: 'asc',
+        updated_after: '2012-09-19T06:06:12.000Z',
+        per_page: '100',
+      })
+      .reply(200, fixture('merge_requests-merged-list.json'), LAST_PAGE);
     const [status, body] = over.approvals ?? [200, sample('merge_requests-approvals.json')];
     scope.get(`${P}/merge_requests/1/approvals`).reply(status, body, JSON_HEADERS);
     // The MR's own commits, each with its signature: one unsigned, one PGP-verified.
@@ -175,6 +215,8 @@ describe('gitlab deployments stream (contract)', () => {
       author: 'admin',
       mergedBy: 'DouweM',
       mergedAt: '2018-09-07T11:16:17.520Z',
+      // Its merge commit is in the range from deployment 41's commit to 42's.
+      mergeCommitSha: '8888888888888888888888888888888888888888',
       targetBranch: 'master',
       // `approved_by: [{user: {username: "root"}}]`: the {user} wrapper of /approvals.
       approvedBy: ['root'],
@@ -265,7 +307,11 @@ describe('gitlab deployments stream (contract)', () => {
     expect(recordsOf(batches, 'commit').get(`${PROJECT}@${SHA_42}`)?.data.signature).toBe('verified');
   });
 
-  it('follows X-Next-Page without X-Total, stops on an empty one, and saves the watermark after each page', async () => {
+  it('reads the next page from the highest updated_at read (not by offset), without X-Total, and saves the watermark after each page', async () => {
+    // Deployment 42 succeeded after page 1 listed it as `created`: its updated_at moved on.
+    const succeeded = JSON.stringify([
+      { ...parsed(sample('deployments-get.json')), updated_at: '2016-08-11T11:40:00.000Z' },
+    ]);
     const scope = gitlab();
     projectAndEnvironments(scope);
     scope
@@ -277,13 +323,10 @@ describe('gitlab deployments stream (contract)', () => {
         'X-Per-Page': '100',
         'X-Next-Page': '2',
       })
+      // Page 1's highest updated_at, from page 1 again: what moved is still ahead.
       .get(`${P}/deployments`)
-      .query(deploymentsQuery(SINCE.toISOString(), '2'))
-      .reply(200, listOf(sample('deployments-get.json')), {
-        ...LAST_PAGE,
-        'X-Page': '2',
-        'X-Prev-Page': '1',
-      });
+      .query(deploymentsQuery('2016-08-11T11:34:01.123Z'))
+      .reply(200, succeeded, LAST_PAGE);
     fanOut42(scope);
 
     const batches = await readDeployments({ projects: [PROJECT] });
@@ -306,6 +349,10 @@ describe('gitlab deployments stream (contract)', () => {
       'deployment-mr',
       'merge-request',
     ]);
+    expect(batches[1].cursor).toEqual({
+      projects: { '4': '2016-08-11T11:40:00.000Z' },
+      paths: { '4': PROJECT },
+    });
 
     // deployments-list.json: both deployments are `created` (their jobs succeeded): no fan-out, no finish.
     const created = parsed(sample('deployments-list.json'))[0];
@@ -352,11 +399,11 @@ describe('gitlab deployments stream (contract)', () => {
     expect(batches[0].cursor).toEqual(previous);
     expect(batches[0].records.map((r) => r.externalId)).toEqual([
       '42',
+      `diaspora/old-client-name@${SHA_42}`,
       'diaspora/old-client-name!1',
-      '42→diaspora/old-client-name!1',
       `diaspora/old-client-name@${MR_COMMIT_UNSIGNED}`,
       `diaspora/old-client-name@${MR_COMMIT_SIGNED}`,
-      `diaspora/old-client-name@${SHA_42}`,
+      '42→diaspora/old-client-name!1',
     ]);
     expect(recordsOf(batches, 'deployment').get('42')?.data.project).toBe('diaspora/old-client-name');
   });
@@ -425,7 +472,7 @@ describe('gitlab deployments stream (contract)', () => {
     },
   );
 
-  it('turns a fan-out failure (MRs 500 after retries) into a problem naming the deployment, and holds the watermark before it', async () => {
+  it('turns a fan-out failure (compare 500 after retries) into a problem naming the deployment, and holds the watermark before it', async () => {
     const scope = gitlab();
     projectAndEnvironments(scope);
     scope
@@ -434,7 +481,7 @@ describe('gitlab deployments stream (contract)', () => {
       .reply(200, listOf(sample('deployments-get.json')), LAST_PAGE);
     // GitLab error pages can quote the request; the token must not reach the problem.
     fanOut42(scope, {
-      mergeRequests: [500, `{"message":"500 Internal Server Error (PRIVATE-TOKEN: ${TOKEN})"}`],
+      compare: [500, `{"message":"500 Internal Server Error (PRIVATE-TOKEN: ${TOKEN})"}`],
     });
 
     const batches = await readDeployments({ projects: [PROJECT] });
@@ -443,49 +490,57 @@ describe('gitlab deployments stream (contract)', () => {
     expect(batches).toHaveLength(1);
     const [problem] = batches[0].problems ?? [];
     expect(problem).toEqual({
-      where: `deployment 42 of ${PROJECT}: merge requests`,
-      error: expect.stringContaining(
-        'GET /api/v4/projects/4/deployments/42/merge_requests failed (server 500)',
-      ),
-      kinds: ['merge-request', 'deployment-mr'],
+      where: `deployment 42 of ${PROJECT}: compare ${SHA_41}...${SHA_42}`,
+      error: expect.stringContaining('GET /api/v4/projects/4/repository/compare failed (server 500)'),
+      kinds: ['merge-request', 'deployment-mr', 'commit'],
     });
     expect(problem.error).not.toContain(TOKEN);
     expect(problem.error).toContain('[REDACTED]');
     // The deployment and its commit are still recorded; no MR was.
     expect(batches[0].records.map((r) => r.kind)).toEqual(['deployment', 'commit']);
-    // 1 ms before the deployment's updated_at, so the next run reads it (and its MRs) again.
+    // 1 ms before the deployment's updated_at, so the next run reads it (and its range) again.
     expect(batches[0].cursor).toEqual({
       projects: { '4': '2016-08-11T11:34:01.122Z' },
       paths: { '4': PROJECT },
     });
   });
 
-  it('reports pipeline variables the token may not read (403) as a problem, without holding the watermark', async () => {
+  it('records variables the token may not read (403) as unknown, with no version, in one lasting problem that does not hold the watermark', async () => {
     const scope = gitlab();
     projectAndEnvironments(scope);
     scope
       .get(`${P}/deployments`)
       .query(deploymentsQuery(SINCE.toISOString()))
       .reply(200, listOf(sample('deployments-get.json')), LAST_PAGE);
-    fanOut42(scope, { variables: [403, '{"message":"403 Forbidden"}'] });
+    fanOut42(scope, { variables: [403, fixture('error-403-forbidden.json')] });
 
-    const batches = await readDeployments({ projects: [PROJECT] });
+    const batches = await readDeployments({ projects: [PROJECT], versionVariable: 'foo' });
     scope.done();
 
     expect(batches[0].problems).toEqual([
       {
-        where: `deployment 42 of ${PROJECT}: pipeline 42 variables`,
-        error: expect.stringContaining('failed (forbidden 403): 403 Forbidden'),
-        kinds: ['deployment'],
+        where: `project ${PROJECT} pipeline variables`,
+        error: expect.stringContaining(
+          'GET /api/v4/projects/4/pipelines/42/variables answered 403 Forbidden',
+        ),
+        code: 'pipeline-variables-forbidden',
+        kinds: [],
+        lasting: true,
+        fix: expect.stringContaining('Maintainer'),
       },
     ]);
     const deployment = recordsOf(batches, 'deployment').get('42')?.data;
-    expect(deployment?.variables).toEqual({});
-    expect(deployment?.version).toBe('a91957a8');
-    // The same 403 would come back next run: the watermark moves on (the run still says partial).
+    // Unknown, never "none" ({}); and not a tag: the version variable may have been set.
+    expect(deployment?.variables).toBeNull();
+    expect(deployment).not.toHaveProperty('version');
+    // The other link sources are read as usual.
+    expect(recordsOf(batches, 'deployment-mr').has(`42→${PROJECT}!1`)).toBe(true);
+    expect(deployment?.commitMessage).toContain('See merge request !2');
+    // The watermark moves on; the cursor remembers what to read again once GitLab gives them.
     expect(batches[0].cursor).toEqual({
       projects: { '4': '2016-08-11T11:34:01.123Z' },
       paths: { '4': PROJECT },
+      variablesUnread: { '4': { since: '2016-08-11T11:34:01.123Z', pipeline: 42 } },
     });
   });
 
@@ -518,9 +573,18 @@ describe('gitlab deployments stream (contract)', () => {
       .reply(200, listOf(fixture('deployments-create-response.json')), LAST_PAGE)
       .get(`${P}/deployments/42`)
       .reply(200, fixture('deployments-create-response.json'), JSON_HEADERS)
-      .get(`${P}/deployments/42/merge_requests`)
-      .query({ per_page: '100' })
-      .reply(200, '[]', LAST_PAGE)
+      // The previous deployment to production deployed the same commit: nothing to compare.
+      .get(`${P}/deployments`)
+      .query(PREVIOUS_QUERY)
+      .reply(
+        200,
+        JSON.stringify(
+          parsed(fixture('deployments-list-success.json')).map((d: { id: number }) =>
+            d.id === 41 ? { ...d, sha: SHA_42 } : d,
+          ),
+        ),
+        LAST_PAGE,
+      )
       .get(`${P}/repository/commits/${SHA_42}`)
       .reply(200, fixture('commits-get.json'), JSON_HEADERS)
       .get(`${P}/repository/commits/${SHA_42}/signature`)

@@ -70,6 +70,19 @@ describe('gitlab group-members stream (contract)', () => {
     expect(JSON.stringify(batches)).not.toContain(TOKEN);
   });
 
+  it("leaves out an import's placeholder user and the shared Import User: neither can sign in or act in the group", async () => {
+    const scope = gitlab()
+      .get('/api/v4/groups/twitter')
+      .reply(200, fixture('group-get.json'), JSON_HEADERS)
+      .get('/api/v4/groups/twitter/members/all')
+      .query({ per_page: '100' })
+      .reply(200, fixture('groups-members-all-import-accounts.json'), LAST_PAGE);
+    const batches = await readMembers(['twitter']);
+    scope.done();
+    expect(batches.flatMap((b) => b.problems ?? [])).toEqual([]);
+    expect(batches.flatMap((b) => b.records.map((r) => r.externalId))).toEqual(['twitter/raymond_smith']);
+  });
+
   it('with no group configured, reads nothing', async () => {
     expect(await readMembers([])).toEqual([]);
   });

@@ -90,6 +90,24 @@ export function approvalsOf(actions: Actions): DeploymentApproval[] {
   return out;
 }
 
+/**
+ * A job's full name as Jenkins gives it now → the identity its records keep (the name it had when
+ * first read: a job moved since keeps its old one, jenkins-job-identity.ts).
+ */
+export type IdentityOf = (fullName: string) => string;
+
+/** `<job fullName>#<number>` with the job named by its identity. */
+export function buildRefOf(jobFullName: string, number: number | undefined, identityOf?: IdentityOf): string {
+  const job = identityOf ? identityOf(jobFullName) : jobFullName;
+  return typeof number === 'number' ? `${job}#${number}` : job;
+}
+
+/** The job of a `<job fullName>#<number>` reference (names cannot hold `#`: `Jenkins.checkGoodName`). */
+export function jobOfBuildRef(ref: string): string {
+  const at = ref.lastIndexOf('#');
+  return at < 0 ? ref : ref.slice(0, at);
+}
+
 /** A fingerprinted file: its MD5 and the build that first recorded it (`<job fullName>#<number>`). */
 export interface FingerprintedFile {
   fileName: string;
@@ -101,22 +119,23 @@ export interface FingerprintedFile {
  * The build's fingerprints (`Run.getBuildFingerprints()`, exported as `fingerprint`). `original`
  * is null for a file first seen outside Jenkins, or when the user may not see the job that made it.
  */
-export function fingerprintsOf(build: JenkinsBuild): FingerprintedFile[] {
+export function fingerprintsOf(build: JenkinsBuild, identityOf?: IdentityOf): FingerprintedFile[] {
   const out: FingerprintedFile[] = [];
   for (const fingerprint of Array.isArray(build.fingerprint) ? build.fingerprint : []) {
     if (typeof fingerprint?.fileName !== 'string' || typeof fingerprint.hash !== 'string') continue;
     const original = fingerprint.original;
     const file: FingerprintedFile = { fileName: fingerprint.fileName, md5: fingerprint.hash.toLowerCase() };
     if (typeof original?.name === 'string' && typeof original.number === 'number') {
-      file.originBuild = `${original.name}#${original.number}`;
+      // Jenkins renames `original` when the job moves (`Fingerprint.rename`): back to its identity.
+      file.originBuild = buildRefOf(original.name, original.number, identityOf);
     }
     out.push(file);
   }
   return out;
 }
 
-export function artifactsOf(build: JenkinsBuild): DeploymentArtifact[] {
-  return fingerprintsOf(build).map((file) => ({
+export function artifactsOf(build: JenkinsBuild, identityOf?: IdentityOf): DeploymentArtifact[] {
+  return fingerprintsOf(build, identityOf).map((file) => ({
     fileName: file.fileName,
     digest: file.md5,
     algorithm: 'md5',

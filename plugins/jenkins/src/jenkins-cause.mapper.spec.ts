@@ -30,7 +30,7 @@ describe('jenkins causes', () => {
         ],
       },
     ];
-    expect(causesOf(actions).map(mapCause)).toEqual([{ type: 'scm' }]);
+    expect(causesOf(actions).map((cause) => mapCause(cause))).toEqual([{ type: 'scm' }]);
   });
 
   it('takes the first identified user as the trigger, and only a replay leaves the pipeline', () => {

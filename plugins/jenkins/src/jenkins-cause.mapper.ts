@@ -40,7 +40,11 @@ export function causesOf(actions: readonly (JenkinsAction | null | undefined)[] 
   return out;
 }
 
-export function mapCause(cause: JenkinsCause): DeploymentCause {
+/**
+ * `identityOf`: the upstream job as its records name it (a job that moved since keeps the name it
+ * had when first read; the cause holds the name at the time of the build).
+ */
+export function mapCause(cause: JenkinsCause, identityOf?: (fullName: string) => string): DeploymentCause {
   const type = causeType(cause);
   const out: DeploymentCause = { type };
   if (type === 'user') {
@@ -48,10 +52,8 @@ export function mapCause(cause: JenkinsCause): DeploymentCause {
     if (user) out.user = user;
   }
   if (type === 'upstream' && cause.upstreamProject) {
-    out.upstream =
-      typeof cause.upstreamBuild === 'number'
-        ? `${cause.upstreamProject}#${cause.upstreamBuild}`
-        : cause.upstreamProject;
+    const job = identityOf ? identityOf(cause.upstreamProject) : cause.upstreamProject;
+    out.upstream = typeof cause.upstreamBuild === 'number' ? `${job}#${cause.upstreamBuild}` : job;
   }
   if (cause.shortDescription) out.description = cause.shortDescription;
   return out;

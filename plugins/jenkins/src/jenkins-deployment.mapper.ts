@@ -66,7 +66,7 @@ export function mapDeployment(
   const number = build.number as number;
   const started = build.timestamp as number;
   const variables = parametersOf(build.actions);
-  const causes = causesOf(build.actions).map(mapCause);
+  const causes = causesOf(build.actions).map((cause) => mapCause(cause, job.identityOf));
   const checkout = selectCheckout(gitCheckouts(build.actions), job.hint);
   const sha = checkout?.sha ?? '';
   const { ref, isTag } = refOf(checkout?.branch);
@@ -85,7 +85,7 @@ export function mapDeployment(
     variables,
     approvals: approvalsOf(build.actions),
     testReport: testReportOf(build.actions),
-    artifacts: artifactsOf(build),
+    artifacts: artifactsOf(build, job.identityOf),
     causes,
   };
   const commitMessage = commitMessageOf(build, sha);

@@ -5,10 +5,25 @@
  * branch ever built), and fingerprints are not exported at all (`@Exported(visibility = -1)`).
  */
 import { HttpClient, UpstreamError, type HttpResponse } from '@audit-hub/http';
-import type { JenkinsBuild, JenkinsBuildsPage, JenkinsFolderListing, JenkinsUser } from './jenkins.types';
+import type {
+  JenkinsBuild,
+  JenkinsBuildPointer,
+  JenkinsBuildsPage,
+  JenkinsFolderListing,
+  JenkinsJobProbe,
+  JenkinsUser,
+} from './jenkins.types';
 
-/** Fields of each item of a folder listing; `jobs[name]` is there only to tell folders (which have it) from jobs. */
-export const ITEM_TREE_FIELDS = 'name,fullName,url,_class,lastBuild[number],jobs[name]';
+/** The fields that tell one build from every other: a moved job keeps them (`Items.move`). */
+export const POINTER_FIELDS = 'number,timestamp,queueId';
+
+/**
+ * Fields of each item of a folder listing. `jobs[name]` is there only to tell folders (which have
+ * it) from jobs; `lastBuild` and `firstBuild` with their start and queue id recognise a job that
+ * moved, and bound what the build discarder left; `nextBuildNumber` says which numbers were handed
+ * out (a build deleted at the top of the list leaves it behind).
+ */
+export const ITEM_TREE_FIELDS = `name,fullName,url,_class,lastBuild[${POINTER_FIELDS}],firstBuild[number],nextBuildNumber,jobs[name]`;
 
 /** One folder level: its direct children. */
 export const FOLDER_TREE = `jobs[${ITEM_TREE_FIELDS}]`;
@@ -77,6 +92,32 @@ export class JenkinsClient {
       throw this.malformed(path, response.status, `${what} answered without a "jobs" list`);
     }
     return response.data;
+  }
+
+  /**
+   * A job by its full name, as a permission probe: Jenkins answers 200 when the user holds
+   * Job/Read, 403 when it holds only Job/Discover (`Jenkins.getItem` throws AccessDeniedException),
+   * and 404 when there is no such job or the user may not even discover it.
+   */
+  async job(fullName: string): Promise<JenkinsJobProbe> {
+    return (
+      await this.getObject<JenkinsJobProbe>(
+        `${jobPath(fullName)}/api/json`,
+        'name,fullName',
+        `looking up job ${fullName}`,
+      )
+    ).data;
+  }
+
+  /** One build of a job, as much as tells it apart (404 when the job has no such build). */
+  async buildPointer(fullName: string, number: number): Promise<JenkinsBuildPointer> {
+    return (
+      await this.getObject<JenkinsBuildPointer>(
+        `${jobPath(fullName)}/${number}/api/json`,
+        POINTER_FIELDS,
+        `looking up build #${number} of job ${fullName}`,
+      )
+    ).data;
   }
 
   /** Builds `from`..`to` (exclusive) of a job, newest first, with every field the mappers need. */

@@ -32,7 +32,7 @@ export const plugin = definePlugin<JenkinsAuth, JenkinsOptions>({
       connectorId: ctx.connectorId,
     };
     return {
-      check: () => checkConnection(client, options),
+      check: () => checkConnection(client, options, { services: ctx.services, connectorId: ctx.connectorId }),
       streams: [createDeploymentsStream(deps), createBuildsStream(deps)],
     };
   },

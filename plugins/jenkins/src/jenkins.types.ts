@@ -4,14 +4,29 @@
  * and `actions` holds empty `{}` entries for actions that export nothing.
  */
 
+/**
+ * A build as a listing points at it (`Job.getLastBuild()`, `getFirstBuild()`): its number, its
+ * start (`Run.getTimestamp()`, epoch ms) and the id of the queue item it came from
+ * (`Run.getQueueId()`, since Jenkins 1.601; -1 when unknown).
+ */
+export interface JenkinsBuildPointer {
+  number?: number;
+  timestamp?: number;
+  queueId?: number;
+}
+
 /** An item of a folder listing: a job, or a folder (anything with `jobs`). */
 export interface JenkinsItem {
   _class?: string;
   name?: string;
   fullName?: string;
   url?: string;
-  /** Null when the job never ran. */
-  lastBuild?: { number?: number } | null;
+  /** Null when the job never ran (or every build was deleted). */
+  lastBuild?: JenkinsBuildPointer | null;
+  /** The oldest build Jenkins still keeps (the build discarder deletes the older ones). */
+  firstBuild?: JenkinsBuildPointer | null;
+  /** `Job.getNextBuildNumber()`: the number the next build gets; every lower one was handed out. */
+  nextBuildNumber?: number;
   /** Present (possibly empty) on folders, multibranch projects and organization folders only. */
   jobs?: JenkinsItem[];
 }
@@ -103,6 +118,13 @@ export interface JenkinsBuild {
 export interface JenkinsBuildsPage {
   _class?: string;
   allBuilds?: JenkinsBuild[];
+}
+
+/** A job as `GET /job/…/api/json?tree=name,fullName` answers it (a permission probe). */
+export interface JenkinsJobProbe {
+  _class?: string;
+  name?: string;
+  fullName?: string;
 }
 
 export interface JenkinsUser {

@@ -19,7 +19,8 @@ export const HTML_HEADERS = { 'Content-Type': 'text/html;charset=utf-8', 'X-Jenk
  * The `tree=` expressions the plugin must send, written out here (not imported) so that a change
  * to them fails these tests: the sandbox estate serves exactly these.
  */
-export const FOLDER_TREE = 'jobs[name,fullName,url,_class,lastBuild[number],jobs[name]]';
+export const FOLDER_TREE =
+  'jobs[name,fullName,url,_class,lastBuild[number,timestamp,queueId],firstBuild[number],nextBuildNumber,jobs[name]]';
 export const BUILD_FIELDS =
   'number,result,building,timestamp,duration,' +
   'actions[_class,parameters[_class,name,value],' +

@@ -26,6 +26,8 @@ describe('jenkins connection check (contract)', () => {
     listing(scope, '/job/payments', fixture('folder-payments-jobs.json'));
     listing(scope, '/job/restricted', fixture('error-403-access-denied.html'), 403);
     listing(scope, '/job/gone', '<html><head><title>Not Found - Jenkins</title></head></html>', 404);
+    // A 404: does this Jenkins have folders at all? The root lists one.
+    listing(scope, '', fixture('root-jobs.json'));
 
     const results = await (await connect({ folders: ['payments', 'restricted', 'gone'] })).check();
     scope.done();
@@ -41,6 +43,8 @@ describe('jenkins connection check (contract)', () => {
         detail: expect.stringMatching(
           /^the user lacks Job\/Read on folder restricted \(.*Access Denied - Jenkins/,
         ),
+        affects: { kinds: ['deployment', 'build'] },
+        fix: expect.stringContaining('Job/Read on folder restricted'),
       },
       {
         name: 'folder:gone',
@@ -48,6 +52,8 @@ describe('jenkins connection check (contract)', () => {
         detail: expect.stringMatching(
           /^folder gone not found, or not visible to the user \(.*Not Found - Jenkins/,
         ),
+        affects: { kinds: ['deployment', 'build'] },
+        fix: expect.stringContaining('check options.folders'),
       },
     ]);
   });
@@ -81,6 +87,8 @@ describe('jenkins connection check (contract)', () => {
         name: 'credentials',
         ok: false,
         detail: 'Jenkins refused the user name or API token (revoked, expired or mistyped)',
+        affects: { kinds: ['deployment', 'build'] },
+        fix: expect.stringContaining('API Token'),
       },
     ]);
     expect(JSON.stringify(results)).not.toContain(TOKEN);
@@ -97,7 +105,13 @@ describe('jenkins connection check (contract)', () => {
     expect(results).toEqual([
       { name: 'reachable', ok: true, detail: 'Jenkins answered 403' },
       { name: 'credentials', ok: true, detail: 'authenticated as audit-bot (Audit Bot)' },
-      { name: 'read:overall', ok: false, detail: expect.stringMatching(/^the user lacks Overall\/Read \(/) },
+      {
+        name: 'read:overall',
+        ok: false,
+        detail: expect.stringMatching(/^the user lacks Overall\/Read \(/),
+        affects: { kinds: ['deployment', 'build'] },
+        fix: expect.stringContaining('Overall/Read'),
+      },
     ]);
   });
 
@@ -114,6 +128,8 @@ describe('jenkins connection check (contract)', () => {
       name: 'credentials',
       ok: false,
       detail: 'Jenkins sees an anonymous user: the credentials were not applied',
+      affects: { kinds: ['deployment', 'build'] },
+      fix: expect.stringContaining('Authorization header'),
     });
   });
 
@@ -124,7 +140,90 @@ describe('jenkins connection check (contract)', () => {
     scope.done();
 
     expect(results).toEqual([
-      { name: 'reachable', ok: false, detail: expect.stringContaining('ECONNREFUSED') },
+      {
+        name: 'reachable',
+        ok: false,
+        detail: expect.stringContaining('ECONNREFUSED'),
+        affects: { kinds: ['deployment', 'build'] },
+      },
     ]);
+  });
+
+  it('probes Job/Read on each job the catalog or a glob names: readable, Discover only (403), or not found (404)', async () => {
+    const scope = jenkins();
+    root(scope);
+    me(scope);
+    listing(scope, '', fixture('root-jobs.json'));
+    const probe = (path: string) => scope.get(`${path}/api/json`).query({ tree: 'name,fullName' });
+    probe('/job/payments/job/payments-api-deploy').reply(
+      200,
+      fixture('job-payments-api-deploy.json'),
+      JSON_HEADERS,
+    );
+    probe('/job/payments/job/payments-api-build').reply(
+      403,
+      fixture('error-403-job-discover-only.html'),
+      HTML_HEADERS,
+    );
+    probe('/job/ledger-deploy').reply(
+      404,
+      '<html><head><title>Error 404 Not Found</title></head></html>',
+      HTML_HEADERS,
+    );
+
+    const results = await (
+      await connect(
+        { deployJobs: ['*-deploy'], buildJobs: ['payments/payments-api-build'] },
+        {
+          services: [
+            { name: 'payments-api', keys: { jenkins: 'payments/payments-api-deploy' } },
+            // The key of a job in a folder must be its full name.
+            { name: 'ledger', keys: { jenkins: 'ledger-deploy' } },
+          ],
+        },
+      )
+    ).check();
+    scope.done();
+
+    expect(results.slice(4)).toEqual([
+      {
+        name: 'job:payments/payments-api-deploy',
+        ok: true,
+        detail: 'job payments/payments-api-deploy is readable (Job/Read)',
+      },
+      {
+        name: 'job:ledger-deploy',
+        ok: false,
+        detail: expect.stringContaining('there is no such job, or the user may not see it'),
+        affects: { kinds: ['deployment'] },
+        fix: expect.stringContaining('full name'),
+      },
+      {
+        name: 'job:payments/payments-api-build',
+        ok: false,
+        detail: expect.stringContaining('exists but the user lacks Job/Read on it'),
+        affects: { kinds: ['build'] },
+        fix: expect.stringContaining('Job/Read on job payments/payments-api-build'),
+      },
+    ]);
+  });
+
+  it('says a configured folder is missing because the Folders plugin is, when the root lists no folder', async () => {
+    const scope = jenkins();
+    root(scope);
+    me(scope);
+    listing(scope, '/job/payments', '<html><head><title>Error 404 Not Found</title></head></html>', 404);
+    listing(scope, '', fixture('root-jobs-no-folders.json'));
+
+    const results = await (await connect({ folders: ['payments'] })).check();
+    scope.done();
+
+    expect(results[3]).toEqual({
+      name: 'folder:payments',
+      ok: false,
+      detail: expect.stringContaining('the Folders plugin (cloudbees-folder) is probably not installed'),
+      affects: { kinds: ['deployment', 'build'] },
+      fix: expect.stringContaining('remove options.folders'),
+    });
   });
 });

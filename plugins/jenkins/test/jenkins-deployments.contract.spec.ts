@@ -172,15 +172,16 @@ describe('jenkins deployments stream (contract)', () => {
   it('reads on when a build started after the crawl pushed the saved range down', async () => {
     const later = parsed(fixture('payments-api-deploy-builds-later.json'));
     const scope = jenkins();
-    // The crawl saw #312 as newest; by the time the builds are asked for, #313 has started.
+    // The crawl saw #312 as newest; by the time the builds are asked for, #313 has started. The
+    // next page starts again on the last build read (#313), so nothing moved is skipped.
     crawl(scope);
     scope
       .get(`${DEPLOY_JOB}/api/json`)
       .query(buildsQuery(0, 1))
       .reply(200, JSON.stringify({ ...later, allBuilds: [later.allBuilds[0]] }), JSON_HEADERS)
       .get(`${DEPLOY_JOB}/api/json`)
-      .query(buildsQuery(1, 2))
-      .reply(200, JSON.stringify({ ...later, allBuilds: [later.allBuilds[1]] }), JSON_HEADERS);
+      .query(buildsQuery(0, 2))
+      .reply(200, JSON.stringify({ ...later, allBuilds: later.allBuilds.slice(0, 2) }), JSON_HEADERS);
 
     const batches = await read('deployments', {}, { jobs: { 'payments/payments-api-deploy': 311 } });
     scope.done();
@@ -384,7 +385,7 @@ describe('jenkins deployments stream (contract)', () => {
     expect(lastCursor(batches)).toEqual({ jobs: { 'payments/payments-api-deploy': 311 } });
   });
 
-  it('pages with allBuilds{m,n} until a short page', async () => {
+  it('pages with allBuilds{m,n} until a short page, each page starting on the last build of the one before', async () => {
     const page = parsed(fixture('payments-api-deploy-builds.json'));
     const scope = jenkins();
     crawl(scope);
@@ -393,8 +394,8 @@ describe('jenkins deployments stream (contract)', () => {
       .query(buildsQuery(0, 2))
       .reply(200, JSON.stringify({ ...page, allBuilds: page.allBuilds.slice(0, 2) }), JSON_HEADERS)
       .get(`${DEPLOY_JOB}/api/json`)
-      .query(buildsQuery(2, 4))
-      .reply(200, JSON.stringify({ ...page, allBuilds: page.allBuilds.slice(2) }), JSON_HEADERS);
+      .query(buildsQuery(1, 4))
+      .reply(200, JSON.stringify({ ...page, allBuilds: page.allBuilds.slice(1, 4) }), JSON_HEADERS);
 
     const batches = await read('deployments', { pageSize: 2 });
     scope.done();

@@ -134,6 +134,7 @@ describe('jenkins HTTP behaviour (contract)', () => {
         where: 'folder payments/platform',
         error: expect.stringContaining('folder payments/platform answered without a "jobs" list'),
         kinds: ['deployment'],
+        code: 'jenkins-malformed-page',
       },
       {
         where: 'job payments/payments-api-deploy builds',
@@ -172,7 +173,7 @@ describe('jenkins HTTP behaviour (contract)', () => {
     ]);
   });
 
-  it('makes a folder Jenkins refuses (403) a problem naming the folder, and reads the others', async () => {
+  it('makes a folder Jenkins refuses (403) a lasting problem naming the folder and the fix, and reads the others', async () => {
     const scope = jenkins();
     listing(scope, '/job/restricted', fixture('error-403-access-denied.html'), 403);
     listing(scope, '/job/payments', fixture('folder-payments-jobs.json'));
@@ -191,9 +192,14 @@ describe('jenkins HTTP behaviour (contract)', () => {
           /^Jenkins refused to list folder restricted \(403\): the user lacks Job\/Read on it \(.*Access Denied - Jenkins/,
         ),
         kinds: ['deployment'],
+        code: 'jenkins-folder-forbidden',
+        fix: expect.stringContaining('Job/Read on folder restricted'),
+        // A missing permission: reading again cannot help, so the other jobs' numbers move on.
+        lasting: true,
       },
     ]);
     expect(recordsOf(batches, 'deployment').size).toBe(2);
+    expect(lastCursor(batches)).toEqual({ jobs: { 'payments/payments-api-deploy': 311 } });
   });
 
   it('sends the API token only in the basic header, and never prints it, even when Jenkins echoes it', async () => {

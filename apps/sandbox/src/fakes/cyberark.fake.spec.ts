@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { NormalizedRecord } from '@audit-hub/domain';
 import { plugin as cyberarkPlugin, type CyberArkOptions } from '@audit-hub/plugin-cyberark';
 import { pluginTestContext, readBatches } from '@audit-hub/plugin-sdk/testing';
@@ -15,6 +13,7 @@ import {
   PVWA_VERSION,
   type CyberarkBehaviours,
 } from './cyberark.fake';
+import { serveFake } from './fake-server.testing';
 
 const NOW = new Date('2025-03-14T12:00:00.000Z');
 
@@ -210,29 +209,14 @@ describe('the cyberark connector against the fake’s behaviours', () => {
       behaviours,
     });
     let logons = 0;
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-        if (/\/logon$/i.test(url.pathname)) logons++;
-        const answer = handler({
-          method: req.method ?? 'GET',
-          path: url.pathname,
-          query: url.searchParams,
-          headers: req.headers,
-          baseUrl: 'http://127.0.0.1',
-          body: Buffer.concat(chunks).toString('utf8'),
-        });
-        res.writeHead(answer.status, answer.headers).end(answer.body);
-      });
+    const fake = await serveFake((request) => {
+      if (/\/logon$/i.test(request.path)) logons++;
+      return handler(request);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
     try {
       const ctx = pluginTestContext(cyberarkPlugin, {
         connectorId: 'cyberark',
-        baseUrl: `http://127.0.0.1:${port}`,
+        baseUrl: fake.baseUrl,
         auth: { username: USER, password: PASSWORD },
         options: { pageSize: 10, ...options },
         now: NOW,
@@ -247,7 +231,7 @@ describe('the cyberark connector against the fake’s behaviours', () => {
       await connection.close?.();
       return { batches, checks, logons };
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await fake.close();
     }
   }
   const ids = (batches: { records: NormalizedRecord[] }[]) =>

@@ -3,6 +3,13 @@ import { generateEstate } from '../estate/estate.generator';
 import { EstateIndex } from '../estate/estate.index';
 import type { Deployment, Estate } from '../estate/estate.model';
 import { startSandbox, type Sandbox } from '../sandbox.server';
+import {
+  createGitlabFake,
+  GITLAB_LOSSY_BEHAVIOURS,
+  GITLAB_TRANSPARENT_BEHAVIOURS,
+  MERGE_REQUESTS_LINKED_AFTER_MS,
+  type GitlabBehaviours,
+} from './gitlab.fake';
 
 const NOW = new Date('2025-03-14T12:00:00.000Z');
 
@@ -424,5 +431,196 @@ describe('GitLab fake above 10,000 rows', () => {
     expect(last.body).toHaveLength(50);
     expect(last.headers.get('x-next-page')).toBe('');
     expect(last.headers.get('x-total')).toBeNull();
+  });
+});
+
+describe('GitLab fake real-instance behaviours', () => {
+  const NOW_B = new Date('2025-03-14T12:00:00.000Z');
+  const TOKEN = 'glpat-behaviours';
+  const estate = generateEstate({ seed: 42, scale: 1, now: NOW_B });
+  const index = EstateIndex.of(estate);
+  const tierOf = (d: Deployment) => index.environmentsById.get(d.environmentId)!.tier;
+
+  /** A fake with the given switches and clock, asked as the connector asks. */
+  function fake(behaviours: GitlabBehaviours = {}, now: () => Date = () => NOW_B) {
+    const handler = createGitlabFake({
+      estate: () => estate,
+      token: TOKEN,
+      now,
+      userName: 'svc-audit-hub',
+      behaviours,
+    });
+    return (path: string, query: Record<string, string> = {}) => {
+      const res = handler({
+        method: 'GET',
+        path: `/api/v4${path}`,
+        query: new URLSearchParams(query),
+        headers: { 'private-token': TOKEN },
+        baseUrl: 'http://127.0.0.1/gitlab',
+      });
+      return { status: res.status, headers: res.headers, text: res.body, body: JSON.parse(res.body) };
+    };
+  }
+
+  const project = (d: Deployment) => encodeURIComponent(index.servicesByName.get(d.service)!.gitlabPath);
+  /** A successful deployment that shipped MRs, of the given tier, finished before the clock. */
+  const shipping = (tier: string) =>
+    estate.deployments.find(
+      (d) =>
+        d.status === 'success' &&
+        d.mergeRequestIids.length > 0 &&
+        tierOf(d) === tier &&
+        d.finishedAt < estate.now,
+    )!;
+  const isFirst = (d: Deployment) =>
+    !estate.deployments.some(
+      (p) => p.environmentId === d.environmentId && p.status === 'success' && p.id < d.id,
+    );
+
+  it('classifies each deployment switch as transparent or lossy, once', () => {
+    const transparent = [
+      'mergeRequestsFilledLate',
+      'mergeRequestsSkipped',
+      'firstDeploymentLinksAllMerged',
+      'rowsMoveWhilePaging',
+    ];
+    for (const key of transparent) {
+      expect(GITLAB_TRANSPARENT_BEHAVIOURS).toContain(key);
+      expect(GITLAB_LOSSY_BEHAVIOURS).not.toContain(key);
+    }
+    // A Reporter's token truly cannot read variables: lossy.
+    expect(GITLAB_LOSSY_BEHAVIOURS).toContain('variablesNeedMaintainer');
+    expect(GITLAB_TRANSPARENT_BEHAVIOURS).not.toContain('variablesNeedMaintainer');
+  });
+
+  it('variablesNeedMaintainer: every pipeline variables read answers GitLab’s 403 body, nothing else changes', async () => {
+    const d = shipping('production');
+    const path = `/projects/${project(d)}/pipelines/${d.pipelineId}/variables`;
+    expect(fake()(path).status).toBe(200);
+    const refused = fake({ variablesNeedMaintainer: true })(path);
+    expect(refused.status).toBe(403);
+    expect(refused.text).toBe('{"message":"403 Forbidden"}');
+    expect(
+      fake({ variablesNeedMaintainer: true })(`/projects/${project(d)}/pipelines/${d.pipelineId}`).status,
+    ).toBe(200);
+  });
+
+  it('mergeRequestsFilledLate: a deployment’s MR list is empty for its first two reads and for 10 minutes after it finished', async () => {
+    const d = shipping('production');
+    const path = `/projects/${project(d)}/deployments/${d.id}/merge_requests`;
+    const late = fake({ mergeRequestsFilledLate: true });
+    expect(late(path).body).toEqual([]);
+    expect(late(path).body).toEqual([]);
+    expect(
+      late(path)
+        .body.map((m: { iid: number }) => m.iid)
+        .sort(),
+    ).toEqual([...d.mergeRequestIids].sort());
+
+    let clock = new Date(Date.parse(d.finishedAt) + MERGE_REQUESTS_LINKED_AFTER_MS - 60_000);
+    const early = fake({ mergeRequestsFilledLate: true }, () => clock);
+    for (let read = 0; read < 4; read++) expect(early(path).body).toEqual([]);
+    clock = new Date(Date.parse(d.finishedAt) + MERGE_REQUESTS_LINKED_AFTER_MS);
+    expect(early(path).body).toHaveLength(d.mergeRequestIids.length);
+  });
+
+  it('mergeRequestsSkipped: production-tier deployments list no MR, others theirs', async () => {
+    const skipped = fake({ mergeRequestsSkipped: true });
+    const prod = shipping('production');
+    const staging = shipping('staging');
+    expect(skipped(`/projects/${project(prod)}/deployments/${prod.id}/merge_requests`).body).toEqual([]);
+    expect(
+      skipped(`/projects/${project(staging)}/deployments/${staging.id}/merge_requests`).body,
+    ).toHaveLength(staging.mergeRequestIids.length);
+  });
+
+  it('firstDeploymentLinksAllMerged: a first deployment to an environment lists every MR merged into its ref by then; later ones theirs', async () => {
+    const all = fake({ firstDeploymentLinksAllMerged: true });
+    const mergedBy = (d: Deployment) =>
+      estate.mergeRequests
+        .filter(
+          (m) =>
+            m.service === d.service && m.targetBranch === d.ref && m.mergedAt && m.mergedAt <= d.finishedAt,
+        )
+        .map((m) => m.iid)
+        .sort((a, b) => a - b);
+    // A first deployment that shipped less than all of main's merged MRs (an environment added later).
+    const first = estate.deployments.find(
+      (d) =>
+        d.status === 'success' &&
+        !d.tag &&
+        isFirst(d) &&
+        d.finishedAt < estate.now &&
+        mergedBy(d).length > d.mergeRequestIids.length,
+    )!;
+    expect(first).toBeDefined();
+    const iids = (r: { body: { iid: number }[] }) => r.body.map((m) => m.iid).sort((a, b) => a - b);
+    const path = `/projects/${project(first)}/deployments/${first.id}/merge_requests`;
+    expect(iids(all(path, { per_page: '100' }))).toEqual(mergedBy(first));
+    expect(iids(fake()(path, { per_page: '100' }))).toEqual(
+      [...first.mergeRequestIids].sort((a, b) => a - b),
+    );
+    const later = estate.deployments.find(
+      (d) => d.status === 'success' && !isFirst(d) && d.mergeRequestIids.length > 0,
+    )!;
+    expect(all(`/projects/${project(later)}/deployments/${later.id}/merge_requests`).body).toHaveLength(
+      later.mergeRequestIids.length,
+    );
+  });
+
+  it('rowsMoveWhilePaging: a page’s first deployment is updated before the next page, so offset paging skips one and restarting at the watermark does not', async () => {
+    const service = 'payments-api';
+    const path = `/projects/${encodeURIComponent(`acme/${service}`)}/deployments`;
+    const query = {
+      order_by: 'updated_at',
+      sort: 'asc',
+      per_page: '5',
+      updated_after: '2000-01-01T00:00:00Z',
+    };
+    const visible = (index.deploymentsByService.get(service) ?? []).filter((d) => d.createdAt <= estate.now);
+    const offset = fake({ rowsMoveWhilePaging: true });
+    const ids: number[] = [];
+    for (let page = 1; ; page++) {
+      const r = offset(path, { ...query, page: String(page) });
+      ids.push(...r.body.map((d: { id: number }) => d.id));
+      if (!r.headers['x-next-page']) break;
+    }
+    // Each moved deployment is seen again at the end; one deployment per move is never seen.
+    expect(new Set(ids).size).toBeLessThan(visible.length);
+
+    // As the connector reads: from the highest updated_at read, by position only inside one instant.
+    const restart = fake({ rowsMoveWhilePaging: true });
+    const seen = new Set<number>();
+    let after = query.updated_after;
+    let page = 1;
+    for (let requests = 0; requests < 500; requests++) {
+      const r = restart(path, {
+        ...query,
+        updated_after: after,
+        ...(page > 1 ? { page: String(page) } : {}),
+      });
+      r.body.forEach((d: { id: number }) => seen.add(d.id));
+      if (!r.headers['x-next-page']) break;
+      const highest = r.body[r.body.length - 1].updated_at;
+      const mixed = r.body[0].updated_at !== highest;
+      page = highest > after ? (mixed ? 1 : 2) : page + 1;
+      after = highest;
+    }
+    expect(seen.size).toBe(visible.length);
+    const moved = restart(`${path}/${visible[0].id}`).body;
+    expect(moved.updated_at).toBe(NOW_B.toISOString());
+  });
+
+  it('lists the commits reachable from a commit since an instant, newest first, and 404s a branch name', async () => {
+    const gl = fake();
+    const d = shipping('production');
+    const since = new Date(Date.parse(d.finishedAt) - 3 * DAY).toISOString();
+    const r = gl(`/projects/${project(d)}/repository/commits`, { ref_name: d.sha, since, per_page: '100' });
+    expect(r.status).toBe(200);
+    expect(r.body[0].id).toBe(d.sha);
+    const dates = r.body.map((c: { committed_date: string }) => Date.parse(c.committed_date));
+    expect([...dates].sort((a, b) => b - a)).toEqual(dates);
+    expect(dates.every((t: number) => t >= Date.parse(since))).toBe(true);
+    expect(gl(`/projects/${project(d)}/repository/commits`, { ref_name: 'main' }).status).toBe(404);
   });
 });

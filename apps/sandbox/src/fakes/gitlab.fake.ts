@@ -17,6 +17,7 @@ import {
   groupMemberView,
   deploymentDetailView,
   deploymentStateAt,
+  deploymentUpdatedAt,
   deploymentView,
   environmentView,
   groupView,
@@ -28,6 +29,13 @@ import {
   testReportSummaryView,
   type GitlabView,
 } from './gitlab.views';
+import {
+  communityApprovals,
+  communityDeployment,
+  eeSignatureStatus,
+  metadataView,
+  rewritePeople,
+} from './gitlab-instance.behaviours';
 
 /**
  * A GitLab REST v4 instance over the estate, mounted at `/api/v4` below its base URL. It behaves the
@@ -37,6 +45,100 @@ import {
  * `{ "error": … }` for unknown routes but `{ "message": … }` for missing resources.
  */
 
+/**
+ * Real-instance behaviours, each off by default (docs/connectors/gitlab.md "On real instances").
+ */
+export interface GitlabBehaviours {
+  /**
+   * The token's user is a Reporter: `GET /projects/:id/pipelines/:id/variables` answers
+   * `403 {"message":"403 Forbidden"}` for every pipeline. GitLab grants `read_pipeline_variable`
+   * only with `admin_pipeline` (Maintainer) or to a triggerer who may update the pipeline
+   * (app/policies/ci/pipeline_policy.rb; lib/api/ci/pipelines.rb `authorize! :read_pipeline_variable`).
+   */
+  variablesNeedMaintainer?: boolean;
+  /**
+   * `GET /deployments/:id/merge_requests` is filled by a Sidekiq job queued when the deployment
+   * succeeds (Deployment state machine `after_transition any => :success` →
+   * Deployments::LinkMergeRequestWorker): it answers `[]` until each deployment's list has been
+   * read twice and until 10 minutes after the deployment finished.
+   */
+  mergeRequestsFilledLate?: boolean;
+  /**
+   * GitLab links no MR to a deployment of an environment in a folder (`review/*`,
+   * `production/eu`): LinkMergeRequestsService returns when `environment.environment_type` is set
+   * (app/models/environment.rb `set_environment_type`). Here: every production-tier environment's
+   * deployments answer `[]`.
+   */
+  mergeRequestsSkipped?: boolean;
+  /**
+   * A deployment with no earlier successful one to its environment links every MR merged into its
+   * ref by then (LinkMergeRequestsService#link_all_merged_merge_requests, `by_target_branch`): all
+   * of `main`'s history, none for a tag.
+   */
+  firstDeploymentLinksAllMerged?: boolean;
+  /**
+   * Deployments are updated while a client pages them: after serving a deployments page that has a
+   * next one, the fake bumps the `updated_at` of that page's first deployment to `now` (once per
+   * deployment), as a status change or an archive would, so it moves to the end of the
+   * `order_by=updated_at` list (offset-paged only: lib/api/deployments.rb `paginate`).
+   */
+  rowsMoveWhilePaging?: boolean;
+  /**
+   * Deleted users: GitLab hands their MRs, notes, pipelines and jobs to the shared ghost user
+   * (Users::MigrateRecordsToGhostUserService; lib/users/internal.rb `Users::Internal.ghost`:
+   * username `ghost`, name `Ghost User`). Here the leavers are deleted from the day they left, and
+   * one developer with merge requests whom no planted case names (gitlab-instance.behaviours.ts
+   * `deletedUserNames`): each user body of theirs is the ghost's, and they are gone from member lists.
+   */
+  ghostUsers?: boolean;
+  /**
+   * E-mails hidden: user bodies never show another user's `email` and `public_email` is empty
+   * (lib/api/entities/user.rb), and people who keep their e-mail private commit with GitLab's
+   * private commit e-mail `<id>-<username>@users.noreply.<host>` (lib/gitlab/private_commit_email.rb).
+   * Here every third person does.
+   */
+  hiddenEmails?: boolean;
+  /**
+   * Community Edition: `/metadata` says `enterprise: false`; the Premium endpoints have no route
+   * (`/protected_environments` answers the catch-all `404 {"error":"404 Not Found"}`, lib/api/api.rb);
+   * a single deployment has no `approvals`; MR `/approvals` is the CE entity, without approval
+   * rules (lib/api/entities/merge_request_approvals.rb).
+   */
+  communityEdition?: boolean;
+  /**
+   * Signature statuses beyond `verified` / `verified_system` / `unverified`: a verified X.509
+   * signature is EE's `verified_ca`, an unverified one says why (`unknown_key`, `other_user`, …;
+   * app/models/concerns/enums/commit_signature.rb and its EE extension).
+   */
+  eeSignatureStatuses?: boolean;
+}
+
+/** Switches a correct connector copes with fully: the estate still yields exactly its manifest. */
+export const GITLAB_TRANSPARENT_BEHAVIOURS: readonly (keyof GitlabBehaviours)[] = [
+  'mergeRequestsFilledLate',
+  'mergeRequestsSkipped',
+  'firstDeploymentLinksAllMerged',
+  'rowsMoveWhilePaging',
+  // A verified signature passes and a failing one fails whatever status names it.
+  'eeSignatureStatuses',
+];
+/** Switches where data truly cannot be read: the connector must say so, never read "none". */
+export const GITLAB_LOSSY_BEHAVIOURS: readonly (keyof GitlabBehaviours)[] = [
+  'variablesNeedMaintainer',
+  // Who a deleted user was is gone: the ghost is nobody in particular.
+  'ghostUsers',
+  // A private commit e-mail resolves to no identity source's e-mail (until the core reads the
+  // user name in it): the deployed commit's author is not known as a person.
+  'hiddenEmails',
+  // Deployment approvals, protected environments and approval rules do not exist: unknown.
+  'communityEdition',
+];
+
+/** How long after a deployment finished `mergeRequestsFilledLate` keeps its MR list empty. */
+export const MERGE_REQUESTS_LINKED_AFTER_MS = 10 * 60_000;
+/** Reads of a deployment's MR list that `mergeRequestsFilledLate` answers empty. */
+export const MERGE_REQUESTS_EMPTY_READS = 2;
+
 export interface GitlabFakeOptions {
   estate: () => Estate;
   /** Accepted as `PRIVATE-TOKEN` or `Authorization: Bearer`. */
@@ -44,6 +146,14 @@ export interface GitlabFakeOptions {
   now: () => Date;
   /** The account the token belongs to (GitLab `/user`). */
   userName: string;
+  behaviours?: GitlabBehaviours;
+}
+
+/** What the behaviours remember across requests (reads of MR lists, deployments bumped). */
+interface BehaviourState {
+  behaviours: GitlabBehaviours;
+  mergeRequestReads: Map<number, number>;
+  bumped: Map<number, string>;
 }
 
 /** GitLab stops counting above this many rows (no X-Total, X-Total-Pages or rel="last"). */
@@ -56,6 +166,7 @@ interface Ctx {
   request: FakeRequest;
   view: GitlabView;
   params: string[];
+  state: BehaviourState;
 }
 
 type Route = { pattern: string[]; handle: (ctx: Ctx) => FakeResponse };
@@ -193,7 +304,10 @@ function listDeployments(ctx: Ctx, service: Service): FakeResponse {
   const environment = request.query.get('environment');
   const rows = (view.index.deploymentsByService.get(service.name) ?? [])
     .filter((d) => d.createdAt <= view.now)
-    .map((d) => ({ d, state: deploymentStateAt(d, view.now) }))
+    .map((d) => ({
+      d,
+      state: { ...deploymentStateAt(d, view.now), updatedAt: deploymentUpdatedAt(view, d) },
+    }))
     .filter(
       ({ d, state }) =>
         (environment === null || d.environment === environment) &&
@@ -209,22 +323,57 @@ function listDeployments(ctx: Ctx, service: Service): FakeResponse {
         ? [(r: (typeof rows)[number]) => r.state.finishedAt ?? '', (r: (typeof rows)[number]) => r.d.id]
         : [(r: (typeof rows)[number]) => r.d.id];
   sortBy(rows, keys, sort === 'desc');
-  return paginate(request, rows, (r) => deploymentView(view, r.d));
+  const response = paginate(request, rows, (r) => deploymentView(view, r.d));
+  if (ctx.state.behaviours.rowsMoveWhilePaging && response.headers['x-next-page'] !== '') {
+    // The page's first deployment is updated before the client asks for the next page.
+    const served = JSON.parse(response.body) as { id: number; updated_at: string }[];
+    const first = served.find((d) => !ctx.state.bumped.has(d.id) && d.updated_at < view.now);
+    if (first) ctx.state.bumped.set(first.id, view.now);
+  }
+  return response;
 }
 
 /** MRs GitLab linked to a deployment: those merged since the previous success, once it succeeded. */
 function shippedMergeRequests(ctx: Ctx, service: Service): FakeResponse {
   const d = visibleDeployment(ctx, service, ctx.params[1]);
   if (!d) return notFound('Not found');
-  const state = deploymentStateAt(d, ctx.view.now);
-  const mrs =
-    state.status === 'success'
-      ? d.mergeRequestIids
-          .map((iid) => ctx.view.index.mergeRequest(service.name, iid))
-          .filter((m) => m !== undefined)
-      : [];
+  const { view, state } = ctx;
+  const reads = (state.mergeRequestReads.get(d.id) ?? 0) + 1;
+  state.mergeRequestReads.set(d.id, reads);
+  const filled =
+    deploymentStateAt(d, view.now).status === 'success' &&
+    !(
+      state.behaviours.mergeRequestsFilledLate &&
+      (reads <= MERGE_REQUESTS_EMPTY_READS ||
+        Date.parse(view.now) < Date.parse(d.finishedAt) + MERGE_REQUESTS_LINKED_AFTER_MS)
+    ) &&
+    !(
+      state.behaviours.mergeRequestsSkipped &&
+      view.index.environmentsById.get(d.environmentId)?.tier === 'production'
+    );
+  const mrs = filled ? linkedMergeRequests(view, d, state.behaviours) : [];
   sortBy(mrs, [(m) => m.createdAt, (m) => m.id], true);
   return paginate(ctx.request, mrs, (m) => mergeRequestView(ctx.view, m));
+}
+
+/**
+ * The MRs the link job recorded for a successful deployment: the estate's (merged since the
+ * previous success to the environment); with `firstDeploymentLinksAllMerged`, for a deployment
+ * with no earlier success there, every MR merged into its ref by the time it finished.
+ */
+function linkedMergeRequests(view: GitlabView, d: Deployment, behaviours: GitlabBehaviours): MergeRequest[] {
+  const first = !(view.index.deploymentsByService.get(d.service) ?? []).some(
+    (p) => p.environmentId === d.environmentId && p.status === 'success' && p.id < d.id,
+  );
+  if (behaviours.firstDeploymentLinksAllMerged && first) {
+    return view.estate.mergeRequests.filter(
+      (m) =>
+        m.service === d.service && m.targetBranch === d.ref && !!m.mergedAt && m.mergedAt <= d.finishedAt,
+    );
+  }
+  return d.mergeRequestIids
+    .map((iid) => view.index.mergeRequest(d.service, iid))
+    .filter((m) => m !== undefined);
 }
 
 function listMergeRequests(ctx: Ctx, service: Service): FakeResponse {
@@ -281,6 +430,21 @@ function commitListView(ctx: Ctx, c: NonNullable<ReturnType<typeof findCommit>>)
   return basic;
 }
 
+/** The commits reachable from a commit (itself included), as `git log <sha>` walks them. */
+function reachableFrom(ctx: Ctx, sha: string): Map<string, NonNullable<ReturnType<typeof findCommit>>> {
+  const seen = new Map<string, NonNullable<ReturnType<typeof findCommit>>>();
+  const stack = [sha];
+  while (stack.length) {
+    const next = stack.pop()!;
+    if (seen.has(next)) continue;
+    const c = ctx.view.index.commitsBySha.get(next);
+    if (!c) continue;
+    seen.set(next, c);
+    stack.push(...c.parentShas);
+  }
+  return seen;
+}
+
 /**
  * `/repository/compare?from=&to=` (straight=false): the commits reachable from `to` and not from
  * `from`, oldest first, as `git log from..to` in reverse; diffs are left empty.
@@ -293,21 +457,8 @@ function compare(ctx: Ctx, service: Service): FakeResponse {
   const from = findCommit(ctx, service, fromRef!);
   const to = findCommit(ctx, service, toRef!);
   if (!from || !to) return notFound('Ref Not Found');
-  const reachable = (start: string): Map<string, NonNullable<typeof from>> => {
-    const seen = new Map<string, NonNullable<typeof from>>();
-    const stack = [start];
-    while (stack.length) {
-      const sha = stack.pop()!;
-      if (seen.has(sha)) continue;
-      const c = ctx.view.index.commitsBySha.get(sha);
-      if (!c) continue;
-      seen.set(sha, c);
-      stack.push(...c.parentShas);
-    }
-    return seen;
-  };
-  const before = reachable(from.sha);
-  const range = [...reachable(to.sha).values()].filter((c) => !before.has(c.sha));
+  const before = reachableFrom(ctx, from.sha);
+  const range = [...reachableFrom(ctx, to.sha).values()].filter((c) => !before.has(c.sha));
   sortBy(range, [(c) => c.committedAt, (c) => c.sha], false);
   return json(200, {
     commit: range.length ? commitListView(ctx, range[range.length - 1]) : null,
@@ -317,6 +468,29 @@ function compare(ctx: Ctx, service: Service): FakeResponse {
     compare_same_ref: from.sha === to.sha,
     web_url: `${ctx.view.web}/${service.gitlabPath}/-/compare/${from.sha}...${to.sha}`,
   });
+}
+
+/**
+ * `/repository/commits?ref_name=<sha>&since=&until=`: the commits reachable from a commit,
+ * committed in the window, newest first. Only commit refs are served (the estate keeps no branch
+ * history): a branch or tag name answers 404 as an unknown ref does.
+ */
+function listCommits(ctx: Ctx, service: Service): FakeResponse {
+  const ref = ctx.request.query.get('ref_name');
+  const since = parseTime(ctx.request, 'since');
+  const until = parseTime(ctx.request, 'until');
+  if (since.error) return since.error;
+  if (until.error) return until.error;
+  const head = ref ? findCommit(ctx, service, ref) : undefined;
+  if (!head) return notFound('Commit Not Found');
+  const commits = [...reachableFrom(ctx, head.sha).values()].filter(
+    (c) =>
+      c.committedAt <= ctx.view.now &&
+      (!since.value || c.committedAt >= since.value) &&
+      (!until.value || c.committedAt <= until.value),
+  );
+  sortBy(commits, [(c) => c.committedAt, (c) => c.sha], true);
+  return paginate(ctx.request, commits, (c) => commitListView(ctx, c));
 }
 
 function listProjects(ctx: Ctx): FakeResponse {
@@ -358,6 +532,8 @@ function routes(options: GitlabFakeOptions): Route[] {
       pattern: ['user'],
       handle: (ctx) => json(200, currentUserView(ctx.view, ctx.view.index.person(options.userName))),
     },
+    { pattern: ['metadata'], handle: (ctx) => json(200, metadataView(ctx.state.behaviours)) },
+    { pattern: ['version'], handle: (ctx) => json(200, metadataView(ctx.state.behaviours)) },
     { pattern: ['projects'], handle: listProjects },
     {
       pattern: ['projects', ':id'],
@@ -387,7 +563,9 @@ function routes(options: GitlabFakeOptions): Route[] {
       pattern: ['projects', ':id', 'deployments', ':deployment'],
       handle: withProject((ctx, s) => {
         const d = visibleDeployment(ctx, s, ctx.params[1]);
-        return d ? json(200, deploymentDetailView(ctx.view, d)) : notFound('Not found');
+        if (!d) return notFound('Not found');
+        const detail = deploymentDetailView(ctx.view, d);
+        return json(200, ctx.state.behaviours.communityEdition ? communityDeployment(detail) : detail);
       }),
     },
     {
@@ -406,7 +584,9 @@ function routes(options: GitlabFakeOptions): Route[] {
       pattern: ['projects', ':id', 'merge_requests', ':iid', 'approvals'],
       handle: withProject((ctx, s) => {
         const mr = visibleMergeRequest(ctx, s, ctx.params[1]);
-        return mr ? json(200, approvalsView(ctx.view, mr)) : notFound('Merge Request Not Found');
+        if (!mr) return notFound('Merge Request Not Found');
+        const approvals = approvalsView(ctx.view, mr);
+        return json(200, ctx.state.behaviours.communityEdition ? communityApprovals(approvals) : approvals);
       }),
     },
     {
@@ -434,9 +614,10 @@ function routes(options: GitlabFakeOptions): Route[] {
       pattern: ['projects', ':id', 'pipelines', ':pipeline', 'variables'],
       handle: withProject((ctx, s) => {
         const p = ctx.view.index.pipelinesById.get(Number(ctx.params[1]));
-        return p && p.service === s.name && p.createdAt <= ctx.view.now
-          ? json(200, pipelineVariablesView(p))
-          : notFound('Not found');
+        if (!(p && p.service === s.name && p.createdAt <= ctx.view.now)) return notFound('Not found');
+        // `authorize! :read_pipeline_variable` after the pipeline was found (a Reporter reads it).
+        if (ctx.state.behaviours.variablesNeedMaintainer) return json(403, { message: '403 Forbidden' });
+        return json(200, pipelineVariablesView(p));
       }),
     },
     {
@@ -456,13 +637,15 @@ function routes(options: GitlabFakeOptions): Route[] {
       }),
     },
     { pattern: ['projects', ':id', 'repository', 'compare'], handle: withProject(compare) },
+    { pattern: ['projects', ':id', 'repository', 'commits'], handle: withProject(listCommits) },
     {
       pattern: ['projects', ':id', 'repository', 'commits', ':sha', 'signature'],
       handle: withProject((ctx, s) => {
         const c = findCommit(ctx, s, ctx.params[1]);
         if (!c) return notFound('Commit Not Found');
         const body = signatureBody(ctx.view, c);
-        return body === null ? notFound('GPG Signature Not Found') : rawJson(200, body);
+        if (body === null) return notFound('GPG Signature Not Found');
+        return rawJson(200, ctx.state.behaviours.eeSignatureStatuses ? eeSignatureStatus(c, body) : body);
       }),
     },
     {
@@ -474,6 +657,8 @@ function routes(options: GitlabFakeOptions): Route[] {
       // service's also needs two approvals (GitLab 14.x+ `required_approval_count`).
       pattern: ['projects', ':id', 'protected_environments'],
       handle: withProject((ctx, s) => {
+        // Community Edition has no route for this `ee/` endpoint.
+        if (ctx.state.behaviours.communityEdition) return notFoundRoute();
         const envs = (ctx.view.index.environmentsByService.get(s.name) ?? []).filter(
           (e) => e.tier === 'production' && e.createdAt <= ctx.view.now,
         );
@@ -532,6 +717,11 @@ function decodeSegment(segment: string): string | null {
 
 export function createGitlabFake(options: GitlabFakeOptions): FakeHandler {
   const table = routes(options);
+  const state: BehaviourState = {
+    behaviours: options.behaviours ?? {},
+    mergeRequestReads: new Map(),
+    bumped: new Map(),
+  };
   return (request) => {
     if (request.path !== API && !request.path.startsWith(`${API}/`)) return notFoundRoute();
     if (!authorized(request, options.token)) return json(401, { message: '401 Unauthorized' });
@@ -544,13 +734,18 @@ export function createGitlabFake(options: GitlabFakeOptions): FakeHandler {
       index: EstateIndex.of(estate),
       now: options.now().toISOString(),
       web: request.baseUrl,
+      bumped: state.bumped,
     };
     for (const route of table) {
       const params = match(route.pattern, segments as string[]);
       if (!params) continue;
       if (request.method !== 'GET' && request.method !== 'HEAD')
         return json(405, { error: '405 Not Allowed' });
-      return route.handle({ request, view, params });
+      const response = route.handle({ request, view, params, state });
+      // Signature bodies carry numbers JSON.parse would round; they name no user.
+      return route.pattern[route.pattern.length - 1] === 'signature'
+        ? response
+        : rewritePeople(response, view, state.behaviours);
     }
     return notFoundRoute();
   };

@@ -25,6 +25,16 @@ export interface GitlabView {
   now: Instant;
   /** Web root of the instance (`http://127.0.0.1:4010/gitlab`), for web_url fields. */
   web: string;
+  /**
+   * Deployments updated after the estate says (the `rowsMoveWhilePaging` behaviour): their
+   * `updated_at` as the instance shows it now.
+   */
+  bumped?: ReadonlyMap<number, Instant>;
+}
+
+/** A deployment's `updated_at` as the instance shows it at `now`. */
+export function deploymentUpdatedAt(view: GitlabView, d: Deployment): Instant {
+  return view.bumped?.get(d.id) ?? deploymentStateAt(d, view.now).updatedAt;
 }
 
 /** GitLab renders commit dates with the committer's offset, not `Z`. */
@@ -365,7 +375,7 @@ export function deploymentView(view: GitlabView, d: Deployment) {
     ref: d.ref,
     sha: d.sha,
     created_at: d.createdAt,
-    updated_at: state.updatedAt,
+    updated_at: deploymentUpdatedAt(view, d),
     status: state.status,
     user: userBasic(view, d.triggeredBy),
     environment: { id: env.id, name: env.name, external_url: env.externalUrl },

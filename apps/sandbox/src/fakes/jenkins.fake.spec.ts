@@ -1,5 +1,19 @@
+import type { Batch, Cursor } from '@audit-hub/plugin-sdk';
+import { pluginTestContext, readBatches } from '@audit-hub/plugin-sdk/testing';
+import { plugin as jenkinsPlugin } from '@audit-hub/plugin-jenkins';
+import type { Estate } from '../estate/estate.model';
+import { advanceEstate, generateEstate } from '../estate/estate.generator';
 import { startSandbox, type Sandbox } from '../sandbox.server';
+import {
+  createJenkinsFake,
+  JENKINS_LOSSY_BEHAVIOURS,
+  JENKINS_ROTATION_NUM_TO_KEEP,
+  JENKINS_TRANSPARENT_BEHAVIOURS,
+  jenkinsJobName,
+  type JenkinsBehaviours,
+} from './jenkins.fake';
 import { applyTree, parseTree } from './jenkins-tree.util';
+import { serveFake } from './fake-server.testing';
 
 const NOW = new Date('2025-03-14T12:00:00.000Z');
 const DEPLOY = 'finance/settlement-engine-deploy';
@@ -191,5 +205,276 @@ describe('tree= parameter', () => {
       b: null,
       c: [{ _class: 'Y', d: 1 }],
     });
+  });
+});
+
+describe('Jenkins fake behaviours', () => {
+  const estate = generateEstate({ seed: 42, scale: 1, now: NOW });
+  const T0 = new Date(estate.generatedAt);
+  const LATER = new Date(T0.getTime() + 60_000);
+  const USER = 'svc-audit-hub';
+  const TOKEN = '11behaviour-token';
+  const authorization = `Basic ${Buffer.from(`${USER}:${TOKEN}`).toString('base64')}`;
+  const service = estate.services.find((s) => s.jenkins)!.jenkins!;
+  const LISTING =
+    'jobs[name,fullName,_class,lastBuild[number,timestamp,queueId],firstBuild[number],nextBuildNumber,jobs[name]]';
+  const BUILDS =
+    'allBuilds[number,timestamp,queueId,result,fingerprint[original[name,number]],actions[causes[upstreamProject]]]';
+  const path = (fullName: string) =>
+    fullName
+      .split('/')
+      .map((n) => `/job/${encodeURIComponent(n)}`)
+      .join('');
+  const fake = (behaviours: JenkinsBehaviours, at: Date) => {
+    const handler = createJenkinsFake({
+      estate: () => estate,
+      user: USER,
+      token: TOKEN,
+      now: () => at,
+      behaviours,
+    });
+    return (url: string, tree?: string) => {
+      const response = handler({
+        method: 'GET',
+        path: url,
+        query: new URLSearchParams(tree ? { tree } : {}),
+        headers: { authorization },
+        baseUrl: 'http://jenkins.invalid',
+      });
+      const body = response.headers['content-type'].includes('json')
+        ? JSON.parse(response.body)
+        : response.body;
+      return { status: response.status, body };
+    };
+  };
+  const numbers = (page: { body: { allBuilds: { number: number }[] } }) =>
+    page.body.allBuilds.map((b) => b.number);
+
+  it('classifies every switch once', () => {
+    expect([...JENKINS_TRANSPARENT_BEHAVIOURS, ...JENKINS_LOSSY_BEHAVIOURS].sort()).toEqual(
+      ['hiddenJobs', 'jobMoved', 'logRotation', 'noFoldersPlugin'].sort(),
+    );
+  });
+
+  it('serves a unique queue id, the start and the oldest kept build on the listing, as Jenkins exports them', () => {
+    const get = fake({}, T0);
+    const folder = service.deployJob.split('/')[0];
+    const listing = get(`/job/${folder}/api/json`, LISTING).body.jobs;
+    const deploy = listing.find((j: any) => j.fullName === service.deployJob);
+    const all = numbers(get(`${path(service.deployJob)}/api/json`, BUILDS));
+    expect(deploy).toMatchObject({
+      lastBuild: { number: all[0], timestamp: expect.any(Number), queueId: expect.any(Number) },
+      firstBuild: { number: all[all.length - 1] },
+      nextBuildNumber: all[0] + 1,
+    });
+    const build = listing.find((j: any) => j.fullName === service.buildJob);
+    expect(build.lastBuild.queueId).not.toBe(deploy.lastBuild.queueId);
+  });
+
+  it('logRotation: from after the generation on, keeps the newest, the last successful and stable and the running builds; the rest answer 404', () => {
+    const before = numbers(fake({ logRotation: true }, T0)(`${path(service.deployJob)}/api/json`, BUILDS));
+    const get = fake({ logRotation: true }, LATER);
+    const after = get(`${path(service.deployJob)}/api/json`, BUILDS);
+    const kept = numbers(after);
+    expect(kept.length).toBeGreaterThanOrEqual(JENKINS_ROTATION_NUM_TO_KEEP);
+    expect(kept.length).toBeLessThanOrEqual(JENKINS_ROTATION_NUM_TO_KEEP + 2);
+    expect(kept[0]).toBe(before[0]);
+    const discarded = before.find((n) => !kept.includes(n))!;
+    expect(get(`${path(service.deployJob)}/${discarded}/api/json`).status).toBe(404);
+    // nextBuildNumber still counts what was handed out.
+    const folder = get(`/job/${service.deployJob.split('/')[0]}/api/json`, LISTING).body.jobs;
+    expect(folder.find((j: any) => j.fullName === service.deployJob)).toMatchObject({
+      nextBuildNumber: before[0] + 1,
+      firstBuild: { number: kept[kept.length - 1] },
+    });
+  });
+
+  it('jobMoved: after the generation the folder is under legacy/, with the same builds; fingerprints name the new place, causes the old one', () => {
+    const atT0 = fake({ jobMoved: true }, T0);
+    const old = atT0(`${path(service.deployJob)}/api/json`, BUILDS).body.allBuilds;
+    const get = fake({ jobMoved: true }, LATER);
+    const movedName = `legacy/${service.deployJob}`;
+    expect(jenkinsJobName(estate, service.deployJob, { jobMoved: true }, LATER.toISOString())).toBe(
+      movedName,
+    );
+    expect(get(`${path(service.deployJob)}/api/json`, BUILDS).status).toBe(404);
+    const root = get('/api/json', LISTING).body.jobs.map((j: any) => j.fullName);
+    expect(root).toContain('legacy');
+    expect(root).not.toContain(service.deployJob.split('/')[0]);
+    const moved = get(`${path(movedName)}/api/json`, BUILDS).body.allBuilds;
+    const keyOf = (b: any) => `${b.number}|${b.timestamp}|${b.queueId}`;
+    expect(moved.map(keyOf)).toEqual(old.map(keyOf));
+    const originals = moved
+      .flatMap((b: any) => b.fingerprint.map((f: any) => f.original?.name))
+      .filter(Boolean);
+    expect(originals.length).toBeGreaterThan(0);
+    expect(originals.every((name: string) => name.startsWith('legacy/'))).toBe(true);
+    const upstream = moved
+      .flatMap((b: any) => b.actions.flatMap((a: any) => (a.causes ?? []).map((c: any) => c.upstreamProject)))
+      .filter(Boolean);
+    expect(upstream.length).toBeGreaterThan(0);
+    expect(upstream.every((name: string) => !name.startsWith('legacy/'))).toBe(true);
+  });
+
+  it('noFoldersPlugin: every job at the root by its last segment, no item with jobs, folder paths 404', () => {
+    const get = fake({ noFoldersPlugin: true }, T0);
+    const root = get('/api/json', LISTING).body.jobs;
+    expect(root.some((j: any) => 'jobs' in j)).toBe(false);
+    const flat = service.deployJob.split('/').pop()!;
+    expect(root.map((j: any) => j.fullName)).toContain(flat);
+    expect(get(`${path(service.deployJob)}/api/json`, BUILDS).status).toBe(404);
+    const builds = get(`/job/${flat}/api/json`, BUILDS).body.allBuilds;
+    const originals = builds
+      .flatMap((b: any) => b.fingerprint.map((f: any) => f.original?.name))
+      .filter(Boolean);
+    expect(originals.every((name: string) => !name.includes('/'))).toBe(true);
+  });
+
+  it('hiddenJobs: the build job is left out of its folder and refused (403, Discover only), but fingerprints still name it', () => {
+    const get = fake({ hiddenJobs: true }, T0);
+    const folder = get(`/job/${service.buildJob.split('/')[0]}/api/json`, LISTING).body.jobs;
+    expect(folder.map((j: any) => j.fullName)).toEqual([service.deployJob]);
+    const refused = get(`${path(service.buildJob)}/api/json`, 'name,fullName');
+    expect(refused.status).toBe(403);
+    expect(refused.body).toContain(`Please login to access job ${service.buildJob.split('/').pop()}`);
+    const builds = get(`${path(service.deployJob)}/api/json`, BUILDS).body.allBuilds;
+    const originals = builds.flatMap((b: any) => b.fingerprint.map((f: any) => f.original?.name));
+    expect(originals).toContain(service.buildJob);
+  });
+});
+
+describe('the jenkins connector against the fake’s behaviours', () => {
+  const USER = 'svc-audit-hub';
+  const TOKEN = '11connector-token';
+  const DAY = 86_400_000;
+  type Stream = 'deployments' | 'builds';
+  interface Run {
+    ids: Record<Stream, string[]>;
+    /** The records' data, for comparing what was read. */
+    data: Record<Stream, unknown[]>;
+    problems: Record<Stream, any[]>;
+    cursors: Record<Stream, Cursor | null>;
+  }
+
+  /** Both streams read once at `at` from the cursors given, the fake on a loopback port. */
+  async function run(estate: Estate, behaviours: JenkinsBehaviours, at: Date, from?: Run): Promise<Run> {
+    const handler = createJenkinsFake({
+      estate: () => estate,
+      user: USER,
+      token: TOKEN,
+      now: () => at,
+      behaviours,
+    });
+    const fake = await serveFake(handler);
+    try {
+      const ctx = pluginTestContext(jenkinsPlugin, {
+        connectorId: 'jenkins',
+        baseUrl: fake.baseUrl,
+        auth: { username: USER, token: TOKEN },
+        options: { deployJobs: ['*-deploy'] },
+        services: estate.services
+          .filter((s) => s.jenkins)
+          .map((s) => ({ name: s.name, keys: { gitlab: s.gitlabPath, jenkins: s.jenkins!.deployJob } })),
+        now: at,
+      });
+      const connection = await jenkinsPlugin.connect(ctx);
+      const out: Run = { ids: {} as any, data: {} as any, problems: {} as any, cursors: {} as any };
+      for (const stream of ['deployments', 'builds'] as Stream[]) {
+        const batches: Batch[] = await readBatches(connection, stream, {
+          cursor: from?.cursors[stream] ?? null,
+          full: false,
+          since: new Date(at.getTime() - 90 * DAY),
+        });
+        out.ids[stream] = batches.flatMap((b) => b.records.map((r) => r.externalId));
+        out.data[stream] = batches.flatMap((b) => b.records.map((r) => r.data));
+        out.problems[stream] = batches.flatMap((b) => b.problems ?? []);
+        out.cursors[stream] =
+          batches.filter((b) => b.cursor !== undefined).pop()?.cursor ?? from?.cursors[stream] ?? null;
+      }
+      return out;
+    } finally {
+      await fake.close();
+    }
+  }
+
+  /** Two runs: at the estate's generation, then `days` later (the estate grown meanwhile). */
+  async function twoRuns(behaviours: JenkinsBehaviours, days: number) {
+    const estate = generateEstate({ seed: 42, scale: 1, now: NOW });
+    const first = await run(estate, behaviours, NOW);
+    const later = new Date(NOW.getTime() + days * DAY);
+    advanceEstate(estate, later);
+    const second = await run(estate, behaviours, later, first);
+    return { estate, first, second };
+  }
+
+  it('jobMoved is transparent: the moved jobs’ builds keep their ids, none comes back, and no problem is raised', async () => {
+    const plain = await twoRuns({}, 3);
+    const moved = await twoRuns({ jobMoved: true }, 3);
+    expect(plain.second.ids.deployments.length).toBeGreaterThan(0);
+    for (const stream of ['deployments', 'builds'] as Stream[]) {
+      expect([...plain.first.problems[stream], ...plain.second.problems[stream]]).toEqual([]);
+      expect(moved.first.ids[stream]).toEqual(plain.first.ids[stream]);
+      expect(moved.second.ids[stream]).toEqual(plain.second.ids[stream]);
+      // Fingerprint origins renamed by Jenkins, upstream causes written after the move: read back
+      // to the jobs' identities, the records are the same — but for Jenkins' own wording of a cause.
+      const wording = (data: unknown[]) =>
+        JSON.parse(JSON.stringify(data).replace(/project \\"legacy\//g, 'project \\"'));
+      expect(wording(moved.second.data[stream])).toEqual(plain.second.data[stream]);
+      expect([...moved.first.problems[stream], ...moved.second.problems[stream]]).toEqual([]);
+    }
+    expect(JSON.stringify(moved.second.cursors.deployments)).toContain('"at":"legacy/');
+  });
+
+  it('noFoldersPlugin is transparent: the same builds, under the names Jenkins gives them, and no problem', async () => {
+    const plain = await twoRuns({}, 0);
+    const flat = await twoRuns({ noFoldersPlugin: true }, 0);
+    const renamed = (id: string) => {
+      const at = id.lastIndexOf('#');
+      return `${jenkinsJobName(flat.estate, id.slice(0, at), { noFoldersPlugin: true })}${id.slice(at)}`;
+    };
+    expect(flat.first.ids.deployments).toEqual(plain.first.ids.deployments.map(renamed));
+    expect(flat.first.ids.builds).toEqual(plain.first.ids.builds.map(renamed));
+    expect([...flat.first.problems.deployments, ...flat.first.problems.builds]).toEqual([]);
+  });
+
+  it('logRotation is lossy and said so: every build discarded before the second read is in a lasting gap, none is silently missing', async () => {
+    const plain = await twoRuns({}, 5);
+    const rotated = await twoRuns({ logRotation: true }, 5);
+    expect(rotated.first.ids).toEqual(plain.first.ids);
+    let lost = 0;
+    for (const stream of ['deployments', 'builds'] as Stream[]) {
+      const problems = rotated.second.problems[stream];
+      expect(problems.every((p) => p.code === 'jenkins-builds-discarded' && p.lasting === true)).toBe(true);
+      for (const id of plain.second.ids[stream].filter((x) => !rotated.second.ids[stream].includes(x))) {
+        lost++;
+        const [job, number] = [id.slice(0, id.lastIndexOf('#')), Number(id.slice(id.lastIndexOf('#') + 1))];
+        const gap = problems.find((p) => p.where.startsWith(`job ${job} builds `));
+        expect(gap).toBeDefined();
+        const ranges = [...gap.where.matchAll(/#(\d+)(?:–#(\d+))?/g)].map((m) => [
+          Number(m[1]),
+          Number(m[2] ?? m[1]),
+        ]);
+        expect(ranges.some(([a, b]) => a <= number && number <= b)).toBe(true);
+      }
+    }
+    expect(lost).toBeGreaterThan(0);
+  });
+
+  it('hiddenJobs is lossy and said so: the deployments name the hidden build job as a lasting problem, the builds stream lacks its builds', async () => {
+    const plain = await twoRuns({}, 0);
+    const hidden = await twoRuns({ hiddenJobs: true }, 0);
+    const estate = generateEstate({ seed: 42, scale: 1, now: NOW });
+    const buildJob = estate.services.find((s) => s.jenkins)!.jenkins!.buildJob;
+    expect(hidden.first.ids.deployments).toEqual(plain.first.ids.deployments);
+    expect(hidden.first.ids.builds.some((id) => id.startsWith(`${buildJob}#`))).toBe(false);
+    expect(plain.first.ids.builds.some((id) => id.startsWith(`${buildJob}#`))).toBe(true);
+    expect(hidden.first.problems.deployments).toEqual([
+      expect.objectContaining({
+        where: `job ${buildJob}`,
+        code: 'jenkins-origin-job-forbidden',
+        kinds: [],
+        lasting: true,
+      }),
+    ]);
   });
 });

@@ -20,12 +20,107 @@ import { buildView, folderView, jobView, JENKINS_VERSION, type JenkinsView } fro
  * is in `X-Jenkins`. HTTP basic with a user and API token; anonymous requests are refused (403).
  */
 
+/**
+ * Real-instance behaviours, each off by default (docs/connectors/jenkins.md "On real instances").
+ * Sources: jenkinsci/jenkins `core/src/main/java/…` as named on each switch.
+ */
+export interface JenkinsBehaviours {
+  /**
+   * Every job discards old builds (`hudson.tasks.LogRotator.perform`, "Discard old builds" with
+   * Max # of builds to keep = JENKINS_ROTATION_NUM_TO_KEEP): only the newest builds, the last
+   * successful and the last stable one (`shouldKeepRun`) and the ones still running survive; the
+   * others are gone from `allBuilds`, and their own URLs answer 404, while `nextBuildNumber` still
+   * counts them. The discarder is taken as configured when the estate was generated: from the first
+   * instant after `generatedAt` on, so the builds it deletes are the ones a client did not read in
+   * time (more builds between two reads than it keeps).
+   */
+  logRotation?: boolean;
+  /**
+   * After the estate's generation (any instant after `generatedAt`), the folder of the first
+   * Jenkins-deployed service (`finance`) has been moved into a folder `legacy` (`Items.move`): its
+   * jobs keep their builds, numbers, starts and queue ids under the new full names
+   * (`legacy/finance/…`); Jenkins rewrote the fingerprints' `original` to the new names
+   * (`Fingerprint.ProjectRenameListener`), while upstream causes keep the name the upstream job had
+   * when the build started (`Cause.UpstreamCause.upstreamProject`, a string).
+   */
+  jobMoved?: boolean;
+  /**
+   * Jenkins without the Folders plugin (cloudbees-folder): no item has `jobs`, every job is a
+   * top-level item named by the last segment of its estate name (`settlement-engine-deploy`), and a
+   * folder path (`/job/finance/…`) answers 404. Names everywhere (fingerprints, causes) are those.
+   */
+  noFoldersPlugin?: boolean;
+  /**
+   * The connector's user lacks Job/Read (but holds Job/Discover) on the first Jenkins-deployed
+   * service's build job: listings leave it out (`Jenkins.getItems` keeps items with Item/Read), its
+   * URLs answer the 403 access-denied page (`Jenkins.getItem`: "Please login to access job …"),
+   * and fingerprints still name it as their `original` (`Fingerprint.BuildPtr` shows it to whoever
+   * may discover it).
+   */
+  hiddenJobs?: boolean;
+}
+
+/** Switches a correct connector copes with fully: the estate still yields exactly its manifest. */
+export const JENKINS_TRANSPARENT_BEHAVIOURS: readonly (keyof JenkinsBehaviours)[] = [
+  'jobMoved',
+  // Transparent in what is read; the job names differ (see jenkinsJobName for manifest refs).
+  'noFoldersPlugin',
+];
+/** Switches where data truly cannot be read: the connector must say so, never read "none". */
+export const JENKINS_LOSSY_BEHAVIOURS: readonly (keyof JenkinsBehaviours)[] = ['logRotation', 'hiddenJobs'];
+
+/** Max # of builds to keep of `logRotation` (besides the last successful and last stable ones). */
+export const JENKINS_ROTATION_NUM_TO_KEEP = 1;
+/** The folder `jobMoved` moves the first Jenkins-deployed service's folder into. */
+export const JENKINS_MOVED_INTO = 'legacy';
+
 export interface JenkinsFakeOptions {
   estate: () => Estate;
   user: string;
   /** The user's API token. */
   token: string;
   now: () => Date;
+  behaviours?: JenkinsBehaviours;
+}
+
+/** The first Jenkins-deployed service's jobs: what `jobMoved` moves and `hiddenJobs` hides. */
+function firstJenkinsService(estate: Estate): { deployJob: string; buildJob: string } | undefined {
+  return estate.services.find((s) => s.jenkins)?.jenkins;
+}
+
+/**
+ * The full name Jenkins gives an estate job at an instant, under the behaviours: moved into
+ * `legacy/` after the estate's generation (`jobMoved`), its last segment without folders
+ * (`noFoldersPlugin`). What subject refs of Jenkins subjects are made of when a connector first
+ * meets the job at that instant.
+ */
+export function jenkinsJobName(
+  estate: Estate,
+  fullName: string,
+  behaviours: JenkinsBehaviours = {},
+  at: string = estate.now,
+): string {
+  let name = fullName;
+  const first = firstJenkinsService(estate);
+  const folder = first?.deployJob.includes('/') ? first.deployJob.split('/')[0] : undefined;
+  if (behaviours.jobMoved && folder && at > estate.generatedAt && name.startsWith(`${folder}/`)) {
+    name = `${JENKINS_MOVED_INTO}/${name}`;
+  }
+  if (behaviours.noFoldersPlugin) name = name.split('/').pop() ?? name;
+  return name;
+}
+
+/**
+ * The builds `logRotation` leaves of one job's builds (newest first) at `now`: the newest
+ * JENKINS_ROTATION_NUM_TO_KEEP, the last successful, the last stable and the running ones.
+ */
+export function rotatedBuilds(builds: readonly CiBuild[], now: string): CiBuild[] {
+  const done = (b: CiBuild) => new Date(Date.parse(b.startedAt) + b.durationMs).toISOString() <= now;
+  const lastSuccessful = builds.find((b) => done(b) && (b.result === 'SUCCESS' || b.result === 'UNSTABLE'));
+  const lastStable = builds.find((b) => done(b) && b.result === 'SUCCESS');
+  return builds.filter(
+    (b, i) => i < JENKINS_ROTATION_NUM_TO_KEEP || b === lastSuccessful || b === lastStable || !done(b),
+  );
 }
 
 function same(given: string, expected: string): boolean {
@@ -78,6 +173,15 @@ function unauthorized(user: string): FakeResponse {
   );
 }
 
+/** `Jenkins.getItem` on an item the user may discover but not read: AccessDeniedException, 403. */
+function discoverOnly(job: string): FakeResponse {
+  return html(
+    403,
+    'Access Denied - Jenkins',
+    `<h1>Access Denied</h1><p>Please login to access job ${job.split('/').pop()}</p>`,
+  );
+}
+
 function anonymous(path: string): FakeResponse {
   const login = `/login?from=${encodeURIComponent(path)}`;
   return html(
@@ -109,6 +213,11 @@ function withoutHidden(body: unknown): unknown {
 interface Cached {
   key: string;
   builds: Map<string, CiBuild[]>;
+  nextNumbers: Map<string, number>;
+  queueIds: Map<CiBuild, number>;
+  jobs: CiJob[];
+  /** Served names of the jobs the user may discover but not read. */
+  hidden: Set<string>;
 }
 
 /** `job/a/job/b/12/testReport` → job `a/b`, build 12, rest `testReport`; null when not a job path. */
@@ -127,29 +236,49 @@ function parseJobPath(segments: string[]): { job: string; build?: number; rest: 
 }
 
 export function createJenkinsFake(options: JenkinsFakeOptions): FakeHandler {
+  const behaviours = options.behaviours ?? {};
   let cache: Cached | undefined;
   const viewOf = (request: FakeRequest): JenkinsView => {
     const estate = options.estate();
     const now = options.now().toISOString();
     const key = `${EstateIndex.keyOf(estate)}|${estate.ciBuilds.length}|${now}`;
+    const served = (job: string, at = now) => jenkinsJobName(estate, job, behaviours, at);
     if (!cache || cache.key !== key) {
-      const builds = new Map<string, CiBuild[]>();
+      const queueIds = new Map<CiBuild, number>();
+      estate.ciBuilds.forEach((b, i) => queueIds.set(b, 4000 + i));
+      const byJob = new Map<string, CiBuild[]>();
       for (const b of estate.ciBuilds) {
         if (b.startedAt > now) continue;
-        const list = builds.get(b.job) ?? [];
+        const list = byJob.get(b.job) ?? [];
         list.push(b);
-        builds.set(b.job, list);
+        byJob.set(b.job, list);
       }
-      for (const list of builds.values()) list.sort((a, b) => b.number - a.number);
-      cache = { key, builds };
+      const builds = new Map<string, CiBuild[]>();
+      const nextNumbers = new Map<string, number>();
+      const rotating = behaviours.logRotation === true && now > estate.generatedAt;
+      for (const [job, list] of byJob) {
+        list.sort((a, b) => b.number - a.number);
+        nextNumbers.set(served(job), list[0].number + 1);
+        builds.set(served(job), rotating ? rotatedBuilds(list, now) : list);
+      }
+      const hiddenJob = behaviours.hiddenJobs ? firstJenkinsService(estate)?.buildJob : undefined;
+      const hidden = new Set(hiddenJob ? [served(hiddenJob)] : []);
+      const jobs = estate.ciJobs
+        .filter((j) => j.createdAt <= now)
+        .map((j) => ({ ...j, fullName: served(j.fullName) }))
+        .filter((j) => !hidden.has(j.fullName));
+      cache = { key, builds, nextNumbers, queueIds, jobs, hidden };
     }
     return {
       estate,
       now,
       root: request.baseUrl,
       people: EstateIndex.of(estate).peopleByUserName,
-      jobs: estate.ciJobs.filter((j) => j.createdAt <= now),
+      jobs: cache.jobs,
       builds: cache.builds,
+      nextNumbers: cache.nextNumbers,
+      queueIds: cache.queueIds,
+      names: { now: (job) => served(job), at: (job, instant) => served(job, instant) },
     };
   };
 
@@ -186,6 +315,7 @@ export function createJenkinsFake(options: JenkinsFakeOptions): FakeHandler {
       }
       const target = parseJobPath(inner);
       if (!target) return jenkinsNotFound(request.path);
+      if (cache?.hidden.has(target.job)) return discoverOnly(target.job);
       const job: CiJob | undefined = view.jobs.find((j) => j.fullName === target.job);
       if (target.build === undefined) {
         if (target.rest.length) return jenkinsNotFound(request.path);

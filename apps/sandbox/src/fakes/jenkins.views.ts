@@ -15,10 +15,23 @@ export interface JenkinsView {
   /** The Jenkins root URL as the client reached it (`http://127.0.0.1:4010/jenkins`). */
   root: string;
   people: Map<string, Person>;
+  /** The jobs the user may read, under the names Jenkins gives them now. */
   jobs: CiJob[];
-  /** Builds visible at `now` per job, newest first. */
+  /** Builds Jenkins still has at `now` per job (by the name it has now), newest first. */
   builds: Map<string, CiBuild[]>;
+  /** Per job (by the name it has now), the number its next build gets (`Job.nextBuildNumber`). */
+  nextNumbers: Map<string, number>;
+  /** Each build's queue item id (`Run.getQueueId()`): unique on the controller. */
+  queueIds: Map<CiBuild, number>;
+  /**
+   * A job's name (as the estate knows it) as Jenkins writes it: `now` where Jenkins renames it on a
+   * move (fingerprints), `at` an instant where it was written once (an upstream cause).
+   */
+  names: { now(job: string): string; at(job: string, instant: Instant): string };
 }
+
+/** Names as the estate has them: no job ever moved. */
+export const SAME_NAMES: JenkinsView['names'] = { now: (job) => job, at: (job) => job };
 
 export const JENKINS_VERSION = '2.452.3';
 
@@ -43,7 +56,7 @@ function finished(view: JenkinsView, build: CiBuild): boolean {
   return Date.parse(build.startedAt) + build.durationMs <= Date.parse(view.now);
 }
 
-function causeView(view: JenkinsView, cause: CiCause) {
+function causeView(view: JenkinsView, cause: CiCause, build: CiBuild) {
   switch (cause.type) {
     case 'user':
       return {
@@ -52,14 +65,17 @@ function causeView(view: JenkinsView, cause: CiCause) {
         userId: cause.userName,
         userName: displayName(view, cause.userName),
       };
-    case 'upstream':
+    case 'upstream': {
+      // Written once, when the build started: the upstream job's name then.
+      const job = view.names.at(cause.job, build.startedAt);
       return {
         _class: 'hudson.model.Cause$UpstreamCause',
-        shortDescription: `Started by upstream project "${cause.job}" build number ${cause.number}`,
+        shortDescription: `Started by upstream project "${job}" build number ${cause.number}`,
         upstreamBuild: cause.number,
-        upstreamProject: cause.job,
-        upstreamUrl: jobUrl('', cause.job).slice(1),
+        upstreamProject: job,
+        upstreamUrl: jobUrl('', job).slice(1),
       };
+    }
     case 'replay':
       return {
         _class: 'org.jenkinsci.plugins.workflow.cps.replay.ReplayCause',
@@ -86,7 +102,7 @@ const PARAMETER_CLASSES = {
 
 function actionsOf(view: JenkinsView, build: CiBuild, done: boolean): unknown[] {
   const actions: unknown[] = [
-    { _class: 'hudson.model.CauseAction', causes: build.causes.map((c) => causeView(view, c)) },
+    { _class: 'hudson.model.CauseAction', causes: build.causes.map((c) => causeView(view, c, build)) },
   ];
   if (build.parameters.length) {
     actions.push({
@@ -189,7 +205,7 @@ export function buildView(view: JenkinsView, job: CiJob, build: CiBuild) {
     id: String(build.number),
     keepLog: false,
     number: build.number,
-    queueId: 90000 + build.number,
+    queueId: view.queueIds.get(build) ?? -1,
     result: done ? build.result : null,
     timestamp: Date.parse(build.startedAt),
     url,
@@ -203,8 +219,13 @@ export function buildView(view: JenkinsView, job: CiJob, build: CiBuild) {
           _class: 'hudson.model.Fingerprint',
           fileName: f.fileName,
           hash: f.md5,
+          // Fingerprint.ProjectRenameListener renames the original when its job moves.
           original: f.original
-            ? { _class: 'hudson.model.Fingerprint$BuildPtr', name: f.original.job, number: f.original.number }
+            ? {
+                _class: 'hudson.model.Fingerprint$BuildPtr',
+                name: view.names.now(f.original.job),
+                number: f.original.number,
+              }
             : null,
           timestamp: Date.parse(build.startedAt),
         }))
@@ -215,13 +236,15 @@ export function buildView(view: JenkinsView, job: CiJob, build: CiBuild) {
   return body;
 }
 
-function lastBuildRef(view: JenkinsView, job: CiJob) {
-  const newest = (view.builds.get(job.fullName) ?? [])[0];
-  return newest
+/** `lastBuild` / `firstBuild` of a job: the run itself, of which `tree=` picks fields. */
+function buildRef(view: JenkinsView, job: CiJob, build: CiBuild | undefined) {
+  return build
     ? {
         _class: job.pipeline ? WORKFLOW_RUN : FREESTYLE_BUILD,
-        number: newest.number,
-        url: `${jobUrl(view.root, job.fullName)}${newest.number}/`,
+        number: build.number,
+        queueId: view.queueIds.get(build) ?? -1,
+        timestamp: Date.parse(build.startedAt),
+        url: `${jobUrl(view.root, job.fullName)}${build.number}/`,
       }
     : null;
 }
@@ -252,11 +275,11 @@ export function jobView(view: JenkinsView, job: CiJob) {
     url: jobUrl(view.root, job.fullName),
     buildable: true,
     color,
-    firstBuild: builds.length ? { number: builds[builds.length - 1].number } : null,
+    firstBuild: buildRef(view, job, builds[builds.length - 1]),
     inQueue: false,
     keepDependencies: false,
-    lastBuild: lastBuildRef(view, job),
-    nextBuildNumber: (newest?.number ?? 0) + 1,
+    lastBuild: buildRef(view, job, newest),
+    nextBuildNumber: view.nextNumbers.get(job.fullName) ?? (newest?.number ?? 0) + 1,
     concurrentBuild: false,
     resumeBlocked: false,
   };

@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { plugin as sonarqubePlugin } from '@audit-hub/plugin-sonarqube';
 import { pluginTestContext, readBatches } from '@audit-hub/plugin-sdk/testing';
 import { generateEstate } from '../estate/estate.generator';
@@ -12,6 +10,7 @@ import {
   SONARQUBE_VERSION,
   type SonarqubeBehaviours,
 } from './sonarqube.fake';
+import { serveFake } from './fake-server.testing';
 
 const NOW = new Date('2025-03-14T12:00:00.000Z');
 
@@ -172,23 +171,11 @@ describe('the sonarqube connector against the fake’s behaviours', () => {
   /** The fake on a loopback port, and every batch of one quality-gates read with default options. */
   async function collect(behaviours: SonarqubeBehaviours) {
     const handler = createSonarqubeFake({ estate: () => estate, token: TOKEN, now: () => NOW, behaviours });
-    const server = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const answer = handler({
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        query: url.searchParams,
-        headers: req.headers,
-        baseUrl: 'http://127.0.0.1',
-      });
-      res.writeHead(answer.status, answer.headers).end(answer.body);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const fake = await serveFake(handler);
     try {
       const ctx = pluginTestContext(sonarqubePlugin, {
         connectorId: 'sonarqube',
-        baseUrl: `http://127.0.0.1:${port}`,
+        baseUrl: fake.baseUrl,
         auth: { token: TOKEN },
         services,
         now: NOW,
@@ -199,7 +186,7 @@ describe('the sonarqube connector against the fake’s behaviours', () => {
         checks: await connection.check(),
       };
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await fake.close();
     }
   }
   const gates = (batches: { records: { externalId: string }[] }[]) =>

@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { NormalizedRecord } from '@audit-hub/domain';
 import { pluginTestContext, readBatches } from '@audit-hub/plugin-sdk/testing';
 import { plugin as vaultPlugin, type VaultOptions } from '@audit-hub/plugin-vault';
@@ -13,6 +11,7 @@ import {
   type VaultBehaviours,
 } from './vault.fake';
 import type { FakeRequest } from './fake-http.util';
+import { serveFake } from './fake-server.testing';
 
 const NOW = new Date('2025-03-14T12:00:00.000Z');
 const TOKEN = 'hvs.test-token';
@@ -224,28 +223,11 @@ describe('the vault connector against the fake’s behaviours', () => {
       userName: 'svc-audit-hub',
       behaviours,
     });
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-        const answer = handler({
-          method: req.method ?? 'GET',
-          path: url.pathname,
-          query: url.searchParams,
-          headers: req.headers,
-          baseUrl: 'http://127.0.0.1',
-          body: Buffer.concat(chunks).toString('utf8'),
-        });
-        res.writeHead(answer.status, answer.headers).end(answer.body);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const fake = await serveFake(handler);
     try {
       const ctx = pluginTestContext(vaultPlugin, {
         connectorId: 'vault',
-        baseUrl: `http://127.0.0.1:${port}`,
+        baseUrl: fake.baseUrl,
         auth: { token: TOKEN },
         // Node's HTTP server refuses the LIST method: lists are sent as GET ?list=true.
         options: { listMethod: 'GET', ...options },
@@ -259,7 +241,7 @@ describe('the vault connector against the fake’s behaviours', () => {
         checks: await connection.check(),
       };
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await fake.close();
     }
   }
   const ids = (batches: { records: NormalizedRecord[] }[]) =>
