@@ -143,6 +143,7 @@ export const CONTROL_CATALOG: readonly ControlDefinition[] = [
     severity: 'high',
     params: {},
     needs: ['change', 'change-approval', 'merge-request', 'deployment-mr', 'identity'],
+    fields: ['merge-request.approvedBy'],
     frameworks: F.SOD,
   }),
   def({
@@ -164,6 +165,7 @@ export const CONTROL_CATALOG: readonly ControlDefinition[] = [
     ],
     // High impact comes from the services catalog too; the CMDB's criticality adds to it where present.
     requires: ['deployment', 'change', 'change-approval'],
+    fields: ['deployment.variables', 'deployment.approvals'],
     frameworks: F.SOD,
   }),
   def({
@@ -241,6 +243,7 @@ export const CONTROL_CATALOG: readonly ControlDefinition[] = [
     severity: 'high',
     params: { minApprovals: 1 },
     needs: ['deployment', 'deployment-mr', 'merge-request'],
+    fields: ['merge-request.approvedBy', 'merge-request.approvalsRequired'],
     frameworks: F.PIPE,
   }),
   def({

@@ -206,14 +206,18 @@ async function pipelineVariables(
   try {
     const list = await client.probe(`${project}/pipelines`, { per_page: 1 });
     const pipeline = Array.isArray(list.data) ? (list.data[0] as { id?: number } | undefined) : undefined;
+    if (list.status === 200 && pipeline === undefined) {
+      return { name, ok: true, detail: 'not probed: the project has no pipeline yet' };
+    }
     if (list.status !== 200 || typeof pipeline?.id !== 'number') {
+      // Unknown is not readable: say so, with what it may cost.
       return {
         name,
-        ok: true,
-        detail:
-          list.status === 200
-            ? 'not probed: the project has no pipeline yet'
-            : `not probed: its pipelines could not be listed (${list.status})`,
+        ok: false,
+        severity: 'warn',
+        detail: `not probed: its pipelines could not be listed (${list.status}${list.status === 200 ? ', no pipeline id' : ''})`,
+        affects: { fields: ['deployment.variables'] },
+        fix: `the Reporter role (read_api) on ${target.name} lists pipelines; reading their variables needs Maintainer`,
       };
     }
     const answer = await client.probe(`${project}/pipelines/${pipeline.id}/variables`);

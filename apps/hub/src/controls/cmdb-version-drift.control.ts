@@ -16,7 +16,7 @@ import { Injectable } from '@nestjs/common';
 import { controlDefinition, deploymentRefFromExternalId, serviceRef } from '@audit-hub/domain';
 import { sqlQuery } from '../common/sql';
 import type { Control, ControlContext, ControlOutcome, Flag, Undecided } from './control';
-import { fmt, PRODUCTION_DEPLOYMENT } from './deployment.queries';
+import { fmt, PRODUCTION_DEPLOYMENT, variablesUnread } from './deployment.queries';
 import {
   DEPLOYED_VERSION,
   LATEST_PRODUCTION_DEPLOYMENT,
@@ -74,7 +74,7 @@ export class CmdbVersionDriftControl implements Control {
       if (d.deployed_version === null) {
         undecided.push({
           subjectRef: serviceRef(service),
-          why: d.unread_fields?.includes('"variables"')
+          why: variablesUnread(d.unread_fields)
             ? `its latest production deployment ${deploymentRef} records no version and its pipeline variables (where the version variable is) could not be read`
             : `its latest production deployment ${deploymentRef} records no version and no deployed commit`,
         });

@@ -1,4 +1,5 @@
 /** Queries and helpers several deployment controls share. */
+import { parseJson } from '../common/json';
 import { deploymentRefFromExternalId } from '@audit-hub/domain';
 import { chunk, Queryable, sqlQuery } from '../common/sql';
 import type { Flag } from './control';
@@ -22,6 +23,15 @@ export interface DeploymentRow {
   service: string | null;
   environment: string;
   started_at: string;
+}
+
+/**
+ * Whether a deployment's pipeline variables could not be read (`deployment.unread_fields`, a JSON
+ * list of field names as the query returns it): a link source of its changes, and where its
+ * version variable would be, are then unknown.
+ */
+export function variablesUnread(unreadFields: string | null | undefined): boolean {
+  return (parseJson<string[]>(unreadFields ?? null) ?? []).includes('variables');
 }
 
 /** The subject part of a deployment finding. */

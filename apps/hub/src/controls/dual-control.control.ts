@@ -3,7 +3,9 @@
  * service (config `criticality: high`, or CMDB business criticality 1 or 2) has fewer than
  * `minApprovers` distinct approvers, counted over its linked changes' approvals and its deployment
  * approvals, excluding the deployer and the code authors (the authors of the MRs shipped with it
- * and of the deployed commit). People, not user names, are counted (docs/identities.md).
+ * and of the deployed commit). People, not user names, are counted (docs/identities.md). A deployment
+ * counted short whose deployment approvals or pipeline variables (a link source of its changes)
+ * could not be read is undecided, not flagged.
  */
 import { Injectable } from '@nestjs/common';
 import { changeRef, controlDefinition } from '@audit-hub/domain';
@@ -15,6 +17,7 @@ import {
   DeploymentRow,
   fmt,
   PRODUCTION_DEPLOYMENT,
+  variablesUnread,
 } from './deployment.queries';
 import { PersonLookup } from './person.lookup';
 import { pushTo } from '../common/group-by';
@@ -24,8 +27,8 @@ const HIGH_IMPACT_DEPLOYMENT = `deployment d
 JOIN service_info s ON s.name = d.service AND s.high_impact = TRUE`;
 
 const DEPLOYMENTS_SQL = `
-SELECT ${DEPLOYMENT_COLUMNS}, d.triggered_by, d.approvals, d.commit_sha,
-       (SELECT MIN(gc.author_email) FROM git_commit gc WHERE gc.sha = d.commit_sha AND gc.deleted = FALSE) AS commit_author_email,
+SELECT ${DEPLOYMENT_COLUMNS}, d.triggered_by, d.approvals, d.commit_sha, d.unread_fields,
+       (SELECT MIN(NULLIF(gc.author_email, '')) FROM git_commit gc WHERE gc.sha = d.commit_sha AND gc.deleted = FALSE) AS commit_author_email,
        (SELECT MIN(gc.author_name) FROM git_commit gc WHERE gc.sha = d.commit_sha AND gc.deleted = FALSE) AS commit_author_name
 FROM ${HIGH_IMPACT_DEPLOYMENT}
 WHERE ${PRODUCTION_DEPLOYMENT}
@@ -71,6 +74,7 @@ interface Row extends DeploymentRow {
   triggered_by: string | null;
   approvals: unknown;
   commit_sha: string;
+  unread_fields: string | null;
   commit_author_email: string | null;
   commit_author_name: string | null;
 }
@@ -136,6 +140,15 @@ export class DualControlControl implements Control {
         undecided.push({
           subjectRef: deploymentSubject(r).subjectRef,
           why: 'its deployment approvals could not be read',
+        });
+        continue;
+      }
+      // Unread pipeline variables may name a change whose approvers would count: too few counted
+      // is then not known to be too few.
+      if (variablesUnread(r.unread_fields)) {
+        undecided.push({
+          subjectRef: deploymentSubject(r).subjectRef,
+          why: `${counted.size} independent approver(s) counted, fewer than the ${min} required, but its pipeline variables (which may name another change) could not be read`,
         });
         continue;
       }

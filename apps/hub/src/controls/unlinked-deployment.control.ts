@@ -10,7 +10,6 @@
 import { Injectable } from '@nestjs/common';
 import { controlDefinition } from '@audit-hub/domain';
 import { sqlQuery } from '../common/sql';
-import { parseJson } from '../common/json';
 import type { Control, ControlContext, ControlOutcome, Flag, Undecided } from './control';
 import {
   DEPLOYMENT_COLUMNS,
@@ -19,6 +18,7 @@ import {
   fmt,
   linkReferencesOf,
   PRODUCTION_DEPLOYMENT,
+  variablesUnread,
 } from './deployment.queries';
 
 const SQL = `
@@ -45,8 +45,7 @@ export class UnlinkedDeploymentControl implements Control {
     const undecided: Undecided[] = [];
     const flags: Flag[] = [];
     for (const r of rows) {
-      const unread = parseJson<string[]>(r.unread_fields) ?? [];
-      if (unread.includes('variables')) {
+      if (variablesUnread(r.unread_fields)) {
         undecided.push({
           subjectRef: deploymentSubject(r).subjectRef,
           why: 'its pipeline variables could not be read and neither its commit nor its shipped merge requests name a change',

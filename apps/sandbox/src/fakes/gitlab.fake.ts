@@ -22,6 +22,7 @@ import {
   environmentView,
   groupView,
   mergeRequestView,
+  pipelineBasicView,
   pipelineVariablesView,
   pipelineView,
   projectView,
@@ -599,6 +600,16 @@ function routes(options: GitlabFakeOptions): Route[] {
           .map((sha) => ctx.view.index.commitsBySha.get(sha))
           .filter((c) => c !== undefined && c.committedAt <= ctx.view.now);
         return paginate(ctx.request, commits, (c) => commitListView(ctx, c!));
+      }),
+    },
+    {
+      // lib/api/ci/pipelines.rb: the project's pipelines, newest (highest id) first, offset-paged.
+      pattern: ['projects', ':id', 'pipelines'],
+      handle: withProject((ctx, s) => {
+        const pipelines = ctx.view.estate.pipelines
+          .filter((p) => p.service === s.name && p.createdAt <= ctx.view.now)
+          .sort((a, b) => b.id - a.id);
+        return paginate(ctx.request, pipelines, (p) => pipelineBasicView(ctx.view, p));
       }),
     },
     {

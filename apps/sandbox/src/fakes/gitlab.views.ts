@@ -463,6 +463,24 @@ export function pipelineView(view: GitlabView, p: Pipeline) {
   };
 }
 
+/** A pipeline in `GET /projects/:id/pipelines` (Entities::Ci::PipelineBasic, as pipelines-list.json). */
+export function pipelineBasicView(view: GitlabView, p: Pipeline) {
+  const state = pipelineStateAt(p, view.now);
+  return {
+    id: p.id,
+    iid: p.iid,
+    project_id: view.index.servicesByName.get(p.service)!.id,
+    status: state.status,
+    source: p.source,
+    ref: p.ref,
+    sha: p.sha,
+    name: p.name,
+    web_url: pipelineWebUrl(view, p),
+    created_at: p.createdAt,
+    updated_at: state.updatedAt,
+  };
+}
+
 export function pipelineVariablesView(p: Pipeline) {
   return p.variables.map((v) =>
     v.variableType
