@@ -200,6 +200,28 @@ describe('small mappers', () => {
     expect(mapDeploymentApprovals({ approvals: [] })).toEqual([]);
     expect(mapDeploymentApprovals({ status: 'success' } as Partial<GitLabDeployment>)).toBeNull();
   });
+
+  it('writes the ghost user (deleted approvers) as ~ghost, and keeps each of its approvals', () => {
+    const ghost = { username: 'ghost', name: 'Ghost User' };
+    expect(
+      mapDeploymentApprovals({
+        approvals: [
+          { user: ghost, status: 'approved', created_at: '2022-04-11T03:37:03.058Z' },
+          { user: ghost, status: 'approved', created_at: '2022-04-11T04:00:00.000Z' },
+          {
+            user: { username: 'ghost', name: 'Casper' },
+            status: 'approved',
+            created_at: '2022-04-11T05:00:00.000Z',
+          },
+        ],
+      }),
+    ).toEqual([
+      { user: '~ghost', status: 'approved', at: '2022-04-11T03:37:03.058Z' },
+      { user: '~ghost', status: 'approved', at: '2022-04-11T04:00:00.000Z' },
+      // A person whose username is `ghost` but who is not GitLab's ghost user is themselves.
+      { user: 'ghost', status: 'approved', at: '2022-04-11T05:00:00.000Z' },
+    ]);
+  });
 });
 
 describe('mapEnvironmentProtection', () => {

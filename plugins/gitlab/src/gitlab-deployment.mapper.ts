@@ -11,6 +11,8 @@ import type {
   TestReportSummary,
   Tier,
 } from '@audit-hub/domain';
+import { isSharedAccountName } from '@audit-hub/domain';
+import { recordUserName } from './gitlab-user-name.mapper';
 import type {
   GitLabDeployment,
   GitLabDeploymentApproval,
@@ -119,10 +121,13 @@ export function mapDeploymentApprovals(
   const seen = new Set<string>();
   const out: DeploymentApproval[] = [];
   for (const entry of entries) {
-    const user = entry?.user?.username;
+    const user = recordUserName(entry?.user);
     const status = entry?.status;
     if (!user || (status !== 'approved' && status !== 'rejected')) continue;
-    const key = `${user}\u0000${status}`;
+    // One entry per user and status; a shared account (`~ghost`) stands for several deleted users.
+    const key = isSharedAccountName(user)
+      ? `${user}\u0000${status}\u0000${entry.created_at ?? ''}`
+      : `${user}\u0000${status}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(
@@ -241,7 +246,7 @@ export function mapDeployment(
       sha: deployment.sha,
       shortSha: job?.commit?.short_id,
     }),
-    triggeredBy: deployment.user?.username ?? undefined,
+    triggeredBy: recordUserName(deployment.user),
     viaPipeline: job !== null,
     pipelineId: job?.pipeline?.id !== undefined ? String(job.pipeline.id) : undefined,
     pipelineSource: job?.pipeline?.source ?? undefined,

@@ -205,7 +205,11 @@ class DeploymentsRun {
       this.state.projects[key] = new Date(held ?? Date.parse(page.watermark)).toISOString();
       if (denied !== undefined) this.rememberUnread(key, denied, ctx.variables);
 
-      const problems = [...this.pending.splice(0), ...outcomes.flatMap((o) => o.problems)];
+      const problems = [
+        ...this.pending.splice(0),
+        ...outcomes.flatMap((o) => o.problems),
+        ...this.content.takeProblems(),
+      ];
       const refusal = ctx.variables.takeProblem();
       if (refusal) problems.push(refusal);
       if (page.items.length === 0 && problems.length === 0) continue;

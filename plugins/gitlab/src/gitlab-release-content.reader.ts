@@ -5,7 +5,13 @@
  * made elsewhere (Jenkins).
  */
 import type { NormalizedRecord, RecordKind } from '@audit-hub/domain';
-import { isSignatureNotFound, mapCommit, mapSignatureStatus } from './gitlab-commit.mapper';
+import type { StreamProblem } from '@audit-hub/plugin-sdk';
+import {
+  isSignatureNotFound,
+  mapCommit,
+  mapSignatureStatus,
+  unrecognisedSignatureProblem,
+} from './gitlab-commit.mapper';
 import { mapMergeRequest, mergeRequestExternalId } from './gitlab-merge-request.mapper';
 import type { GitLabClient, ProjectId } from './gitlab.client';
 import type { GitLabCommit, GitLabMergeRequest, GitLabMergeRequestApprovals } from './gitlab.types';
@@ -27,8 +33,15 @@ export class ReleaseContentReader {
   private readonly approvals = new Map<string, Promise<GitLabMergeRequestApprovals | null>>();
   private readonly mrCommits = new Map<string, Promise<GitLabCommit[]>>();
   private readonly commits = new Map<string, Promise<NormalizedRecord<'commit'>>>();
+  /** What was read but not understood (a signature status GitLab added later), not yet reported. */
+  private readonly notices: StreamProblem[] = [];
 
   constructor(private readonly client: GitLabClient) {}
+
+  /** The problems of what was read since the last call, each reported once (commits are read once). */
+  takeProblems(): StreamProblem[] {
+    return this.notices.splice(0);
+  }
 
   /**
    * A shipped MR's `merge-request` record with its approvals and commit list, and the `commit`
@@ -111,6 +124,10 @@ export class ReleaseContentReader {
       );
     }
     const status = signature.status === 404 ? 'unsigned' : mapSignatureStatus(signature.data);
+    if (signature.status !== 404) {
+      const notice = unrecognisedSignatureProblem(`commit ${project.path}@${sha} signature`, signature.data);
+      if (notice) this.notices.push(notice);
+    }
     return mapCommit(project.path, sha, commit, status, signature.data);
   }
 }

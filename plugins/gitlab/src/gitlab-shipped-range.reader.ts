@@ -83,6 +83,7 @@ async function readShippedRange(
     query.toSha,
     problem,
   );
+  problems.push(...content.takeProblems());
   return { ...range, problems };
 }
 

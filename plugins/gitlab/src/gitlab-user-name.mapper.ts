@@ -15,10 +15,10 @@
  * hold (usernames start with a letter, digit or `_`): the core can tell it from a person without
  * knowing GitLab's naming, and it never matches an identity source's user of the same name.
  */
+import { SHARED_ACCOUNT_PREFIX } from '@audit-hub/domain';
 import type { GitLabUser } from './gitlab.types';
 
-/** Marks a user name as a shared placeholder account (nobody in particular). */
-export const SHARED_ACCOUNT_PREFIX = '~';
+export { SHARED_ACCOUNT_PREFIX };
 
 export type SharedAccountKind = 'ghost' | 'import-user';
 

@@ -92,5 +92,15 @@ describe('gitlab users and signatures on real instances (contract)', () => {
     expect(range.records).toHaveLength(1);
     expect(range.records[0].data).toMatchObject({ sha: MERGE, signature: 'unknown' });
     expect(range.records[0].raw).toMatchObject({ signature: { verification_status: 'verified_by_hsm' } });
+    // Said once, lasting, with what to do: not a silent "unknown".
+    expect(range.problems).toEqual([
+      expect.objectContaining({
+        where: `commit ${REPO}@${MERGE} signature`,
+        code: 'signature-status-unrecognised',
+        kinds: [],
+        lasting: true,
+        error: expect.stringContaining('"verified_by_hsm"'),
+      }),
+    ]);
   });
 });

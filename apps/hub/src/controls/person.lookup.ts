@@ -3,6 +3,7 @@
  * (docs/identities.md), in one query per chunk of names, for controls that compare identities
  * held in JSON lists (MR approvers, deployment approvals).
  */
+import { isSharedAccountName } from '@audit-hub/domain';
 import { nameKey } from '../identities';
 import { chunk, Queryable, sqlQuery } from '../common/sql';
 
@@ -16,7 +17,9 @@ export class PersonLookup {
   private constructor(private readonly byName: Map<string, PersonRef>) {}
 
   static async load(db: Queryable, names: Iterable<string | null | undefined>): Promise<PersonLookup> {
-    const keys = [...new Set([...names].filter((n): n is string => !!n).map(nameKey))];
+    const keys = [
+      ...new Set([...names].filter((n): n is string => !!n && !isSharedAccountName(n)).map(nameKey)),
+    ];
     const byName = new Map<string, PersonRef>();
     for (const part of chunk(keys)) {
       const rows = await sqlQuery<{
@@ -42,9 +45,22 @@ export class PersonLookup {
     return new PersonLookup(byName);
   }
 
-  /** The person a name stands for; an unknown name stands for a person of its own. */
+  private shared = 0;
+
+  /**
+   * The person a name stands for; an unknown name stands for a person of its own. A shared
+   * placeholder account (`~ghost`) stands for nobody in particular: each time it is asked, a person
+   * of its own that no other action is (controls.md "identity": never "the same person").
+   */
   of(name: string | null | undefined): PersonRef | undefined {
     if (!name) return undefined;
+    if (isSharedAccountName(name)) {
+      return {
+        personKey: `shared:${nameKey(name)}#${++this.shared}`,
+        displayName: name,
+        serviceAccount: false,
+      };
+    }
     return (
       this.byName.get(nameKey(name)) ?? {
         personKey: `unknown:${nameKey(name)}`,

@@ -7,6 +7,7 @@
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { isSharedAccountName } from '@audit-hub/domain';
 import { chunk, sqlQuery } from '../common/sql';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
@@ -145,7 +146,14 @@ export class DerivedModelService {
   private async seenNames(m: EntityManager): Promise<string[]> {
     const names = new Set<string>();
     const add = (name: unknown) => {
-      if (typeof name === 'string' && nameKey(name) && name.length <= PERSON_KEY_LENGTH) names.add(name);
+      // A shared placeholder account (`~ghost`) is no identity: it resolves to no person.
+      if (
+        typeof name === 'string' &&
+        nameKey(name) &&
+        name.length <= PERSON_KEY_LENGTH &&
+        !isSharedAccountName(name)
+      )
+        names.add(name);
     };
     for (const row of await sqlQuery<{ name: string | null }>(m, NAMES_SQL)) add(row.name);
     for (const row of await sqlQuery<{ holder_aliases: string }>(
