@@ -37,6 +37,7 @@ export {
   createJenkinsFake,
   JENKINS_LOSSY_BEHAVIOURS,
   JENKINS_TRANSPARENT_BEHAVIOURS,
+  jenkinsJobName,
   type JenkinsBehaviours,
   type JenkinsFakeOptions,
 } from './fakes/jenkins.fake';
