@@ -67,6 +67,22 @@ export class UpstreamError extends Error {
   }
 }
 
+/**
+ * The same failure told with another detail (what the upstream's answer means, what to grant), never
+ * retried: the request, status and code are kept.
+ */
+export function withDetail(err: UpstreamError, detail: string): UpstreamError {
+  return new UpstreamError({
+    connector: err.connector,
+    method: err.method,
+    path: err.path,
+    status: err.status,
+    code: err.code,
+    retryable: false,
+    detail,
+  });
+}
+
 export function isUpstreamError(err: unknown): err is UpstreamError {
   return err instanceof UpstreamError;
 }

@@ -13,7 +13,7 @@
  * fails — nothing was read, which is not a partial read of a readable Vault.
  */
 import type { RecordKind } from '@audit-hub/domain';
-import { isUpstreamError, UpstreamError } from '@audit-hub/http';
+import { isUpstreamError, withDetail } from '@audit-hub/http';
 import type { StreamProblem } from '@audit-hub/plugin-sdk';
 import { capabilityFix, type Listed } from './vault-identity.reader';
 import { joinNamespace } from './vault-namespace';
@@ -117,17 +117,11 @@ export class TokenCheck {
         // lookup-self's 403 comes with the capability to add (vault.client.ts): keep what Vault said.
         const vaultSaid = /\(Vault said: (.*)\)$/.exec(err.detail ?? '')?.[1];
         const said = vaultSaid ? ` (Vault said: ${vaultSaid})` : '';
-        throw new UpstreamError({
-          connector: err.connector,
-          method: err.method,
-          path: err.path,
-          status: err.status,
-          code: err.code,
-          retryable: false,
-          detail:
-            'the token was refused: it is invalid, expired or revoked, or no policy of it grants "read" on ' +
+        throw withDetail(
+          err,
+          'the token was refused: it is invalid, expired or revoked, or no policy of it grants "read" on ' +
             `"${VAULT_PATHS.lookupSelf}" (the default policy does)${said}`,
-        });
+        );
       },
     );
     return this.checked;

@@ -7,6 +7,7 @@ import {
   isUpstreamError,
   parseJsonLossless,
   UpstreamError,
+  withDetail,
   type HttpClient,
   type HttpRequest,
   type UpstreamErrorCode,
@@ -217,15 +218,10 @@ export class VaultClient {
     if (!isUpstreamError(err) || err.code !== 'forbidden') return err;
     const said = err.detail ? ` (Vault said: ${err.detail})` : '';
     const where = namespace ? ` in namespace ${joinNamespace(this.base, namespace)}` : '';
-    return new UpstreamError({
-      connector: err.connector,
-      method: err.method,
-      path: err.path,
-      status: err.status,
-      code: err.code,
-      retryable: false,
-      detail: `the token's policies must grant the "${capability}" capability on "${policyPath}"${where}${said}`,
-    });
+    return withDetail(
+      err,
+      `the token's policies must grant the "${capability}" capability on "${policyPath}"${where}${said}`,
+    );
   }
 
   private failure(
