@@ -2,7 +2,8 @@
 # audit-hub: one image for every role (`serve --role api|worker|scheduler`, `migrate`, `reconcile`).
 # Build:  docker build -t audit-hub .        Run:  docker run -p 3000:3000 audit-hub serve
 
-FROM node:20-bookworm-slim AS build
+# Node.js 22 LTS (Node 20 reached its end of life in April 2026; package.json's engines allow 22).
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 compiles from source when its prebuilt binary cannot be downloaded.
 RUN apt-get update \
@@ -13,7 +14,7 @@ COPY . .
 RUN npm ci --no-audit --no-fund \
   && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     AUDIT_HUB_LOG_LEVEL=info \
     PORT=3000
