@@ -9,7 +9,7 @@ describe('what a failed connector check costs', () => {
         { name: 'read:pipeline-variables', ok: false, affects: { fields: ['deployment.variables'] } },
         CONTROL_CATALOG,
       ),
-    ).toEqual(['RM-CHG-001', 'RM-INV-001']);
+    ).toEqual(['RM-CHG-001', 'RM-SOD-002', 'RM-INV-001']);
   });
 
   it('a kind left unread costs every control that needs it', () => {
