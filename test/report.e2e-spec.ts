@@ -24,6 +24,8 @@ import { createTestDatabase, DB_KINDS, dropTestDataSource, testDataSource } from
 import { scratchDir, startHub, TestHub } from './support/hub';
 import { pdfText } from './support/pdf-text';
 import { csvRecords } from './support/csv-parse';
+import { renderCsvFiles } from '../apps/hub/src/reports/csv.renderer';
+import { strFromU8, unzipSync } from 'fflate';
 
 const T0 = new Date('2026-11-02T00:00:00.000Z');
 const FROM = '2026-09-01';
@@ -42,7 +44,14 @@ async function renderAll(report: AuditReport): Promise<Record<ReportFormat, stri
   const out = {} as Record<ReportFormat, string>;
   for (const format of ['html', 'json', 'csv', 'oscal', 'pdf'] as const) {
     const body = await renderReport(report, format);
-    out[format] = format === 'pdf' ? (await pdfText(body)).text : body.toString('utf8');
+    out[format] =
+      format === 'pdf'
+        ? (await pdfText(body)).text
+        : format === 'csv'
+          ? Object.values(unzipSync(body))
+              .map((f) => strFromU8(f))
+              .join('\n')
+          : body.toString('utf8');
   }
   return out;
 }
@@ -312,11 +321,10 @@ describe.each(DB_KINDS)('period report over the simulated estate (%s)', (kind) =
     for (const d of report.population.deployments) expect(text.html).toContain(d.ref);
     expect(text.pdf).toContain(`${report.population.traced} of ${report.population.total}`);
 
-    const rows = csvRecords(text.csv);
-    expect(rows.filter((r) => r.section === 'population')).toHaveLength(report.population.total);
-    expect(rows.filter((r) => r.section === 'finding').map((r) => r.item)).toEqual(
-      report.findings.map((f) => f.key),
-    );
+    const files = renderCsvFiles(report);
+    expect(csvRecords(files['deployments.csv'])).toHaveLength(report.population.total);
+    expect(csvRecords(files['findings.csv']).map((r) => r.key)).toEqual(report.findings.map((f) => f.key));
+    expect(csvRecords(files['sources.csv']).length).toBe(report.completeness.streams.length);
 
     const oscal = JSON.parse(text.oscal);
     expect(validateAssessmentResults(oscal)).toEqual([]);
@@ -329,6 +337,9 @@ describe.each(DB_KINDS)('period report over the simulated estate (%s)', (kind) =
     );
 
     expect(JSON.parse(text.json)).toEqual(JSON.parse(JSON.stringify(report)));
+    // Every stream of every run is in the completeness table, its counts reconciled with the ledger.
+    expect(report.completeness.extractions.length).toBeGreaterThan(0);
+    for (const s of report.completeness.streams) expect(s.ledgerRecords).toBe(s.records);
     // Secrets of the config never reach a report (interfaces.md).
     for (const out of Object.values(text)) {
       expect(out).not.toContain(sandbox.credentials.gitlabToken);
@@ -433,13 +444,12 @@ describe.each(DB_KINDS)('period report over the simulated estate (%s)', (kind) =
   });
 
   it('writes the file the report command writes', async () => {
-    const output = join(scratch.dir, 'report.csv');
+    const output = join(scratch.dir, 'report.csv.zip');
     const written = await writeReport(service, { from: FROM, to: TO, format: 'csv', output, redact: false });
     expect(written.path).toBe(output);
     expect(existsSync(output)).toBe(true);
-    expect(csvRecords(readFileSync(output, 'utf8')).filter((r) => r.section === 'population')).toHaveLength(
-      report.population.total,
-    );
+    const files = unzipSync(readFileSync(output));
+    expect(csvRecords(strFromU8(files['deployments.csv']))).toHaveLength(report.population.total);
   });
 
   it("points at the store's latest evidence checkpoint", async () => {

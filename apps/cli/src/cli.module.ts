@@ -15,6 +15,7 @@ import {
   TokensListCommand,
   TokensRevokeCommand,
 } from './commands/tokens.command';
+import { UsageContract } from './usage.contract';
 
 @Module({
   providers: [
@@ -34,6 +35,7 @@ import {
     TokensCreateCommand,
     TokensListCommand,
     TokensRevokeCommand,
+    UsageContract,
   ],
 })
 export class CliModule {}

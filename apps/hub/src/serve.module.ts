@@ -13,6 +13,7 @@ import type { LoadedConfig } from './config/config.loader';
 import { HubModule, HubModuleOptions } from './hub.module';
 import { HealthController } from './api/health.controller';
 import { API_CONTROLLERS, API_PROVIDERS, HTTP_PROVIDERS } from './api/api.providers';
+import { AccessLogMiddleware } from './api/access-log.middleware';
 import { ApiCallMiddleware } from './api/api-call.middleware';
 import { AuthFailureMiddleware } from './api/auth-failure.middleware';
 import { BodyRefusalMiddleware, installBodyParsing } from './api/body-parsing';
@@ -52,10 +53,17 @@ export class ServeModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    // In this order: every answer gets the headers and is counted (and recorded, unless its client
-    // is over its limit on unauthenticated calls) before a refused body is answered.
+    // In this order: every answer is timed for the access log, gets the headers and is counted (and
+    // recorded, unless its client is over its limit on unauthenticated calls) before a refused
+    // body is answered.
     consumer
-      .apply(SecurityHeadersMiddleware, ApiCallMiddleware, AuthFailureMiddleware, BodyRefusalMiddleware)
+      .apply(
+        AccessLogMiddleware,
+        SecurityHeadersMiddleware,
+        ApiCallMiddleware,
+        AuthFailureMiddleware,
+        BodyRefusalMiddleware,
+      )
       .forRoutes('{*path}');
   }
 }

@@ -2,7 +2,8 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { ControlRegistry } from '../../../hub/src/controls/control.registry';
 import { withHub } from '../hub-context';
 import { renderTable } from '../output/table';
-import { guarded, usage } from './command-errors';
+import { guarded } from './command-errors';
+import { oneOf } from './option-values';
 
 interface Opts {
   config?: string;
@@ -13,9 +14,7 @@ interface Opts {
 export class ControlsCommand extends CommandRunner {
   async run(_params: string[], opts: Opts): Promise<void> {
     await guarded(async () => {
-      const format = opts.format ?? 'table';
-      if (!['table', 'json'].includes(format))
-        throw usage(`--format: must be table or json, not "${format}"`);
+      const format = oneOf('--format', opts.format, ['table', 'json'], 'table');
       await withHub({ config: opts.config }, async (app) => {
         const controls = app
           .get(ControlRegistry)

@@ -4,7 +4,8 @@ import { FindingQueryService } from '../../../hub/src/findings/finding-query.ser
 import { findingView } from '../../../hub/src/runs/run-report.builder';
 import { withHub } from '../hub-context';
 import { findingsCsv, findingsTable } from '../output/findings.format';
-import { guarded, usage } from './command-errors';
+import { guarded } from './command-errors';
+import { controlIdOption, oneOf } from './option-values';
 
 interface Opts {
   config?: string;
@@ -18,18 +19,15 @@ interface Opts {
 export class FindingsCommand extends CommandRunner {
   async run(_params: string[], opts: Opts): Promise<void> {
     await guarded(async () => {
-      const format = opts.format ?? 'table';
-      if (!['table', 'json', 'csv'].includes(format))
-        throw usage(`--format: must be table, json or csv, not "${format}"`);
+      const format = oneOf('--format', opts.format, ['table', 'json', 'csv'], 'table');
+      const control = controlIdOption('--control', opts.control);
       await withHub({ config: opts.config }, async (app) => {
         // Stored redacted; redacted again as it is printed, as every other output is.
         const findings = app
           .get(Redactor)
           .redactDeep(
             (
-              await app
-                .get(FindingQueryService)
-                .list({ status: opts.status, control: opts.control, service: opts.service })
+              await app.get(FindingQueryService).list({ status: opts.status, control, service: opts.service })
             ).map(findingView),
           );
         if (format === 'json') process.stdout.write(JSON.stringify(findings, null, 2) + '\n');

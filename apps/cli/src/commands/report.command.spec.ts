@@ -1,4 +1,4 @@
-import { parseReportOptions, ReportCommand } from './report.command';
+import { parseReportOptions, parseSignOptions, ReportCommand } from './report.command';
 
 describe('report command options', () => {
   let stderr: jest.SpyInstance;
@@ -48,5 +48,58 @@ describe('report command options', () => {
       redact: true,
       asOf: new Date('2026-11-01T23:59:59.999Z'),
     });
+  });
+});
+
+describe('report --sign options', () => {
+  let stderr: jest.SpyInstance;
+  let exitCode: typeof process.exitCode;
+  beforeEach(() => {
+    exitCode = process.exitCode;
+    stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => {
+    process.exitCode = exitCode;
+    stderr.mockRestore();
+  });
+
+  it.each([
+    [{ sign: 'q4.pdf', role: 'CISO' }, '--reviewer: required with --sign'],
+    [{ sign: 'q4.pdf', reviewer: 'Dana' }, '--role: required with --sign'],
+    [{ reviewer: 'Dana', role: 'CISO' }, '--sign: a report file or report id is required'],
+    [{ sign: 'q4.pdf', reviewer: 'Dana', role: 'CISO', format: 'pdf' }, '--format and --output do not apply'],
+    [
+      { sign: 'q4.pdf', reviewer: 'Dana', role: 'CISO', reviewedOn: '5/11/2026' },
+      '--reviewed-on: "5/11/2026"',
+    ],
+    [
+      { sign: 'a'.repeat(64), reviewer: 'Dana', role: 'CISO', from: '2026-10-01', to: '2026-10-31' },
+      'needs the --as-of',
+    ],
+  ])('exits 2 before connecting anything: %j', async (opts, message) => {
+    await new ReportCommand().run([], { ...opts, config: '/nonexistent/audit-hub.yaml' });
+    expect(process.exitCode).toBe(2);
+    expect(stderr).toHaveBeenCalledWith(expect.stringContaining(message));
+  });
+
+  it('parses a sign-off of a file, and of a report id with its parameters', () => {
+    expect(
+      parseSignOptions({ sign: 'q4.pdf', reviewer: ' Dana ', role: 'CISO', reviewedOn: '2026-11-05' }),
+    ).toEqual({
+      target: 'q4.pdf',
+      reviewer: 'Dana',
+      role: 'CISO',
+      reviewedOn: '2026-11-05',
+    });
+    expect(
+      parseSignOptions({
+        sign: 'a'.repeat(64),
+        reviewer: 'Dana',
+        role: 'CISO',
+        from: '2026-10-01',
+        to: '2026-10-31',
+        asOf: '2026-11-02',
+      }),
+    ).toMatchObject({ target: 'a'.repeat(64), asOf: new Date('2026-11-02T23:59:59.999Z'), redact: false });
   });
 });

@@ -3,8 +3,9 @@ import { resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { SANDBOX_SYSTEMS, startSandbox } from '../../../sandbox/src';
-import { demoNow, positiveInt } from './demo.command';
+import { demoNow } from './demo.command';
 import { guarded } from './command-errors';
+import { wholeNumber } from './option-values';
 
 interface Opts {
   port?: string;
@@ -20,9 +21,9 @@ interface Opts {
 export class SandboxCommand extends CommandRunner {
   async run(_params: string[], opts: Opts): Promise<void> {
     await guarded(async () => {
-      const port = positiveInt('--port', opts.port, 4010);
-      const scale = positiveInt('--scale', opts.scale, 1) || 1;
-      const seed = positiveInt('--seed', opts.seed, 42);
+      const port = wholeNumber('--port', opts.port, 4010, 0, 65535);
+      const scale = wholeNumber('--scale', opts.scale, 1, 1);
+      const seed = wholeNumber('--seed', opts.seed, 42);
       // The estate's clock moves with real time from AUDIT_HUB_NOW (or now), so time travel works.
       const start = demoNow().getTime();
       const startedAt = Date.now();

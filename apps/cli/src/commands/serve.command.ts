@@ -87,7 +87,7 @@ function untilShutdown(app: INestApplication, logger: AppLogger): Promise<void> 
       try {
         await app.close();
       } catch (err) {
-        logger.error('shutdown failed', { error: (err as Error).message });
+        logger.error('shutdown failed', { err });
         process.exitCode = 1;
       }
       clearTimeout(hard);

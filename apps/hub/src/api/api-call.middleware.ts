@@ -53,9 +53,7 @@ export class ApiCallMiddleware implements NestMiddleware {
       this.dataSource
         .getRepository(ApiCallEntity)
         .insert(row)
-        .catch((err: Error) =>
-          this.logger.error('API call could not be recorded', { ...row, error: err.message }),
-        );
+        .catch((err: Error) => this.logger.error('API call could not be recorded', { ...row, err }));
     });
     next();
   }

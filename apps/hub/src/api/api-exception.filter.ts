@@ -90,12 +90,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     } else if (exception instanceof ConfigError) {
       body = this.body(500, `the server's configuration is invalid: ${exception.message}`);
     } else {
-      this.logger.error('API request failed', {
-        method: req.method,
-        path,
-        error: exception instanceof Error ? exception.message : String(exception),
-        stack: exception instanceof Error ? exception.stack : undefined,
-      });
+      this.logger.error('API request failed', { method: req.method, path, err: exception });
       body = this.body(500, 'internal error: the server could not answer; the cause is in its log');
     }
     res.statusCode = status;

@@ -15,7 +15,9 @@ import { ApiAuthGuard } from './api-auth.guard';
 import { AuthFailureLimiter, anonymousRateLimitFromEnv } from './auth-failure.limiter';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { ApiValidationPipe } from './api-validation.pipe';
+import { ConfigExceptionsService } from './config-exceptions.service';
 import { ConnectorsController } from './connectors.controller';
+import { ControlResultsService } from './control-results.service';
 import { ConnectorsStatusService } from './connectors-status.service';
 import { ControlsController } from './controls.controller';
 import { EvidenceController } from './evidence.controller';
@@ -74,4 +76,6 @@ export const API_PROVIDERS: Provider[] = [
   ConnectorsStatusService,
   ReleasesReadService,
   OverviewService,
+  ControlResultsService,
+  ConfigExceptionsService,
 ];

@@ -1,13 +1,16 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EvidenceVerifier } from '../evidence/evidence.verifier';
 import type { VerifyResult } from '../evidence/ledger.types';
 import { API_V1 } from './api-routes';
 import { CompanyWide, ReadOnlyAction } from './auth.decorators';
 import { EmptyBodyDto } from './dto/exceptions.dto';
+import { ApiBodyErrors, ApiCommonErrors } from './dto/api-error.dto';
+import { VerifyResultDto } from './dto/catalog-response.dto';
 
 @ApiTags('evidence')
 @ApiBearerAuth()
+@ApiCommonErrors()
 @Controller(`${API_V1}/evidence`)
 export class EvidenceController {
   constructor(private readonly verifier: EvidenceVerifier) {}
@@ -17,7 +20,12 @@ export class EvidenceController {
   @HttpCode(200)
   @ReadOnlyAction()
   @CompanyWide('the ledger holds evidence of every team')
-  @ApiOperation({ summary: 'Recompute the evidence ledger: chain, Merkle root, checkpoint signatures' })
+  @ApiOperation({
+    operationId: 'verifyEvidence',
+    summary: 'Recompute the evidence ledger: chain, Merkle root, checkpoint signatures',
+  })
+  @ApiOkResponse({ type: VerifyResultDto, description: 'As `evidence verify --format json`' })
+  @ApiBodyErrors()
   verify(@Body() _body: EmptyBodyDto): Promise<VerifyResult> {
     return this.verifier.verify({ source: 'db' });
   }

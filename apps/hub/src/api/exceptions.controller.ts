@@ -1,21 +1,34 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '../auth/principal';
 import { ExceptionStatus } from '../exceptions/exception.entity';
 import { ExceptionStore, ExceptionView } from '../exceptions/exception.store';
 import { API_V1 } from './api-routes';
-import { CurrentPrincipal, Roles } from './auth.decorators';
+import { ConfigExceptionsService } from './config-exceptions.service';
+import { ConfigExceptionListDto } from './dto/config-exceptions.dto';
+import { CompanyWide, CurrentPrincipal, Roles } from './auth.decorators';
 import { EmptyBodyDto, ExceptionsQueryDto, RequestExceptionDto } from './dto/exceptions.dto';
 import { splitList } from './dto/validators';
+import { ApiBodyErrors, ApiCommonErrors, ApiErrors } from './dto/api-error.dto';
+import { ExceptionDto, ExceptionListDto } from './dto/exceptions-response.dto';
 
 @ApiTags('exceptions')
 @ApiBearerAuth()
+@ApiCommonErrors()
 @Controller(`${API_V1}/exceptions`)
 export class ExceptionsController {
-  constructor(private readonly exceptions: ExceptionStore) {}
+  constructor(
+    private readonly exceptions: ExceptionStore,
+    private readonly configExceptions: ConfigExceptionsService,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Exceptions requested through the API, newest first' })
+  @ApiOperation({
+    operationId: 'listExceptions',
+    summary: 'Exceptions requested through the API, newest first',
+  })
+  @ApiOkResponse({ type: ExceptionListDto })
+  @ApiErrors(400)
   async list(
     @Query() query: ExceptionsQueryDto,
     @CurrentPrincipal() principal: Principal,
@@ -28,15 +41,34 @@ export class ExceptionsController {
     return { items };
   }
 
+  // Before `:id`, which would take "config" for an id (API exception ids are UUIDs).
+  @Get('config')
+  @CompanyWide("the config file's exceptions may cover any team's subjects")
+  @ApiOperation({
+    operationId: 'listConfigExceptions',
+    summary: "The config file's exceptions (source config), with whether each has expired",
+  })
+  @ApiOkResponse({ type: ConfigExceptionListDto })
+  listConfig(): ConfigExceptionListDto {
+    return this.configExceptions.list();
+  }
+
   @Get(':id')
-  @ApiOperation({ summary: 'One exception' })
+  @ApiOperation({ operationId: 'getException', summary: 'One exception' })
+  @ApiOkResponse({ type: ExceptionDto })
+  @ApiErrors(404)
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ExceptionView> {
     return this.exceptions.get(id, principal.team);
   }
 
   @Post()
   @Roles('admin', 'operator')
-  @ApiOperation({ summary: 'Request an exception (accepted risk); it covers nothing until approved' })
+  @ApiOperation({
+    operationId: 'requestException',
+    summary: 'Request an exception (accepted risk); it covers nothing until approved',
+  })
+  @ApiCreatedResponse({ type: ExceptionDto })
+  @ApiBodyErrors()
   request(
     @Body() body: RequestExceptionDto,
     @CurrentPrincipal() principal: Principal,
@@ -48,8 +80,12 @@ export class ExceptionsController {
   @HttpCode(200)
   @Roles('admin', 'operator')
   @ApiOperation({
+    operationId: 'approveException',
     summary: 'Approve a requested exception: not by its requester, not by a team-scoped token',
   })
+  @ApiOkResponse({ type: ExceptionDto })
+  @ApiBodyErrors()
+  @ApiErrors(404, 409)
   approve(
     @Param('id') id: string,
     @Body() _body: EmptyBodyDto,
@@ -61,7 +97,10 @@ export class ExceptionsController {
   @Post(':id/reject')
   @HttpCode(200)
   @Roles('admin', 'operator')
-  @ApiOperation({ summary: 'Reject a requested exception' })
+  @ApiOperation({ operationId: 'rejectException', summary: 'Reject a requested exception' })
+  @ApiOkResponse({ type: ExceptionDto })
+  @ApiBodyErrors()
+  @ApiErrors(404, 409)
   reject(
     @Param('id') id: string,
     @Body() _body: EmptyBodyDto,
@@ -73,7 +112,13 @@ export class ExceptionsController {
   @Post(':id/expire')
   @HttpCode(200)
   @Roles('admin', 'operator')
-  @ApiOperation({ summary: 'End an exception now: from the next run on it covers nothing' })
+  @ApiOperation({
+    operationId: 'expireException',
+    summary: 'End an exception now: from the next run on it covers nothing',
+  })
+  @ApiOkResponse({ type: ExceptionDto })
+  @ApiBodyErrors()
+  @ApiErrors(404, 409)
   expire(
     @Param('id') id: string,
     @Body() _body: EmptyBodyDto,

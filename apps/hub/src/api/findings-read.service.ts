@@ -7,6 +7,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { CONTROL_CATALOG, SEVERITIES } from '@audit-hub/domain';
+import { Clock } from '../common/clock';
 import { sqlQuery } from '../common/sql';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
@@ -16,6 +17,7 @@ import { FindingEntity } from '../store/entities/finding.entity';
 import { FindingEventEntity } from '../store/entities/finding-event.entity';
 import { findingView, FindingView } from '../runs/run-report.builder';
 import { decodeCursor, encodeCursor, Page } from './cursor';
+import { findingDue, type FindingDue } from './finding-due';
 import { DEFAULT_LIMIT } from './dto/page-query.dto';
 import type { FindingsQueryDto } from './dto/findings-query.dto';
 import { instantOf, splitList } from './dto/validators';
@@ -28,12 +30,15 @@ export interface ApiFinding extends FindingView {
   resolvedAt: string | null;
 }
 
-export interface FindingPage extends Page<ApiFinding> {
+/** A finding of GET /findings: with its age and due date (`remediation.sla`). */
+export type ListedFinding = ApiFinding & FindingDue;
+
+export interface FindingPage extends Page<ListedFinding> {
   /** The instant statuses are given as of; null for now. */
   asOf: string | null;
 }
 
-export interface FindingDetail extends ApiFinding {
+export interface FindingDetail extends ApiFinding, FindingDue {
   lastRunId: string;
   resolvedByRun: string | null;
   history: {
@@ -73,6 +78,7 @@ export class FindingsReadService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly redactor: Redactor,
     private readonly tables: TablePresence,
+    private readonly clock: Clock,
   ) {}
 
   async list(q: FindingsQueryDto, principal: Principal): Promise<FindingPage> {
@@ -154,7 +160,11 @@ export class FindingsReadService {
     );
     const items = page
       .filter((r) => byKey.has(r.key))
-      .map((r) => ({ ...toApiFinding(byKey.get(r.key)!), status: r.eff_status as ApiFinding['status'] }));
+      .map((r) => ({ ...toApiFinding(byKey.get(r.key)!), status: r.eff_status as ApiFinding['status'] }))
+      .map((f) => ({
+        ...f,
+        ...findingDue(f, this.config.remediation.sla, asOf ? new Date(asOf) : this.clock.now()),
+      }));
     const last = page[page.length - 1];
     return {
       items: this.redactor.redactDeep(items),
@@ -185,8 +195,10 @@ export class FindingsReadService {
           { key },
         )
       : [];
+    const view = toApiFinding(f);
     return this.redactor.redactDeep({
-      ...toApiFinding(f),
+      ...view,
+      ...findingDue(view, this.config.remediation.sla, this.clock.now()),
       lastRunId: f.lastRunId,
       resolvedByRun: f.resolvedByRun,
       history: events.map((e) => ({

@@ -9,7 +9,7 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { QueueService } from '../queue/queue.service';
 import { Public } from './auth.decorators';
 
@@ -25,11 +25,30 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({
+    operationId: 'checkLiveness',
+    summary: 'Liveness: the process answers (no token needed)',
+    security: [],
+  })
+  @ApiOkResponse({
+    description: 'Alive',
+    schema: {
+      type: 'object',
+      required: ['status'],
+      properties: { status: { type: 'string', enum: ['ok'] } },
+      additionalProperties: false,
+    },
+  })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiOperation({
+    operationId: 'checkReadiness',
+    summary: 'Readiness: the database answers and, in queue mode, Redis (no token needed)',
+    security: [],
+  })
   @HealthCheck()
   ready() {
     return this.health.check([

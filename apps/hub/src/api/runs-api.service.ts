@@ -146,7 +146,7 @@ export class RunsApiService {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       await this.runs.fail(run.id, message);
-      this.logger.error('API-triggered run could not start', { runId: run.id, error: message });
+      this.logger.error('API-triggered run could not start', { runId: run.id, err });
       throw err;
     } finally {
       stopHeartbeat();

@@ -18,12 +18,17 @@ const NEST_INTERNALS = new Set([
   'NestApplication',
 ]);
 
-function serializeError(err: unknown): unknown {
-  if (err instanceof Error) {
+/**
+ * A caught error as pino's `err` object — `type`, `message`, `stack`, its `cause` chain and its
+ * own fields (an upstream error's `code`, `status`…) — with every secret redacted from its text
+ * before it is serialised (the line is redacted again on its way out, see redactingStream).
+ */
+export function errorSerializer(redactor: Redactor): (err: unknown) => unknown {
+  return (err) => {
+    if (!(err instanceof Error)) return typeof err === 'string' ? redactor.redact(err) : err;
     const extra = typeof (err as any).toJSON === 'function' ? (err as any).toJSON() : {};
-    return { ...extra, name: err.name, message: err.message };
-  }
-  return err;
+    return redactor.redactDeep({ ...extra, ...pino.stdSerializers.err(err) });
+  };
 }
 
 @Injectable()
@@ -42,10 +47,15 @@ export class AppLogger implements LoggerService {
           level: process.env.AUDIT_HUB_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'info',
           base: { app: 'audit-hub' },
           timestamp: pino.stdTimeFunctions.isoTime,
-          serializers: { err: serializeError, error: serializeError },
+          serializers: { err: errorSerializer(redactor), error: errorSerializer(redactor) },
         },
         redactingStream(redactor, destination),
       );
+  }
+
+  /** The pino logger underneath (its serializers and redacting destination), for pino-http. */
+  get pinoLogger(): Logger {
+    return this.pino;
   }
 
   child(bindings: LogFields): AppLogger {
@@ -83,8 +93,13 @@ export class AppLogger implements LoggerService {
         : fields !== undefined
           ? { context: fields }
           : {};
+    // A caught error passed as a field is logged as pino's err object, never flattened to a string.
+    if (obj.error instanceof Error && obj.err === undefined) {
+      obj.err = obj.error;
+      delete obj.error;
+    }
     if (message instanceof Error) {
-      obj.err = serializeError(message);
+      obj.err = message;
       this.pino[level](obj, message.message);
     } else {
       this.pino[level](obj, String(message));

@@ -97,6 +97,7 @@ describe('the example config', () => {
       minSeverity: 'high',
       grouping: 'per-finding',
       reminderDays: 7,
+      sla: { critical: '7d', high: '30d', medium: '90d', low: '180d' },
     });
     expect(config.exceptions[0].expires).toBe('2027-03-31');
     expect(loaded.secrets).toEqual(
@@ -272,12 +273,12 @@ remediation: { tracker: jiira, grouping: per-team }
       'identities.aliases (line 21): must map e-mail addresses to lists of user names: "a@b.c" is not a list of strings',
       'identities.sources[0] (line 21): no connector "snow" is configured (connectors: GitLab, jira)',
       'roles.developer.groups[0] (line 23): no connector "snow" is configured (connectors: GitLab, jira)',
-      'controls.RM-CHG-1 (line 25): is not a control id (RM-<AREA>-<NNN>, such as RM-CHG-001)',
+      'controls.RM-CHG-1 (line 25): is not a control id (RM-<AREA>-<NNN>, such as RM-CHG-001); did you mean "RM-CHG-001"?',
       'controls.RM-CHG-1.enabled (line 25): must be true or false',
       'exceptions[0].approvedBy (line 31): must differ from requestedBy: an exception is approved by someone other than its requester',
       'exceptions[0].expires (line 32): must be a date written YYYY-MM-DD',
       'remediation.grouping (line 33): must be one of per-finding, per-control-service',
-      'remediation.tracker (line 33): no connector "jiira" is configured (connectors: GitLab, jira)',
+      'remediation.tracker (line 33): no connector "jiira" is configured; did you mean "jira"? (connectors: GitLab, jira)',
     ]);
     expect(err.message.split('\n')).toHaveLength(err.problems.length + 1);
   });
@@ -495,7 +496,7 @@ describe('validateSection', () => {
   });
 
   it('reports a missing required key and a non-mapping section at the nearest line', () => {
-    const bare = parse('connectors:\n  - id: x\n    plugin: x\n    baseUrl: https://x.example.com\n');
+    const bare = parse('connectors:\n  - id: x\n    plugin: gitlab\n    baseUrl: https://x.example.com\n');
     expect(validateSection(PluginAuth, undefined, ['connectors', 0, 'auth'], bare.lineOf).problems).toEqual([
       'connectors[0].auth.token (line 2): is required',
     ]);

@@ -1,8 +1,10 @@
 /**
  * Loads the config file (shared/spec/interfaces.md "Config file"): finds it, parses YAML 1.2 with
  * source positions, resolves `${env:NAME}` and `${file:PATH}`, validates it with the schema classes
- * and cross-checks references, then applies defaults. Every problem is reported at once, each as
- * `<0-based key path> (line N): <what is wrong>`, with resolved secrets redacted.
+ * and cross-checks references (connector ids within the file; plugins and control ids against the
+ * plugin registry and the control catalog: config-references.check.ts), then applies defaults.
+ * Every problem is reported at once, each as `<0-based key path> (line N): <what is wrong>`, under
+ * a header naming the file, with resolved secrets redacted.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -10,14 +12,9 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { baseUrlAddressIssues } from './base-url.check';
+import { defaultReferenceCatalog, referenceIssues, type ReferenceCatalog } from './config-references.check';
 import { ConfigError } from './config.error';
-import {
-  AuditHubConfigSchema,
-  CONTROL_ID,
-  defaultConfig,
-  resolveConfig,
-  type AppConfig,
-} from './config.schema';
+import { AuditHubConfigSchema, defaultConfig, resolveConfig, type AppConfig } from './config.schema';
 import { MIN_SECRET_LENGTH, Redactor } from './redactor';
 
 /** A key path into the config, 0-based for lists: `['connectors', 1, 'baseUrl']`. */
@@ -43,6 +40,8 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Where relative paths start (default `process.cwd()`). */
   cwd?: string;
+  /** What references are checked against (default: the plugin registry and the control catalog). */
+  references?: ReferenceCatalog;
 }
 
 export const CONFIG_ENV_VAR = 'AUDIT_HUB_CONFIG';
@@ -81,7 +80,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): LoadedConfig {
   } catch (err) {
     throw new ConfigError('config_missing', [`config file ${file} cannot be read (${errorCode(err)})`]);
   }
-  return parseConfig(text, { env, path: file });
+  return parseConfig(text, { env, path: file, references: opts.references });
 }
 
 export interface ParseConfigOptions {
@@ -91,6 +90,8 @@ export interface ParseConfigOptions {
   path?: string | null;
   /** Where `${file:…}` is relative to when there is no `path` (default `process.cwd()`). */
   baseDir?: string;
+  /** What references are checked against (default: the plugin registry and the control catalog). */
+  references?: ReferenceCatalog;
 }
 
 /** Parses and validates config text (what `loadConfig` does once it has read the file). */
@@ -141,11 +142,18 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Loaded
     const at = formatPath(issue.path);
     return reported.some((p) => at === p || at.startsWith(`${p}.`) || at.startsWith(`${p}[`));
   };
+  const schemaIssues = validated.issues.filter((issue) => !isReported(issue));
+  // References are checked only where the value itself is well-formed (else the schema says so).
+  const schemaPaths = schemaIssues.map((issue) => formatPath(issue.path));
+  const references = referenceIssues(substituted.value, opts.references ?? defaultReferenceCatalog()).filter(
+    (issue) => !isReported(issue) && !schemaPaths.includes(formatPath(issue.path)),
+  );
   const issues: Issue[] = [
     ...substituted.issues,
     ...shapes,
-    ...validated.issues.filter((issue) => !isReported(issue)),
+    ...schemaIssues,
     ...crossCheck(substituted.value),
+    ...references,
     ...baseUrlAddressIssues(substituted.value),
   ];
 
@@ -300,28 +308,6 @@ function crossCheck(raw: unknown): Issue[] {
         message: `duplicate connector id "${id}" (also connectors[${first}])`,
       });
   });
-  const unknownConnector = (id: string): string =>
-    `no connector "${id}" is configured` +
-    (ids.size > 0 ? ` (connectors: ${[...ids.keys()].join(', ')})` : ' (there are no connectors)');
-
-  const tracker = map(raw.remediation).tracker;
-  if (typeof tracker === 'string' && tracker && !ids.has(tracker)) {
-    issues.push({ path: ['remediation', 'tracker'], message: unknownConnector(tracker) });
-  }
-  list(map(raw.identities).sources).forEach((source, i) => {
-    if (typeof source === 'string' && source && !ids.has(source)) {
-      issues.push({ path: ['identities', 'sources', i], message: unknownConnector(source) });
-    }
-  });
-  for (const [role, members] of Object.entries(map(raw.roles))) {
-    list(map(members).groups).forEach((group, i) => {
-      const connector = typeof group === 'string' ? /^([^:\s]+):.+$/.exec(group)?.[1] : undefined;
-      if (connector && !ids.has(connector)) {
-        issues.push({ path: ['roles', role, 'groups', i], message: unknownConnector(connector) });
-      }
-    });
-  }
-
   const services = new Map<string, number>();
   list(raw.services).forEach((service, i) => {
     const name = map(service).name;
@@ -334,15 +320,6 @@ function crossCheck(raw: unknown): Issue[] {
         message: `duplicate service "${name}" (also services[${first}])`,
       });
   });
-
-  for (const id of Object.keys(map(raw.controls))) {
-    if (!CONTROL_ID.test(id)) {
-      issues.push({
-        path: ['controls', id],
-        message: 'is not a control id (RM-<AREA>-<NNN>, such as RM-CHG-001)',
-      });
-    }
-  }
 
   list(raw.exceptions).forEach((exception, i) => {
     const { requestedBy, approvedBy } = map(exception);

@@ -457,6 +457,28 @@ export class EvidenceSchema {
   retentionDays?: number;
 }
 
+/**
+ * Time to fix a finding, per severity, as a duration (`7d`, `72h`, `2w`): a finding is due that
+ * long after it was first seen. A severity left out has no due date.
+ */
+export class RemediationSlaSchema {
+  @IsOptional()
+  @check('isDuration', 'must be a duration such as 7d, 72h or 2w', (v) => isString(v) && !!parseDuration(v))
+  critical?: string;
+
+  @IsOptional()
+  @check('isDuration', 'must be a duration such as 7d, 72h or 2w', (v) => isString(v) && !!parseDuration(v))
+  high?: string;
+
+  @IsOptional()
+  @check('isDuration', 'must be a duration such as 7d, 72h or 2w', (v) => isString(v) && !!parseDuration(v))
+  medium?: string;
+
+  @IsOptional()
+  @check('isDuration', 'must be a duration such as 7d, 72h or 2w', (v) => isString(v) && !!parseDuration(v))
+  low?: string;
+}
+
 export class RemediationSchema {
   /** A connector id whose plugin is a tracker; omitted: no tickets. */
   @IsOptional()
@@ -474,6 +496,13 @@ export class RemediationSchema {
   @IsOptional()
   @IsInteger(1)
   reminderDays?: number;
+
+  /** Due dates of findings by severity (the dashboard's findings view); omitted: none. */
+  @IsOptional()
+  @IsMapping()
+  @ValidateNested()
+  @Type(() => RemediationSlaSchema)
+  sla?: RemediationSlaSchema;
 }
 
 /** OpenID Connect bearer tokens for the API: checked against the issuer's published keys. */
@@ -737,6 +766,8 @@ export interface AppConfig {
     minSeverity: Severity;
     grouping: TicketGrouping;
     reminderDays: number;
+    /** Time to fix per severity (`7d`); set only when the file sets one. */
+    sla?: Partial<Record<Severity, string>>;
   };
   /** The HTTP API; without `oidc`, only API tokens (`tokens create`) are accepted. */
   api: {
@@ -861,6 +892,16 @@ export function resolveConfig(schema: AuditHubConfigSchema): AppConfig {
       minSeverity: schema.remediation?.minSeverity ?? d.minSeverity,
       grouping: schema.remediation?.grouping ?? d.grouping,
       reminderDays: schema.remediation?.reminderDays ?? d.reminderDays,
+      ...(schema.remediation?.sla
+        ? {
+            sla: Object.fromEntries(
+              SEVERITIES.flatMap((s) => {
+                const duration = schema.remediation!.sla![s];
+                return duration ? [[s, duration]] : [];
+              }),
+            ) as Partial<Record<Severity, string>>,
+          }
+        : {}),
     },
     api: {
       ...(schema.api?.oidc

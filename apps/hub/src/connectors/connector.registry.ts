@@ -140,6 +140,7 @@ export class ConnectorRegistry implements OnModuleInit {
       throw new ConfigError(
         'config_invalid',
         problems.map((p) => this.redactor.redact(p)),
+        this.loaded.path,
       );
     this.instancesCache = result;
     return result;

@@ -7,6 +7,8 @@ import { CONTROL_CATALOG, ControlDefinition, ParamValue, Severity } from '@audit
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { ConfigError } from '../config/config.error';
+import { controlSettingsIssues } from '../config/config-references.check';
+import { formatPath } from '../config/config.loader';
 import type { Control } from './control';
 import { UnlinkedDeploymentControl } from './unlinked-deployment.control';
 import { UnapprovedChangeControl } from './unapproved-change.control';
@@ -80,26 +82,9 @@ export class ControlRegistry {
   /** Implemented controls in catalog order, with config applied; throws on config naming unknown ones. */
   effective(): EffectiveControl[] {
     if (this.effectiveCache) return this.effectiveCache;
-    const problems: string[] = [];
     const overrides = this.config.controls ?? {};
-    for (const [id, o] of Object.entries(overrides)) {
-      const def = CONTROL_CATALOG.find((c) => c.id === id);
-      if (!def) {
-        problems.push(
-          `controls.${id}: unknown control (the catalog has ${CONTROL_CATALOG.map((c) => c.id).join(', ')})`,
-        );
-        continue;
-      }
-      for (const [name, value] of Object.entries(o.params ?? {})) {
-        if (!(name in def.params)) {
-          problems.push(
-            `controls.${id}.params.${name}: unknown parameter (${Object.keys(def.params).join(', ') || 'this control takes none'})`,
-          );
-        } else if (typeof value !== typeof def.params[name]) {
-          problems.push(`controls.${id}.params.${name}: must be a ${typeof def.params[name]}`);
-        }
-      }
-    }
+    // The loader checks a file's section with its lines; this covers a config built in code.
+    const problems = controlSettingsIssues(overrides).map((i) => `${formatPath(i.path)}: ${i.message}`);
     if (problems.length) throw new ConfigError('config_invalid', problems);
     const byId = new Map(this.controls.map((c) => [c.definition.id, c]));
     this.effectiveCache = CONTROL_CATALOG.filter((d) => byId.has(d.id)).map((definition) => {

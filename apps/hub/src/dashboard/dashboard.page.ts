@@ -20,11 +20,14 @@ export const DASHBOARD_HTML = `<!doctype html>
       <nav aria-label="Main">
         <ul>
           <li><a href="#/">Overview</a></li>
+          <li><a href="#/controls">Controls</a></li>
+          <li><a href="#/readiness">Readiness</a></li>
           <li><a href="#/findings">Findings</a></li>
           <li><a href="#/releases">Releases</a></li>
           <li><a href="#/exceptions">Exceptions</a></li>
           <li><a href="#/runs">Runs</a></li>
           <li><a href="#/connectors">Connectors</a></li>
+          <li><a href="#/reports">Reports</a></li>
         </ul>
       </nav>
       <div id="who" class="who" aria-live="polite"></div>

@@ -11,11 +11,32 @@ export const DASHBOARD_JS = String.raw`
   var SEVERITIES = ['critical', 'high', 'medium', 'low'];
   var STATUSES = ['open', 'reopened', 'resolved', 'accepted'];
   var FRAMEWORKS = ['SOX', 'PCI-DSS-4.0', 'ISO27001-2022', 'SOC2', 'HIPAA', 'GDPR'];
+  var REPORT_FORMATS = ['html', 'pdf', 'json', 'csv', 'oscal'];
+  /** What a control's last result means, as text (never colour alone). */
+  var OUTCOME_TEXT = {
+    passing: 'passing',
+    failing: 'failing',
+    partial: 'partial',
+    not_evaluated: 'not evaluated',
+    disabled: 'disabled',
+    not_run: 'not run yet',
+  };
+  /** The columns of the findings CSV export, in order (docs/api.md "Dashboard"). */
+  var CSV_COLUMNS = [
+    'key', 'control', 'title', 'severity', 'status', 'subject_type', 'subject_ref', 'service', 'environment',
+    'team', 'first_seen_at', 'last_seen_at', 'age_days', 'due_at', 'overdue', 'ticket', 'ticket_url', 'reason',
+  ];
   var main;
   var whoEl;
   var me = null;
 
   function AuthError(message) {
+    this.message = message;
+  }
+
+  /** An API refusal other than 401, with its status (403: the role or team may not). */
+  function ApiError(status, message) {
+    this.status = status;
     this.message = message;
   }
 
@@ -63,6 +84,36 @@ export const DASHBOARD_JS = String.raw`
     return h('a', { href: href, class: cls }, text);
   }
 
+  /**
+   * A subject ref, finding key or other identifier that may break only after its separators
+   * (/ : # ! @ | - .), never inside a name: one text node per segment, a <wbr> after each.
+   */
+  function refText(value, shorten) {
+    var span = h('span', { class: 'ref', title: value });
+    var text = String(value);
+    var parts = [];
+    var start = 0;
+    for (var i = 0; i < text.length; i++) {
+      if (REF_SEPARATORS.indexOf(text.charAt(i)) >= 0 && i + 1 < text.length) {
+        parts.push(text.slice(start, i + 1));
+        start = i + 1;
+      }
+    }
+    parts.push(text.slice(start));
+    parts.forEach(function (part, j) {
+      if (j) span.appendChild(document.createElement('wbr'));
+      // In tables, a long unbreakable segment (a commit sha) shows its start; the title has it all.
+      span.appendChild(document.createTextNode(shorten && part.length > 24 ? part.slice(0, 12) + '…' : part));
+    });
+    return span;
+  }
+
+  var REF_SEPARATORS = '/:#!@|.-';
+
+  function refLink(href, value) {
+    return h('a', { href: href }, refText(value, true));
+  }
+
   function findingHref(key) {
     return '#/findings/' + encodeURIComponent(key);
   }
@@ -72,10 +123,10 @@ export const DASHBOARD_JS = String.raw`
   }
 
   /** Short values that read badly when wrapped (badges, ids, times). */
-  var NOWRAP = ['Severity', 'Control', 'Status', 'Last seen', 'Deployed', 'When', 'Started', 'Recorded', 'Review due', 'Last success', 'Approved at', 'Merged', 'Run started'];
+  var NOWRAP = ['Severity', 'Control', 'Status', 'Last seen', 'Deployed', 'When', 'Started', 'Recorded', 'Review due', 'Last success', 'Approved at', 'Merged', 'Run started', 'Due', 'Age', 'Expires', 'Source', 'Last run', 'Clause', 'Ticket'];
 
   /** A table with a caption and column headers; rows may be empty ("None."). */
-  function table(caption, columns, rows) {
+  function table(caption, columns, rows, rowClass) {
     var head = h(
       'tr',
       null,
@@ -87,10 +138,11 @@ export const DASHBOARD_JS = String.raw`
       ? rows.map(function (r) {
           return h(
             'tr',
-            null,
+            { class: rowClass ? rowClass(r) : null },
             columns.map(function (c) {
               var v = c.value(r);
-              var cls = c.num ? 'num' : c.ref ? 'ref' : NOWRAP.indexOf(c.label) >= 0 ? 'nowrap' : null;
+              if (c.ref && typeof v === 'string') v = refText(v, true);
+              var cls = c.num ? 'num' : c.ref ? 'ref-cell' : c.prose ? 'prose' : NOWRAP.indexOf(c.label) >= 0 ? 'nowrap' : null;
               return h('td', { class: cls }, v === null || v === undefined ? '—' : v);
             }),
           );
@@ -140,10 +192,24 @@ export const DASHBOARD_JS = String.raw`
     return sessionStorage.getItem(TOKEN_KEY);
   }
 
-  function api(path) {
+  /** The token was refused: forget it and who it stood for, header included. */
+  function signedOut() {
+    sessionStorage.removeItem(TOKEN_KEY);
+    me = null;
+    showWho();
+  }
+
+  /** Calls the API; options: method, body (sent as JSON), raw (resolve with the Response). */
+  function api(path, options) {
+    var o = options || {};
+    var headers = { Authorization: 'Bearer ' + token(), Accept: o.raw ? '*/*' : 'application/json' };
+    if (o.body !== undefined) headers['Content-Type'] = 'application/json';
     return fetch('/api/v1' + path, {
-      headers: { Authorization: 'Bearer ' + token(), Accept: 'application/json' },
+      method: o.method || 'GET',
+      headers: headers,
+      body: o.body === undefined ? undefined : JSON.stringify(o.body),
     }).then(function (res) {
+      if (o.raw && res.ok) return res;
       return res
         .json()
         .catch(function () {
@@ -151,14 +217,35 @@ export const DASHBOARD_JS = String.raw`
         })
         .then(function (body) {
           if (res.status === 401) {
-            sessionStorage.removeItem(TOKEN_KEY);
-            me = null;
+            signedOut();
             throw new AuthError(body.message || 'The token was refused.');
           }
-          if (!res.ok) throw new Error(body.message || 'The server answered ' + res.status + '.');
+          if (!res.ok) throw new ApiError(res.status, body.message || 'The server answered ' + res.status + '.');
           return body;
         });
     });
+  }
+
+  /** May this caller start runs and read company-wide pages (admin or operator, no team)? */
+  function canRun() {
+    return !!me && (me.role === 'admin' || me.role === 'operator') && !me.team;
+  }
+
+  /** Hands a downloaded body to the browser as a file. */
+  function saveFile(blob, filename) {
+    var url = URL.createObjectURL(blob);
+    var a = h('a', { href: url, download: filename, class: 'hidden-download' });
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () {
+      URL.revokeObjectURL(url);
+    }, 60000);
+  }
+
+  /** A status line that screen readers announce. */
+  function statusLine(cls) {
+    return h('p', { class: 'status ' + (cls || ''), role: 'status', 'aria-live': 'polite' });
   }
 
   function query(params) {
@@ -176,8 +263,7 @@ export const DASHBOARD_JS = String.raw`
   function showWho() {
     whoEl.textContent = '';
     if (!me) return;
-    add(
-      whoEl,
+    add(whoEl, [
       h('span', null, 'Signed in as ' + me.name + ' (' + me.role + (me.team ? ', team ' + me.team : '') + ')'),
       h(
         'button',
@@ -185,15 +271,13 @@ export const DASHBOARD_JS = String.raw`
           type: 'button',
           class: 'secondary',
           onclick: function () {
-            sessionStorage.removeItem(TOKEN_KEY);
-            me = null;
-            showWho();
+            signedOut();
             route();
           },
         },
         'Sign out',
       ),
-    );
+    ]);
   }
 
   function showSignIn(message) {
@@ -242,61 +326,94 @@ export const DASHBOARD_JS = String.raw`
     );
   }
 
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+
+  function svgEl(tag, attrs, text) {
+    var el = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      el.setAttribute(k, String(attrs[k]));
+    });
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+
+  /** The smallest 1, 2 or 5 × 10^k at or above n (the top of a value axis). */
+  function niceCeil(n) {
+    if (n <= 1) return 1;
+    var p = Math.pow(10, Math.floor(Math.log10(n)));
+    var steps = [1, 2, 5, 10];
+    for (var i = 0; i < steps.length; i++) if (steps[i] * p >= n) return steps[i] * p;
+    return 10 * p;
+  }
+
+  /** 11-02: a run's start day on a chart axis (UTC). */
+  function shortDay(iso) {
+    return iso ? iso.slice(5, 10) : '?';
+  }
+
   function trendChart(trend) {
     if (!trend.length) return h('p', { class: 'note' }, 'No finished run yet.');
     var width = 640;
-    var height = 160;
-    var pad = 24;
-    var max = Math.max.apply(
-      null,
-      trend.map(function (t) {
-        return t.open;
-      }).concat([1]),
-    );
-    var step = Math.min((width - pad * 2) / trend.length, 56);
-    var ns = 'http://www.w3.org/2000/svg';
-    var svg = document.createElementNS(ns, 'svg');
-    svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
-    svg.setAttribute('role', 'img');
-    svg.setAttribute('aria-labelledby', 'trend-title');
-    var title = document.createElementNS(ns, 'title');
-    title.setAttribute('id', 'trend-title');
-    title.textContent =
-      'Open findings after each of the last ' + trend.length + ' runs: ' +
-      trend
-        .map(function (t) {
+    var height = 230;
+    var left = 48;
+    var right = 12;
+    var top = 14;
+    var bottom = 50;
+    var plotW = width - left - right;
+    var plotH = height - top - bottom;
+    var max = niceCeil(
+      Math.max.apply(
+        null,
+        trend.map(function (t) {
           return t.open;
-        })
-        .join(', ');
-    svg.appendChild(title);
-    var axis = document.createElementNS(ns, 'line');
-    axis.setAttribute('class', 'axis');
-    axis.setAttribute('x1', pad);
-    axis.setAttribute('x2', width - pad);
-    axis.setAttribute('y1', height - pad);
-    axis.setAttribute('y2', height - pad);
-    svg.appendChild(axis);
+        }),
+      ),
+    );
+    var step = Math.min(plotW / trend.length, 56);
+    var every = Math.ceil(trend.length / 10);
+    var svg = svgEl('svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-labelledby': 'trend-title' });
+    svg.appendChild(
+      svgEl(
+        'title',
+        { id: 'trend-title' },
+        'Open findings after each of the last ' + trend.length + ' runs: ' +
+          trend
+            .map(function (t) {
+              return shortDay(t.startedAt) + ' ' + t.open;
+            })
+            .join(', '),
+      ),
+    );
+    // Value axis: gridlines and labels at 0, half and the top.
+    [0, max / 2, max].forEach(function (v) {
+      var y = top + plotH - (plotH * v) / max;
+      svg.appendChild(svgEl('line', { class: v ? 'grid' : 'axis', x1: left, x2: width - right, y1: y, y2: y }));
+      svg.appendChild(svgEl('text', { class: 'tick y-tick', x: left - 6, y: y + 4, 'text-anchor': 'end' }, String(Math.round(v * 10) / 10)));
+    });
+    svg.appendChild(svgEl('line', { class: 'axis', x1: left, x2: left, y1: top, y2: top + plotH }));
+    svg.appendChild(
+      svgEl('text', { class: 'axis-title', x: 12, y: top + plotH / 2, 'text-anchor': 'middle', transform: 'rotate(-90 12 ' + (top + plotH / 2) + ')' }, 'Open findings'),
+    );
+    svg.appendChild(svgEl('text', { class: 'axis-title', x: left + plotW / 2, y: height - 6, 'text-anchor': 'middle' }, 'Run start date (UTC, month-day)'));
     trend.forEach(function (t, i) {
-      var barHeight = ((height - pad * 2) * t.open) / max;
-      var rect = document.createElementNS(ns, 'rect');
-      rect.setAttribute('class', 'bar');
-      rect.setAttribute('x', String(pad + i * step + step * 0.15));
-      rect.setAttribute('width', String(step * 0.7));
-      rect.setAttribute('y', String(height - pad - barHeight));
-      rect.setAttribute('height', String(Math.max(barHeight, 1)));
-      svg.appendChild(rect);
-      var label = document.createElementNS(ns, 'text');
-      label.setAttribute('x', String(pad + i * step + step / 2));
-      label.setAttribute('y', String(height - pad - barHeight - 4));
-      label.setAttribute('text-anchor', 'middle');
-      label.textContent = String(t.open);
-      svg.appendChild(label);
+      var barHeight = (plotH * t.open) / max;
+      var x = left + i * step;
+      svg.appendChild(
+        svgEl('rect', { class: 'bar', x: x + step * 0.15, width: step * 0.7, y: top + plotH - barHeight, height: Math.max(barHeight, 1) }),
+      );
+      svg.appendChild(svgEl('text', { class: 'value', x: x + step / 2, y: top + plotH - barHeight - 4, 'text-anchor': 'middle' }, String(t.open)));
+      if (i % every === 0 || i === trend.length - 1)
+        svg.appendChild(svgEl('text', { class: 'tick x-tick', x: x + step / 2, y: top + plotH + 16, 'text-anchor': 'middle' }, shortDay(t.startedAt)));
     });
     return h(
       'figure',
       { class: 'chart panel' },
       svg,
-      h('figcaption', { class: 'note' }, 'Open findings after each run, oldest on the left.'),
+      h(
+        'figcaption',
+        { class: 'note' },
+        'Open findings right after each run, oldest on the left; ' + when(trend[0].startedAt) + ' to ' + when(trend[trend.length - 1].startedAt) + '.',
+      ),
       h(
         'details',
         null,
@@ -306,6 +423,51 @@ export const DASHBOARD_JS = String.raw`
           { label: 'Run status', value: function (t) { return badge(t.status); } },
           { label: 'Open findings', num: true, value: function (t) { return String(t.open); } },
         ], trend),
+      ),
+    );
+  }
+
+  /** One control's results over recent runs: a bar per run (flagged subjects), outcome as class and text. */
+  function sparkline(control) {
+    var trend = control.trend;
+    if (!trend.length) return 'no run yet';
+    var w = 8;
+    var gap = 3;
+    var hgt = 22;
+    var max = Math.max.apply(
+      null,
+      trend.map(function (t) {
+        return t.flagged;
+      }).concat([1]),
+    );
+    var words = trend.map(function (t) {
+      return shortDay(t.startedAt) + ': ' + t.flagged + ' flagged, ' + OUTCOME_TEXT[t.outcome];
+    });
+    var svg = svgEl('svg', {
+      class: 'spark',
+      width: trend.length * (w + gap),
+      height: hgt,
+      viewBox: '0 0 ' + trend.length * (w + gap) + ' ' + hgt,
+      role: 'img',
+      'aria-label': control.id + ' over the last ' + trend.length + ' runs: ' + words.join('; '),
+    });
+    svg.appendChild(svgEl('title', {}, words.join('\n')));
+    trend.forEach(function (t, i) {
+      var bh = Math.max(2, ((hgt - 2) * t.flagged) / max);
+      svg.appendChild(svgEl('rect', { class: 'o-' + t.outcome, x: i * (w + gap), y: hgt - bh, width: w, height: bh }));
+    });
+    return h(
+      'span',
+      { class: 'trend' },
+      svg,
+      h(
+        'span',
+        { class: 'note' },
+        trend
+          .map(function (t) {
+            return String(t.flagged);
+          })
+          .join(' → '),
       ),
     );
   }
@@ -356,7 +518,7 @@ export const DASHBOARD_JS = String.raw`
         trendChart(o.trend),
         h('h2', null, 'Emergency releases awaiting review'),
         table('Emergency changes whose post-implementation review is not closed', [
-          { label: 'Deployment', ref: true, value: function (e) { return link(releaseHref(e.deployment), e.deployment); } },
+          { label: 'Deployment', ref: true, value: function (e) { return refLink(releaseHref(e.deployment), e.deployment); } },
           { label: 'Service', value: function (e) { return e.service; } },
           { label: 'Change', ref: true, value: function (e) { return e.change; } },
           { label: 'Deployed', value: function (e) { return when(e.finishedAt); } },
@@ -455,19 +617,66 @@ export const DASHBOARD_JS = String.raw`
       var next = page.nextCursor ? Object.assign({}, filters, { cursor: page.nextCursor }) : null;
       var first = Object.assign({}, filters);
       delete first.cursor;
+      var exportStatus = statusLine();
+      var exportButton = h(
+        'button',
+        {
+          type: 'button',
+          id: 'export-csv',
+          class: 'secondary',
+          onclick: function () {
+            exportButton.disabled = true;
+            exportStatus.className = 'status';
+            exportStatus.textContent = 'Exporting…';
+            allFindings(first)
+              .then(function (items) {
+                var name = 'audit-hub-findings-' + new Date().toISOString().slice(0, 10) + '.csv';
+                saveFile(new Blob([findingsCsv(items)], { type: 'text/csv;charset=utf-8' }), name);
+                exportStatus.textContent = 'Exported ' + items.length + ' findings to ' + name + '.';
+              })
+              .catch(function (err) {
+                if (err instanceof AuthError) return route();
+                exportStatus.className = 'status error';
+                exportStatus.textContent = 'The export failed: ' + err.message;
+              })
+              .then(function () {
+                exportButton.disabled = false;
+              });
+          },
+        },
+        'Export CSV (every page)',
+      );
+      var overdue = page.items.filter(function (f) {
+        return f.due && f.due.overdue;
+      }).length;
+      var noSla = page.items.length > 0 && page.items.every(function (f) {
+        return !f.due;
+      });
       render('Findings', [
         h('p', { class: 'lead' }, page.asOf ? 'Statuses as they stood at ' + when(page.asOf) + '.' : 'Current statuses.'),
         form,
+        h('div', { class: 'toolbar' }, exportButton, exportStatus),
+        overdue ? h('p', { class: 'overdue-summary' }, h('span', { class: 'badge st-overdue' }, 'overdue'), ' ' + overdue + ' finding' + (overdue === 1 ? '' : 's') + ' on this page are past their due date.') : null,
+        noSla ? h('p', { class: 'note' }, 'No due dates: the config sets no remediation.sla for these severities.') : null,
         table('Findings (' + page.items.length + ' on this page)', [
           { label: 'Severity', value: function (f) { return badge(f.severity, 'sev'); } },
-          { label: 'Control', value: function (f) { return f.controlId; } },
-          { label: 'Finding', value: function (f) { return link(findingHref(f.key), f.title); } },
+          {
+            label: 'Finding',
+            prose: true,
+            value: function (f) {
+              return h('span', null, link(findingHref(f.key), f.title), h('br'), h('span', { class: 'note' }, f.controlId));
+            },
+          },
           { label: 'Subject', ref: true, value: function (f) { return f.subject.ref; } },
           { label: 'Service', value: function (f) { return f.subject.service; } },
-          { label: 'Team', value: function (f) { return f.team; } },
+          { label: 'Owner team', value: function (f) { return f.team; } },
           { label: 'Status', value: function (f) { return badge(f.status); } },
-          { label: 'Last seen', value: function (f) { return when(f.lastSeenAt); } },
-        ], page.items),
+          { label: 'Age', num: true, value: function (f) { return f.ageDays + ' d'; } },
+          { label: 'Due', value: dueCell },
+          { label: 'Ticket', value: ticketCell },
+        ], page.items, function (f) {
+          return f.due && f.due.overdue ? 'row-overdue' : null;
+        }),
         h(
           'nav',
           { class: 'pager', 'aria-label': 'Pages' },
@@ -490,7 +699,7 @@ export const DASHBOARD_JS = String.raw`
             ['Status', badge(f.status)],
             ['Severity', badge(f.severity, 'sev')],
             ['Control', f.controlId],
-            ['Subject', h('span', { class: 'ref' }, f.subject.type + ' ' + f.subject.ref)],
+            ['Subject', [f.subject.type + ' ', refText(f.subject.ref)]],
             ['Service', f.subject.service],
             ['Team', f.team],
             ['Environment', f.subject.environment],
@@ -498,9 +707,11 @@ export const DASHBOARD_JS = String.raw`
             ['First seen', when(f.firstSeenAt)],
             ['Last seen', when(f.lastSeenAt)],
             ['Resolved', when(f.resolvedAt)],
-            ['Ticket', f.ticket ? (f.ticket.url ? link(f.ticket.url, f.ticket.key) : f.ticket.key) : null],
+            ['Age', f.ageDays + ' days'],
+            ['Due', f.due ? [dueCell(f), ' (' + f.due.sla + ' for ' + f.severity + ')'] : 'no SLA for ' + f.severity + ' in config'],
+            ['Ticket', ticketCell(f)],
             ['Exception', f.exception ? f.exception.reason + ' (approved by ' + f.exception.approvedBy + ', until ' + f.exception.expires + ')' : null],
-            ['Finding key', h('span', { class: 'ref' }, f.key)],
+            ['Finding key', refText(f.key)],
           ]),
         ),
         h('h2', null, 'Related records'),
@@ -510,7 +721,7 @@ export const DASHBOARD_JS = String.raw`
             label: 'Ref',
             ref: true,
             value: function (r) {
-              return r.type === 'deployment' ? link(releaseHref(r.ref), r.ref) : r.ref;
+              return r.type === 'deployment' ? refLink(releaseHref(r.ref), r.ref) : r.ref;
             },
           },
         ], (f.subject.type === 'deployment' ? [{ type: 'deployment', ref: f.subject.ref }] : []).concat(f.related)),
@@ -520,7 +731,7 @@ export const DASHBOARD_JS = String.raw`
           { label: 'From', value: function (e) { return e.from ? badge(e.from) : 'new'; } },
           { label: 'To', value: function (e) { return badge(e.to); } },
           { label: 'Why', value: function (e) { return e.reason; } },
-          { label: 'Run', ref: true, value: function (e) { return link('#/runs/' + encodeURIComponent(e.runId), e.runId); } },
+          { label: 'Run', ref: true, value: function (e) { return refLink('#/runs/' + encodeURIComponent(e.runId), e.runId); } },
         ], f.history),
         h('h2', null, 'Evidence'),
         f.evidence.ledger
@@ -566,7 +777,7 @@ export const DASHBOARD_JS = String.raw`
         form,
         table('Releases (' + page.items.length + ' on this page)', [
           { label: 'Deployed', value: function (r) { return when(r.startedAt); } },
-          { label: 'Release', ref: true, value: function (r) { return link(releaseHref(r.ref), r.ref); } },
+          { label: 'Release', ref: true, value: function (r) { return refLink(releaseHref(r.ref), r.ref); } },
           { label: 'Service', value: function (r) { return r.service; } },
           { label: 'Version', value: function (r) { return r.version; } },
           { label: 'Changes', value: function (r) { return r.changeNumbers.join(', ') || 'none linked'; } },
@@ -587,7 +798,7 @@ export const DASHBOARD_JS = String.raw`
             ['Service', r.service],
             ['Environment', r.environment],
             ['Version', r.version],
-            ['Commit', h('span', { class: 'ref' }, r.commitSha)],
+            ['Commit', refText(r.commitSha)],
             ['Started', when(r.startedAt)],
             ['Finished', when(r.finishedAt)],
             ['Triggered by', r.triggeredBy],
@@ -643,22 +854,35 @@ export const DASHBOARD_JS = String.raw`
   }
 
   function exceptionsList() {
-    return api('/exceptions').then(function (page) {
+    return Promise.all([
+      api('/exceptions'),
+      api('/exceptions/config').catch(function (err) {
+        if (err instanceof ApiError && err.status === 403) return null;
+        throw err;
+      }),
+    ]).then(function (res) {
+      var fromApi = res[0].items.map(function (e) {
+        return Object.assign({ source: 'api' }, e);
+      });
+      var fromConfig = res[1] ? res[1].items : [];
+      var rows = fromConfig.concat(fromApi);
       render('Exceptions', [
         h(
           'p',
           { class: 'lead' },
-          'Accepted risks requested through the API. An exception covers findings of its control whose subject matches, once approved by someone other than its requester, until it expires.',
+          'Accepted risks: those of the config file (exceptions:) and those requested through the API. An exception covers findings of its control whose subject matches — an API one once approved by someone other than its requester — until it expires.',
         ),
-        table('Exceptions, newest first', [
+        res[1] ? null : h('p', { class: 'note' }, 'The config file’s exceptions may cover any team’s subjects, so a team-scoped token sees only the API ones of its team.'),
+        table('Exceptions: the config file’s, then the API’s newest first', [
+          { label: 'Source', value: function (e) { return h('span', { class: 'badge src-' + e.source }, e.source === 'config' ? 'config file' : 'API'); } },
           { label: 'Control', value: function (e) { return e.control; } },
           { label: 'Subject pattern', ref: true, value: function (e) { return e.subject; } },
-          { label: 'Reason', value: function (e) { return e.reason; } },
+          { label: 'Reason', prose: true, value: function (e) { return e.reason; } },
           { label: 'Requested by', value: function (e) { return e.requestedBy; } },
           { label: 'Approved by', value: function (e) { return e.approvedBy; } },
           { label: 'Expires', value: function (e) { return e.expires; } },
           { label: 'Status', value: function (e) { return badge(e.status); } },
-        ], page.items),
+        ], rows),
       ]);
     });
   }
@@ -667,6 +891,7 @@ export const DASHBOARD_JS = String.raw`
     var cursor = params.get('cursor');
     return api('/runs' + query({ limit: 50, cursor: cursor })).then(function (page) {
       render('Runs', [
+        runNowPanel(),
         table('Reconcile runs, newest first', [
           { label: 'Started', value: function (r) { return link('#/runs/' + encodeURIComponent(r.id), when(r.startedAt)); } },
           { label: 'Trigger', value: function (r) { return r.trigger; } },
@@ -742,7 +967,7 @@ export const DASHBOARD_JS = String.raw`
               { class: 'panel' },
               facts([
                 ['Health', c.health ? badge(c.health) : 'never collected'],
-                ['Base URL', h('span', { class: 'ref' }, c.baseUrl)],
+                ['Base URL', refText(c.baseUrl)],
                 ['Enabled', c.enabled ? 'yes' : 'no'],
                 ['Collects', c.capabilities ? c.capabilities.join(', ') : 'unknown'],
                 ['Last success', when(c.lastSuccessAt)],
@@ -759,6 +984,286 @@ export const DASHBOARD_JS = String.raw`
         }),
       ]);
     });
+  }
+
+  /** Why a company-wide page shows nothing to this caller (403 from the API). */
+  function companyWideNote(err, what) {
+    if (err instanceof ApiError && err.status === 403)
+      return h('p', { class: 'note', role: 'note' }, what + ' cover every team; this token (' + (me && me.team ? 'scoped to team ' + me.team : 'its role') + ') cannot read them: ' + err.message);
+    throw err;
+  }
+
+  function outcomeBadge(outcome) {
+    return h('span', { class: 'badge o-' + outcome }, OUTCOME_TEXT[outcome] || outcome);
+  }
+
+  /** The run-now control: a button for admins and operators, a sentence for everyone else. */
+  function runNowPanel() {
+    if (!canRun())
+      return h(
+        'p',
+        { class: 'note run-now-note' },
+        'Runs start on schedule. Starting one now needs a company-wide operator or admin token' + (me ? ' (this one is ' + me.role + (me.team ? ', team ' + me.team : '') + ').' : '.'),
+      );
+    var out = statusLine();
+    var full = h('input', { type: 'checkbox', id: 'run-full', name: 'full' });
+    var button = h(
+      'button',
+      {
+        type: 'button',
+        id: 'run-now',
+        onclick: function () {
+          button.disabled = true;
+          out.className = 'status';
+          out.textContent = 'Starting a run…';
+          api('/runs', { method: 'POST', body: full.checked ? { full: true } : {} })
+            .then(function (started) {
+              out.textContent = '';
+              add(out, ['Run started at ' + when(started.startedAt) + ' (' + started.collectJobs + ' collect jobs): ', link('#/runs/' + encodeURIComponent(started.id), started.id), '.']);
+            })
+            .catch(function (err) {
+              if (err instanceof AuthError) return route();
+              out.className = 'status error';
+              out.textContent = 'The run did not start: ' + err.message;
+            })
+            .then(function () {
+              button.disabled = false;
+            });
+        },
+      },
+      'Run now',
+    );
+    return h('div', { class: 'panel run-now' }, button, h('label', { for: 'run-full', class: 'inline' }, full, ' full resync (every stream from scratch)'), out);
+  }
+
+  function controlsPage() {
+    return api('/controls/results')
+      .then(function (r) {
+        var last = r.runs[r.runs.length - 1];
+        var counts = {};
+        r.controls.forEach(function (c) {
+          var o = c.lastRun ? c.lastRun.outcome : 'not_run';
+          counts[o] = (counts[o] || 0) + 1;
+        });
+        render('Controls', [
+          h(
+            'p',
+            { class: 'lead' },
+            last
+              ? 'Each control as the last finished run left it (' + when(last.startedAt) + ', ' + last.status + '), with its results over the last ' + r.runs.length + ' runs.'
+              : 'No run has finished yet.',
+          ),
+          h(
+            'div',
+            { class: 'cards' },
+            ['failing', 'passing', 'partial', 'not_evaluated', 'disabled'].map(function (o) {
+              return h('div', { class: 'card o-' + o }, h('div', { class: 'label' }, OUTCOME_TEXT[o].charAt(0).toUpperCase() + OUTCOME_TEXT[o].slice(1)), h('div', { class: 'value' }, String(counts[o] || 0)));
+            }),
+          ),
+          runNowPanel(),
+          table(
+            'Controls in catalog order',
+            [
+              { label: 'Control', value: function (c) { return h('span', null, h('strong', null, c.id), h('br'), c.title); } },
+              { label: 'Severity', value: function (c) { return badge(c.severity, 'sev'); } },
+              { label: 'Last run', value: function (c) { return outcomeBadge(c.lastRun ? c.lastRun.outcome : 'not_run'); } },
+              { label: 'Population', num: true, value: function (c) { return h('span', { title: c.population.of }, String(c.population.count), h('br'), h('span', { class: 'note' }, c.population.of)); } },
+              { label: 'Failures', num: true, value: function (c) { return c.lastRun ? String(c.lastRun.flagged) : '—'; } },
+              { label: 'Undecided', num: true, value: function (c) { return c.lastRun ? String(c.lastRun.undecided) : '—'; } },
+              {
+                label: 'Open findings',
+                num: true,
+                value: function (c) {
+                  return c.lastRun ? link('#/findings' + query({ status: 'open,reopened', control: c.id }), String(c.lastRun.open)) : '—';
+                },
+              },
+              { label: 'Trend (failures per run)', value: sparkline },
+              { label: 'Why', prose: true, value: function (c) { return c.lastRun ? c.lastRun.reason : null; } },
+            ],
+            r.controls,
+            function (c) {
+              return c.lastRun && c.lastRun.outcome === 'failing' ? 'row-failing' : null;
+            },
+          ),
+          h(
+            'p',
+            { class: 'note' },
+            'Population: the records of the control’s subject type on record now; a control may test a subset of them. Failures: subjects it flagged in the run (those covered by an exception included). Undecided: subjects whose data is missing upstream, neither passed nor failed.',
+          ),
+        ]);
+      })
+      .catch(function (err) {
+        render('Controls', [companyWideNote(err, 'Control results')]);
+      });
+  }
+
+  function readinessPage() {
+    return api('/controls/readiness')
+      .then(function (r) {
+        var columns = [
+          {
+            label: 'Clause',
+            value: function (c) {
+              return link('#/findings' + query({ status: 'open,reopened', framework: c.token }), c.clause);
+            },
+          },
+          { label: 'Passing', num: true, value: function (c) { return String(c.passing); } },
+          { label: 'Failing', num: true, value: function (c) { return String(c.failing); } },
+          { label: 'Partial', num: true, value: function (c) { return String(c.partial); } },
+          { label: 'Not evaluated', num: true, value: function (c) { return String(c.notEvaluated); } },
+          {
+            label: 'Controls',
+            value: function (c) {
+              return h(
+                'ul',
+                { class: 'inline-list' },
+                c.controls.map(function (x) {
+                  return h('li', null, h('span', { title: x.title }, x.id), ' ', outcomeBadge(x.outcome));
+                }),
+              );
+            },
+          },
+        ];
+        render('Readiness by framework', [
+          h(
+            'p',
+            { class: 'lead' },
+            r.runId
+              ? 'Each framework clause with the controls the catalog maps to it, as the run of ' + when(r.runStartedAt) + ' left them. A clause is ready when all its controls pass.'
+              : 'No run has finished yet: every control is not evaluated.',
+          ),
+          r.frameworks.map(function (f) {
+            var c = f.controls;
+            var total = c.passing + c.failing + c.partial + c.notEvaluated;
+            return [
+              h('h2', null, f.name),
+              h(
+                'p',
+                { class: 'readiness-summary' },
+                h('strong', null, c.passing + ' of ' + total + ' controls passing'),
+                ', ' + c.failing + ' failing, ' + c.partial + ' partial, ' + c.notEvaluated + ' not evaluated.',
+              ),
+              table(f.name + ' clauses', columns, f.clauses, function (x) {
+                return x.failing ? 'row-failing' : null;
+              }),
+            ];
+          }),
+        ]);
+      })
+      .catch(function (err) {
+        render('Readiness by framework', [companyWideNote(err, 'Control results')]);
+      });
+  }
+
+  function isoDay(d) {
+    return d.toISOString().slice(0, 10);
+  }
+
+  function reportsPage() {
+    var today = new Date();
+    var from = new Date(today.getTime() - 29 * 86400000);
+    var out = statusLine();
+    var format = h(
+      'select',
+      { id: 'r-format', name: 'format' },
+      REPORT_FORMATS.map(function (f) {
+        return h('option', { value: f }, f.toUpperCase());
+      }),
+    );
+    var form = h(
+      'form',
+      {
+        class: 'filters report-form',
+        onsubmit: function (ev) {
+          ev.preventDefault();
+          var data = new FormData(form);
+          var params = { from: data.get('from'), to: data.get('to'), format: data.get('format') };
+          if (data.get('asOf')) params.asOf = data.get('asOf');
+          if (data.get('redact')) params.redact = 'true';
+          out.className = 'status';
+          out.textContent = 'Building the report…';
+          api('/reports' + query(params), { raw: true })
+            .then(function (res) {
+              var disposition = res.headers.get('Content-Disposition') || '';
+              var m = /filename="([^"]+)"/.exec(disposition);
+              var name = m ? m[1] : 'audit-hub-report.' + params.format;
+              return res.blob().then(function (blob) {
+                saveFile(blob, name);
+                out.textContent = 'Downloaded ' + name + ' (' + Math.max(1, Math.round(blob.size / 1024)) + ' kB).';
+              });
+            })
+            .catch(function (err) {
+              if (err instanceof AuthError) return route();
+              out.className = 'status error';
+              out.textContent = 'No report: ' + err.message;
+            });
+        },
+      },
+      text('from', 'From', isoDay(from), { type: 'date', required: true }),
+      text('to', 'To', isoDay(today), { type: 'date', required: true }),
+      h('label', { for: 'r-format' }, 'Format', format),
+      text('asOf', 'As of (optional)', '', { type: 'date' }),
+      h('label', { for: 'f-redact', class: 'inline' }, h('input', { type: 'checkbox', id: 'f-redact', name: 'redact', value: 'true' }), ' pseudonymize people'),
+      h('button', { type: 'submit', id: 'report-download' }, 'Download report'),
+    );
+    render('Reports', [
+      h('p', { class: 'lead' }, 'The period report for auditors, as the report command builds it: every successful production deployment of the period, each control’s results, findings, exceptions and emergency releases.'),
+      me && me.team
+        ? h('p', { class: 'note' }, 'A period report covers the whole estate; this token is scoped to team ' + me.team + ', so the API will refuse it.')
+        : null,
+      form,
+      out,
+    ]);
+    return Promise.resolve();
+  }
+
+  /** Every finding the filters select (all pages), for the CSV export. */
+  function allFindings(filters) {
+    var items = [];
+    function page(cursor) {
+      var params = Object.assign({}, filters, { limit: 500 });
+      delete params.cursor;
+      if (cursor) params.cursor = cursor;
+      return api('/findings' + query(params)).then(function (p) {
+        items = items.concat(p.items);
+        return p.nextCursor ? page(p.nextCursor) : items;
+      });
+    }
+    return page(null);
+  }
+
+  /** A CSV field: quoted when needed; a would-be spreadsheet formula is prefixed with ' (OWASP). */
+  function csvField(value) {
+    if (value === null || value === undefined) return '';
+    var t = String(value);
+    if (/^[=+@\t\r]/.test(t) || /^-(?![\d.])/.test(t)) t = "'" + t;
+    return /[",\r\n]/.test(t) ? '"' + t.replace(/"/g, '""') + '"' : t;
+  }
+
+  function findingsCsv(items) {
+    var lines = [CSV_COLUMNS.join(',')];
+    items.forEach(function (f) {
+      lines.push(
+        [
+          f.key, f.controlId, f.title, f.severity, f.status, f.subject.type, f.subject.ref, f.subject.service, f.subject.environment,
+          f.team, f.firstSeenAt, f.lastSeenAt, f.ageDays, f.due ? f.due.at : null, f.due ? f.due.overdue : null,
+          f.ticket ? f.ticket.key : null, f.ticket && f.ticket.url ? f.ticket.url : null, f.reason,
+        ]
+          .map(csvField)
+          .join(','),
+      );
+    });
+    return lines.join('\r\n') + '\r\n';
+  }
+
+  function dueCell(f) {
+    if (!f.due) return '—';
+    return h('span', null, f.due.at.slice(0, 10), f.due.overdue ? [' ', h('span', { class: 'badge st-overdue' }, 'overdue')] : null);
+  }
+
+  function ticketCell(f) {
+    if (!f.ticket) return '—';
+    return f.ticket.url && /^https?:\/\//i.test(f.ticket.url) ? h('a', { href: f.ticket.url, rel: 'noopener noreferrer', target: '_blank' }, f.ticket.key) : f.ticket.key;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -799,12 +1304,19 @@ export const DASHBOARD_JS = String.raw`
             return arg ? runDetail(arg) : runsList(params);
           case 'connectors':
             return connectorsList();
+          case 'controls':
+            return controlsPage();
+          case 'readiness':
+            return readinessPage();
+          case 'reports':
+            return reportsPage();
           default:
             render('Not found', h('p', null, 'There is no page at ' + path + '.'));
         }
       })
       .catch(function (err) {
-        if (err instanceof AuthError) showSignIn(err.message + ' Paste a valid token to continue.');
+        if (err instanceof AuthError)
+          showSignIn(err.message.replace(/[.!]?$/, '.') + ' Paste a valid token to continue.');
         else showError(err);
       });
   }

@@ -58,7 +58,9 @@ th, td { text-align: left; padding: 0.45rem 0.75rem; border-top: 1px solid var(-
 th { background: var(--wash); font-weight: 600; }
 td.nowrap { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.ref, .ref { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.88rem; word-break: break-all; }
+/* Refs break only at the <wbr> after their separators (dashboard.script.ts refText), never mid-name. */
+.ref { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.88rem; word-break: normal; overflow-wrap: normal; hyphens: none; }
+td.prose { min-width: 13rem; }
 .badge { display: inline-block; padding: 0.05rem 0.45rem; border-radius: 3px; font-size: 0.85rem; font-weight: 600; border: 1px solid currentColor; }
 .sev-critical .badge, .badge.sev-critical { color: var(--critical); }
 .badge.sev-high { color: var(--high); }
@@ -66,6 +68,33 @@ td.ref, .ref { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monos
 .badge.sev-low { color: var(--low); }
 .badge.st-open, .badge.st-reopened, .badge.st-failed, .badge.st-failing, .badge.st-overdue { color: var(--high); }
 .badge.st-resolved, .badge.st-complete, .badge.st-ok, .badge.st-approved { color: var(--ok); }
+.badge.o-failing { color: var(--high); }
+.badge.o-passing { color: var(--ok); }
+.badge.o-partial { color: var(--medium); }
+.badge.o-not_evaluated, .badge.o-disabled, .badge.o-not_run { color: var(--muted); border-style: dashed; }
+.badge.src-config { color: #5b3f8c; }
+.badge.src-api { color: var(--accent); }
+.card.o-failing .value { color: var(--high); }
+.card.o-passing .value { color: var(--ok); }
+.card.o-partial .value { color: var(--medium); }
+tr.row-overdue td, tr.row-failing td { background: #fff4f2; }
+tr.row-overdue td:first-child, tr.row-failing td:first-child { box-shadow: inset 4px 0 0 var(--high); }
+.overdue-summary { color: var(--high); font-weight: 600; }
+.spark { vertical-align: middle; margin-right: 0.4rem; }
+.spark rect { fill: var(--muted); }
+.spark rect.o-failing { fill: var(--high); }
+.spark rect.o-passing { fill: var(--ok); }
+.spark rect.o-partial { fill: var(--medium); }
+.trend { white-space: nowrap; }
+ul.inline-list { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 0.9rem; }
+ul.inline-list li { white-space: nowrap; }
+.toolbar { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; margin: 0 0 0.75rem; }
+.toolbar .status { margin: 0; }
+.run-now { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; margin: 0.75rem 0 1rem; }
+.run-now .status { margin: 0; flex-basis: 100%; }
+label.inline, form.filters label.inline { display: inline-flex; flex-direction: row; align-items: center; gap: 0.35rem; align-self: center; }
+.status.error { border-left: 4px solid var(--high); background: #fff5f5; padding: 0.4rem 0.7rem; }
+.hidden-download { display: none; }
 .badge.st-accepted, .badge.st-partial, .badge.st-incomplete, .badge.st-degraded, .badge.st-pending, .badge.st-requested { color: var(--medium); }
 dl.facts { display: grid; grid-template-columns: minmax(9rem, max-content) 1fr; gap: 0.35rem 1rem; margin: 0; }
 dl.facts dt { color: var(--muted); }
@@ -74,14 +103,18 @@ form.filters { display: flex; flex-wrap: wrap; gap: 0.75rem 1rem; align-items: f
 form.filters label, form.signin label { display: flex; flex-direction: column; font-size: 0.9rem; gap: 0.2rem; }
 input, select, button { font: inherit; padding: 0.35rem 0.5rem; border: 1px solid #8b97a3; border-radius: 4px; background: var(--paper); color: var(--ink); }
 button { background: var(--accent); color: #fff; border-color: var(--accent); cursor: pointer; }
+button:disabled { opacity: 0.6; cursor: progress; }
 button.secondary { background: var(--paper); color: var(--accent); }
 .pager { display: flex; gap: 1rem; margin: 0.75rem 0; }
 .error { border-left: 4px solid var(--high); background: #fff5f5; padding: 0.6rem 0.9rem; }
 .note { color: var(--muted); font-size: 0.9rem; }
 .chart svg { width: 100%; max-width: 46rem; height: auto; display: block; }
 .chart .bar { fill: var(--accent); }
-.chart .axis { stroke: var(--line); }
+.chart .axis { stroke: var(--muted); }
+.chart .grid { stroke: var(--line); stroke-dasharray: 3 3; }
 .chart text { font-size: 11px; fill: var(--muted); }
+.chart text.value { fill: var(--ink); }
+.chart text.axis-title { font-size: 12px; fill: var(--ink); }
 form.signin { max-width: 34rem; display: grid; gap: 0.75rem; }
 form.signin input { width: 100%; }
 form.signin button { justify-self: start; }

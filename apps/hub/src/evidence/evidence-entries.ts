@@ -1,6 +1,7 @@
 /**
  * Builders for the entries other parts of the hub append through EvidenceLedger.append, in the
- * transaction of what they record: remediation's ticket actions and exception decisions.
+ * transaction of what they record: remediation's ticket actions and exception decisions, and a
+ * reviewer's sign-off of a period report.
  */
 import type { FindingStatus } from '@audit-hub/domain';
 import type { EvidenceEntryInput } from './ledger.types';
@@ -68,4 +69,26 @@ export function exceptionDecisionEntry(e: ExceptionDecisionEvidence): EvidenceEn
       exception: e.exception ?? null,
     },
   };
+}
+
+/** The payload of a `report_signoff` entry: who reviewed which report content, and when. */
+export interface ReportSignOffPayload {
+  /** The report's content hash (reports/report-id.ts): a changed report no longer matches it. */
+  reportId: string;
+  reportVersion: number;
+  period: { from: string; to: string };
+  asOf: string;
+  redacted: boolean;
+  reviewer: string;
+  role: string;
+  /** `YYYY-MM-DD`, as the reviewer dated the sign-off. */
+  reviewedOn: string;
+  /** Who ran `report --sign`. */
+  recordedBy: string;
+  /** The rendered file the reviewer signed, when one was given. */
+  file: { name: string; format: string; sha256: string } | null;
+}
+
+export function reportSignOffEntry(p: ReportSignOffPayload, at?: string): EvidenceEntryInput {
+  return { type: 'report_signoff', subject: `report ${p.reportId}`, runId: null, at, payload: p };
 }

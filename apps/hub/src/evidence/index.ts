@@ -11,7 +11,9 @@ export { EvidenceBatchListener } from './evidence-batch.listener';
 export { EvidenceRunListener } from './evidence-run.listener';
 export {
   exceptionDecisionEntry,
+  reportSignOffEntry,
   ticketActionEntry,
+  type ReportSignOffPayload,
   type ExceptionDecision,
   type ExceptionDecisionEvidence,
   type TicketAction,

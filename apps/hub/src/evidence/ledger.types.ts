@@ -16,6 +16,7 @@ export const EVIDENCE_ENTRY_TYPES: readonly EvidenceEntryType[] = [
   'config',
   'prune',
   'checkpoint_anchor',
+  'report_signoff',
 ];
 
 /** What a caller appends; the ledger assigns seq, prevHash and hash. */

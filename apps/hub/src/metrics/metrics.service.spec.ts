@@ -95,6 +95,10 @@ describe('MetricsService', () => {
     expect(body).toContain(
       `audit_hub_stream_last_success_timestamp_seconds{connector="gitlab",stream="deployments"} ${Date.parse('2026-11-02T00:01:00Z') / 1000}`,
     );
+    // A stream of the last run that never completed is there too (0 = never), so an age alert fires.
+    expect(body).toContain(
+      'audit_hub_stream_last_success_timestamp_seconds{connector="servicenow",stream="changes"} 0',
+    );
     expect(body).toContain('process_cpu_seconds_total');
   });
 

@@ -226,18 +226,32 @@ export class MetricsService {
     });
     new Gauge({
       name: 'audit_hub_stream_last_success_timestamp_seconds',
-      help: 'When each stream last ended complete (Unix seconds)',
+      help: 'When each stream last ended complete (Unix seconds; 0 = never): every stream with a cursor row or in the last finished run',
       labelNames: ['connector', 'stream'],
       registers,
       async collect() {
         this.reset();
         await guarded('streams', async () => {
-          const rows = await sqlQuery<{ connector: string; stream: string; last_success_at: string }>(
+          // Every stream is exported, so an alert on its age also fires for a stream that never
+          // completed (0), instead of the series being absent exactly where it matters.
+          const rows = await sqlQuery<{ connector: string; stream: string; last_success_at: string | null }>(
             ds,
-            'SELECT connector, stream, last_success_at FROM stream_cursor WHERE last_success_at IS NOT NULL',
+            'SELECT connector, stream, last_success_at FROM stream_cursor',
           );
+          const at = new Map<string, { connector: string; stream: string; seconds: number }>();
+          for (const s of await lastStreams())
+            at.set(`${s.connector}\u0000${s.stream}`, {
+              connector: s.connector,
+              stream: s.stream,
+              seconds: 0,
+            });
           for (const r of rows)
-            this.set({ connector: r.connector, stream: r.stream }, Date.parse(r.last_success_at) / 1000);
+            at.set(`${r.connector}\u0000${r.stream}`, {
+              connector: r.connector,
+              stream: r.stream,
+              seconds: r.last_success_at ? Date.parse(r.last_success_at) / 1000 : 0,
+            });
+          for (const s of at.values()) this.set({ connector: s.connector, stream: s.stream }, s.seconds);
         });
       },
     });

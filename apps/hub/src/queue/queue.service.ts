@@ -121,7 +121,7 @@ export class QueueService implements OnApplicationShutdown {
     emitter.on('error', (err: Error) => {
       if (Date.now() - last < 60_000) return;
       last = Date.now();
-      this.logger.warn('Redis connection error; retrying', { redis: this.where(), error: err.message });
+      this.logger.warn('Redis connection error; retrying', { redis: this.where(), err });
     });
     return emitter;
   }
@@ -163,14 +163,12 @@ export class QueueService implements OnApplicationShutdown {
         maxStalledCount: 2,
       },
     );
-    worker.on('failed', (job, err) =>
-      log.warn('job failed', { job: job?.id, name: job?.name, error: err.message }),
-    );
+    worker.on('failed', (job, err) => log.warn('job failed', { job: job?.id, name: job?.name, err }));
     let lastError = 0;
     worker.on('error', (err) => {
       if (Date.now() - lastError < 60_000) return;
       lastError = Date.now();
-      log.warn('worker error', { error: err.message });
+      log.warn('worker error', { err });
     });
     this.workers.add(worker);
     return worker;

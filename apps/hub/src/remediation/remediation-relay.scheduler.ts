@@ -55,7 +55,7 @@ export class RemediationRelayScheduler implements OnApplicationBootstrap, OnAppl
         if (result.sent || result.failed || result.skipped)
           this.logger.info('remediation relayed between runs', { ...result });
       } catch (err) {
-        this.logger.error('remediation relay pass failed', { error: (err as Error).message });
+        this.logger.error('remediation relay pass failed', { err });
       } finally {
         this.passing = null;
       }

@@ -1,6 +1,8 @@
 /**
  * The report as one self-contained HTML page (inline CSS, no script, no external resource), so it
- * can be mailed, archived or printed as is.
+ * can be mailed, archived or printed as is. It draws the same layout (report.layout.ts) as the
+ * PDF: the same sections, in the same order, with the same words and numbers. `<meta>` tags name
+ * the report id, period, as-of instant and redaction, which `report --sign` reads back.
  */
 import type { AuditReport } from './report.model';
 import { layoutReport, type Block, type TableColumn } from './report.layout';
@@ -37,6 +39,7 @@ th, td { border: 1px solid #d0d7de; padding: 4px 6px; text-align: left; vertical
 th { background: #f6f8fa; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 .empty { color: #57606a; font-style: italic; }
+#sign-off dd { min-height: 1.4em; }
 @media print { nav { display: none; } section { break-inside: auto; } thead { display: table-header-group; } }
 `;
 
@@ -69,6 +72,18 @@ function block(b: Block): string {
   }
 }
 
+/** What identifies the report, as `<meta>` (HTML) and document info (PDF) entries. */
+export function reportMeta(report: AuditReport): [string, string][] {
+  return [
+    ['audit-hub-report-id', report.reportId],
+    ['audit-hub-report-version', String(report.reportVersion)],
+    ['audit-hub-period', `${report.period.from}/${report.period.to}`],
+    ['audit-hub-as-of', report.asOf],
+    ['audit-hub-redacted', String(report.redacted)],
+    ['generator', `audit-hub ${report.preparation.toolVersion}`],
+  ];
+}
+
 export function renderHtml(report: AuditReport): string {
   const layout = layoutReport(report);
   const sections = layout.sections
@@ -83,6 +98,9 @@ export function renderHtml(report: AuditReport): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(`${layout.title}: ${report.period.from} to ${report.period.to}`)}</title>
+${reportMeta(report)
+  .map(([name, content]) => `<meta name="${name}" content="${escapeHtml(content)}">`)
+  .join('\n')}
 <style>${STYLE}</style>
 </head>
 <body>

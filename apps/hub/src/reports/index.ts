@@ -22,7 +22,9 @@ export { collectPersonValues } from './person-values.query';
 export { layoutReport, REPORT_TITLE } from './report.layout';
 export { renderHtml } from './html.renderer';
 export { renderPdf } from './pdf.renderer';
-export { renderCsv, CSV_COLUMNS } from './csv.renderer';
+export { renderCsvZip, renderCsvFiles, csvTables, CSV_FILES, type CsvFile } from './csv.renderer';
+export { reportContentHash, REPORT_ID } from './report-id';
+export { readSignOffs, signOffView } from './report-signoff';
 export { renderJson } from './json.renderer';
 export { buildOscal, renderOscal, OSCAL_VERSION } from './oscal.renderer';
 export {

@@ -5,13 +5,15 @@
  */
 import type {
   AuditReport,
+  ControlConclusion,
   ControlResultView,
   EmergencyReview,
-  FindingCounts,
   PopulationDeployment,
   ReportSection,
+  SourceStream,
 } from './report.model';
 import { REPORT_SECTIONS } from './report.model';
+import { CONCLUSION_RULE } from './control-tests';
 
 export interface TableColumn {
   title: string;
@@ -65,8 +67,39 @@ function table(columns: TableColumn[], rows: string[][], empty: string): Block {
   return { kind: 'table', columns, rows, empty };
 }
 
-function counts(c: FindingCounts): string[] {
-  return [String(c.open), String(c.reopened), String(c.accepted), String(c.resolved)];
+export const CONCLUSION_LABELS: Record<ControlConclusion, string> = {
+  effective: 'effective',
+  not_effective: 'not effective',
+  not_evaluated: 'not evaluated',
+  partial: 'partial',
+};
+
+/** `12.5 %`, or `n/a` when there is nothing to divide by. */
+export function rate(r: number | null): string {
+  return r === null ? 'n/a' : `${(r * 100).toFixed(1)} %`;
+}
+
+/** An empty line for a signature field not yet filled. */
+export const BLANK = '______________________________';
+
+function streamRuns(s: SourceStream): string {
+  const parts = [`${s.complete} complete`];
+  if (s.partial) parts.push(`${s.partial} partial`);
+  if (s.failed) parts.push(`${s.failed} failed`);
+  return `${s.runs} run(s): ${parts.join(', ')}`;
+}
+
+function streamWhy(s: SourceStream): string {
+  const last = s.last;
+  const why: string[] = [];
+  if (last && last.status !== 'complete')
+    why.push(
+      `${last.status} in run ${last.runId}: ${[last.error, ...last.problems].filter(Boolean).join('; ') || 'no reason recorded'}`,
+    );
+  if (s.records !== s.ledgerRecords)
+    why.push(`the run recorded ${s.records} record(s), the evidence ledger lists ${s.ledgerRecords}`);
+  if (s.failedPages) why.push(`${s.failedPages} upstream response(s) of the last extraction were not 2xx`);
+  return why.join('\n') || 'complete';
 }
 
 function controlStatus(c: ControlResultView): string {
@@ -112,13 +145,36 @@ export function layoutReport(r: AuditReport): ReportLayout {
     .map(([s, n]) => `${n} ${s}`);
   const lastRun = r.scope.runs.find((x) => x.id === r.scope.lastRunId);
 
-  sections['Scope'].push(
+  const c = r.completeness;
+  const bad = c.extractions.filter((e) => e.status !== 'complete');
+  const unreconciled = c.streams.filter((x) => x.records !== x.ledgerRecords);
+  const completenessLine = !c.streams.length
+    ? 'no source stream ran in the runs considered'
+    : c.complete
+      ? `complete: ${c.streams.length} source stream(s), ${c.extractions.length} extraction(s), every one complete, and every stream's record count matches the evidence ledger`
+      : `NOT complete: ${bad.length} of ${c.extractions.length} extraction(s) partial or failed${unreconciled.length ? `, ${unreconciled.length} stream(s) whose record count does not match the evidence ledger` : ''} (see Completeness of the source data)`;
+  const tally = new Map<string, number>();
+  for (const x of r.controls) tally.set(x.test.conclusion, (tally.get(x.test.conclusion) ?? 0) + 1);
+  const conclusionsLine = (['effective', 'not_effective', 'partial', 'not_evaluated'] as const)
+    .filter((k) => tally.get(k))
+    .map((k) => `${tally.get(k)} ${CONCLUSION_LABELS[k]}`)
+    .join(', ');
+  const linkedChanges = new Set(r.population.deployments.flatMap((d) => d.changes.map((x) => x.ref))).size;
+  const populationLine =
+    `${r.population.total} successful production deployment(s) in the period (${r.population.traced} traced), ` +
+    `${linkedChanges} linked change request(s); ` +
+    (c.recordsHeld.length
+      ? `${c.recordsHeld.reduce((n, x) => n + x.count, 0)} record(s) on record at the as-of instant`
+      : 'no record on record at the as-of instant');
+
+  sections['Summary'].push(
     {
       kind: 'facts',
       items: [
         ['Period', `${r.period.from} to ${r.period.to} (UTC, both days included)`],
         ['As of', `${when(r.asOf)}: what the hub knew then (record versions, finding history, runs)`],
         ['Generated', when(r.generatedAt)],
+        ['Report id', `${r.reportId} (SHA-256 of the report's content; a sign-off is bound to it)`],
         [
           'Personal data',
           r.redacted ? 'replaced with keyed pseudonyms (person-...), consistent across the report' : 'shown',
@@ -138,6 +194,20 @@ export function layoutReport(r: AuditReport): ReportLayout {
           'Control results from',
           lastRun ? `run ${lastRun.id} of ${when(lastRun.startedAt)} (${lastRun.status})` : 'no run',
         ],
+        ['Population', populationLine],
+        ['Completeness', completenessLine],
+        ['Conclusions', conclusionsLine || 'no control'],
+        ['Tool', `${r.preparation.tool} ${r.preparation.toolVersion}, report format ${r.reportVersion}`],
+        [
+          'Controls',
+          `${r.preparation.catalog}, digest ${r.preparation.catalogDigest.slice(0, 16)} (each control's version under Control tests)`,
+        ],
+        [
+          'Configuration',
+          r.preparation.configDigest
+            ? `digest ${r.preparation.configDigest.slice(0, 16)}, as last recorded in the evidence ledger`
+            : 'no config recorded in the evidence ledger by the as-of instant',
+        ],
       ],
     },
     {
@@ -154,7 +224,126 @@ export function layoutReport(r: AuditReport): ReportLayout {
     ),
   );
 
-  sections['Population'].push(
+  sections['Completeness of the source data'].push(
+    {
+      kind: 'paragraph',
+      text:
+        'Every source stream reads its upstream in full on its first run (back to collect.since) and from its ' +
+        'cursor on later runs. Each upstream response is recorded in the evidence ledger as it is read (method, ' +
+        'path and query, HTTP status, SHA-256 of the body), and each committed batch with the content hash of ' +
+        'every record, in the transaction that stores them. A run with a stream that is not complete is ' +
+        'incomplete, and the controls that depend on it report partial or not evaluated. The counts below are ' +
+        "recounted from the ledger and the streams' status rows, not taken from the run's summary; the requests " +
+        "are those of each stream's last extraction, as patterns ({n}, {id}, {sha}: path ids; …: a parameter that " +
+        'varied between requests, such as the page; any other value: the filter every request used).',
+    },
+    table(
+      [
+        col('Source', 2),
+        col('Runs', 1.6),
+        col('Records (run / ledger)', 1.4),
+        col('Requests', 0.9),
+        col('Extraction query (last extraction)', 6),
+        col('Last extraction', 2.2),
+        col('Last complete', 1.5),
+        col('Status', 2.2),
+      ],
+      c.streams.map((x) => [
+        `${x.connector}/${x.stream}\n(${x.plugin}: ${x.kinds.join(', ') || '-'})`,
+        streamRuns(x),
+        `${x.records} / ${x.ledgerRecords}`,
+        String(x.pages),
+        [
+          ...x.queries.map((q) => `${q.request} (${q.count}x)`),
+          ...(x.moreQueries ? [`+ ${x.moreQueries} more request pattern(s)`] : []),
+        ].join('\n') || 'no request recorded',
+        x.last
+          ? `run ${x.last.runId}\n${when(x.last.startedAt)} to ${when(x.last.finishedAt)}, ${x.last.status}, ${x.last.records} record(s)`
+          : '-',
+        x.lastSuccessAt
+          ? `${when(x.lastSuccessAt)}${x.lastSuccessRunId ? `\nrun ${x.lastSuccessRunId}` : ''}`
+          : 'never',
+        streamWhy(x),
+      ]),
+      'No source stream ran in the runs considered.',
+    ),
+    { kind: 'heading', text: 'Records on record at the as-of instant' },
+    table(
+      [col('Connector', 2), col('Record kind', 2), col('Records', 1)],
+      c.recordsHeld.map((x) => [x.connector, x.kind, String(x.count)]),
+      'The store held no record at the as-of instant.',
+    ),
+  );
+
+  sections['Control tests'].push(
+    {
+      kind: 'paragraph',
+      text:
+        'Each control is tested over its whole population (no sampling). An exception is a subject of the ' +
+        'population with a finding of the control open, reopened or accepted at the as-of instant; the deviation ' +
+        `rate is exceptions / population. Conclusion rule: ${CONCLUSION_RULE}`,
+    },
+    table(
+      [
+        col('Control', 1.3),
+        col('Title', 3.2),
+        col('Version', 1.2),
+        col('Population', 1),
+        col('Exceptions', 1),
+        col('Accepted', 0.9),
+        col('Deviation rate', 1.1),
+        col('Conclusion', 1.3),
+      ],
+      r.controls.map((x) => [
+        x.id,
+        x.title,
+        x.test.version,
+        x.test.population === null ? 'n/a' : String(x.test.population),
+        String(x.test.exceptions),
+        String(x.test.accepted),
+        rate(x.test.deviationRate),
+        CONCLUSION_LABELS[x.test.conclusion],
+      ]),
+      'No control.',
+    ),
+  );
+  for (const x of r.controls) {
+    sections['Control tests'].push(
+      { kind: 'heading', text: `${x.id} ${x.title}` },
+      {
+        kind: 'facts',
+        items: [
+          ['Test procedure', x.test.procedure],
+          [
+            'Control version',
+            `${x.test.version}, severity ${x.severity}, ${x.enabled ? 'enabled' : 'disabled'}`,
+          ],
+          [
+            'Population tested',
+            x.test.population === null ? `not counted (${x.test.populationBasis})` : x.test.populationBasis,
+          ],
+          [
+            'Exceptions found',
+            `${x.test.exceptions}${x.test.accepted ? ` (${x.test.accepted} accepted as risk)` : ''}${
+              x.test.exceptionKeys.length
+                ? `: ${x.test.exceptionKeys.map((k) => k.slice(k.indexOf('|') + 1)).join(', ')}`
+                : ''
+            }`,
+          ],
+          ['Deviation rate', rate(x.test.deviationRate)],
+          [
+            'Last run',
+            x.lastRun
+              ? `${x.lastRun.status}${x.lastRun.reason ? `: ${x.lastRun.reason}` : ''} (run ${x.lastRun.runId})`
+              : controlStatus(x),
+          ],
+          ['Conclusion', x.test.rule],
+        ],
+      },
+    );
+  }
+
+  sections['Appendix: deployments'].push(
     {
       kind: 'paragraph',
       text: `${r.population.total} successful production deployment(s) started in the period.`,
@@ -193,7 +382,7 @@ export function layoutReport(r: AuditReport): ReportLayout {
   );
 
   const untraced = r.population.deployments.filter((d) => !d.traced);
-  sections['Traceability'].push(
+  sections['Appendix: traceability'].push(
     {
       kind: 'facts',
       items: [
@@ -253,32 +442,6 @@ export function layoutReport(r: AuditReport): ReportLayout {
     );
   }
 
-  sections['Control results'].push(
-    table(
-      [
-        col('Control', 1.4),
-        col('Title', 3.6),
-        col('Severity', 1),
-        col('Last run', 1.3),
-        col('Open', 0.8),
-        col('Reopened', 1),
-        col('Accepted', 1),
-        col('Resolved', 1),
-        col('Note', 3.5),
-      ],
-      r.controls.map((c) => [
-        c.id,
-        c.title,
-        c.severity,
-        controlStatus(c),
-        ...counts(c.findings),
-        c.lastRun?.reason ??
-          (c.lastRun ? '' : c.enabled ? 'not evaluated by the hub in this period' : 'off in config'),
-      ]),
-      'No control.',
-    ),
-  );
-
   const s = r.findingSummary;
   sections['Findings'].push(
     {
@@ -321,7 +484,7 @@ export function layoutReport(r: AuditReport): ReportLayout {
     ),
   );
 
-  sections['Exceptions'].push(
+  sections['Accepted exceptions'].push(
     table(
       [
         col('Control', 1.3),
@@ -418,6 +581,50 @@ export function layoutReport(r: AuditReport): ReportLayout {
             ['Verify with', cp.verifyCommand],
           ],
         },
+  );
+
+  const so = r.signOff;
+  const reviewed: [string, string][] = so.signatures.length
+    ? so.signatures.flatMap((x, i) => [
+        [`Reviewed by${so.signatures.length > 1 ? ` (${i + 1})` : ''}`, x.reviewer],
+        ['Role', x.role],
+        ['Date', x.reviewedOn],
+        [
+          'Recorded',
+          `evidence ledger entry ${x.ledgerSeq} (${x.ledgerHash.slice(0, 16)}), ${when(x.signedAt)}, by ${x.recordedBy}${
+            x.file ? `; file ${x.file.name} (${x.file.format}, SHA-256 ${x.file.sha256.slice(0, 16)})` : ''
+          }`,
+        ],
+      ])
+    : [
+        ['Reviewed by', BLANK],
+        ['Role', BLANK],
+        ['Date', BLANK],
+        ['Signature', BLANK],
+      ];
+  sections['Sign-off'].push(
+    {
+      kind: 'facts',
+      items: [
+        [
+          'Prepared by',
+          `${r.preparation.tool} ${r.preparation.toolVersion}, run by ${r.preparation.operator} on ${when(r.generatedAt)}`,
+        ],
+        ['Report id', r.reportId],
+        ...reviewed,
+      ],
+    },
+    ...so.mismatched.map((x): Block => ({
+      kind: 'paragraph',
+      text: `Not a sign-off of this report: ${x.reviewer} (${x.role}) signed ${x.reviewedOn} a report of the same period and as-of instant with id ${x.reportId} (ledger entry ${x.ledgerSeq}); this report's content differs, so that sign-off does not apply to it.`,
+    })),
+    {
+      kind: 'paragraph',
+      text: so.signatures.length
+        ? 'The sign-off is bound to the report id: a report whose content differs no longer shows it. Verify the ledger with ' +
+          `${r.checkpoint.verifyCommand}.`
+        : `To record the review in the evidence ledger: ${so.signCommand}. A later render of this report (same period, --as-of and --redact) then shows it here.`,
+    },
   );
 
   return {

@@ -1,17 +1,17 @@
 /** Renders a built report in the format asked for (interfaces.md `report --format`). */
-import { renderCsv } from './csv.renderer';
+import { renderCsvZip } from './csv.renderer';
 import { renderHtml } from './html.renderer';
 import { renderJson } from './json.renderer';
 import { renderOscal } from './oscal.renderer';
 import { renderPdf } from './pdf.renderer';
 import type { AuditReport, ReportFormat } from './report.model';
 
-/** File extension and media type of each format. */
+/** File extension and media type of each format (`csv`: a zip of one CSV file per record type). */
 export const REPORT_MEDIA: Record<ReportFormat, { extension: string; mediaType: string }> = {
   html: { extension: 'html', mediaType: 'text/html; charset=utf-8' },
   pdf: { extension: 'pdf', mediaType: 'application/pdf' },
   json: { extension: 'json', mediaType: 'application/json' },
-  csv: { extension: 'csv', mediaType: 'text/csv; charset=utf-8' },
+  csv: { extension: 'csv.zip', mediaType: 'application/zip' },
   oscal: { extension: 'oscal.json', mediaType: 'application/json' },
 };
 
@@ -24,7 +24,7 @@ export async function renderReport(report: AuditReport, format: ReportFormat): P
     case 'json':
       return Buffer.from(renderJson(report), 'utf8');
     case 'csv':
-      return Buffer.from(renderCsv(report), 'utf8');
+      return renderCsvZip(report);
     case 'oscal':
       return Buffer.from(renderOscal(report), 'utf8');
   }

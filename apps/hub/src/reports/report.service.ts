@@ -9,12 +9,18 @@
  * then, finding statuses replayed from their events up to then, runs started up to then. A run
  * after the period still counts, because every run re-evaluates the period's deployments.
  */
+import { userInfo } from 'node:os';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   CONTROL_CATALOG,
   changeRef,
+  commitRef,
   controlDefinition,
+  mergeRequestRef,
+  serviceRef,
+  type ControlDefinition,
+  type ParamValue,
   deploymentRefFromExternalId,
   FINDING_STATUSES,
   FindingStatus,
@@ -57,6 +63,17 @@ import {
   type ReportRun,
 } from './report.model';
 import { pushTo } from '../common/group-by';
+import { parseJson } from '../common/json';
+import { canonicalJson, sha256Hex } from '../evidence/ledger-hash';
+import { buildCompleteness } from './completeness.query';
+import { controlTest, type SubjectPopulation } from './control-tests';
+import { reportContentHash } from './report-id';
+import { signOffView } from './report-signoff';
+import { toolVersion } from './tool-version';
+import type { CompletenessSection, ReportPreparation } from './report.model';
+
+/** The control catalog's edition (shared/spec/controls.md). */
+export const CATALOG_EDITION = 'audit-hub control catalog v1 (controls.md)';
 
 export interface ReportRequest {
   /** `YYYY-MM-DD`. */
@@ -71,12 +88,23 @@ export interface ReportRequest {
   pseudonymKey?: Buffer;
   /** Where the generated key is kept when `evidence.signingKey` is not set. */
   pseudonymKeyFile?: string;
+  /** Who renders the report (prepared by); default the operating-system user. */
+  operator?: string;
+}
+
+/** The operating-system user running the hub, for "prepared by". */
+export function defaultOperator(): string {
+  try {
+    return userInfo().username || process.env.USER || 'unknown';
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
 }
 
 /** Change states in which a change is not approved, whatever its approval field says (controls.md). */
 const NOT_APPROVED_STATES = ['canceled', 'new', 'assess', 'authorize'];
 
-const FRAMEWORK_NAMES: Record<string, string> = {
+export const FRAMEWORK_NAMES: Record<string, string> = {
   SOX: 'SOX IT general controls',
   'PCI-DSS-4.0': 'PCI DSS v4.0',
   'ISO27001-2022': 'ISO/IEC 27001:2022',
@@ -104,6 +132,18 @@ const KEEP_ON_REDACT = new Set([
   'severity',
   'trigger',
   'plugin',
+  'reportId',
+  'tool',
+  'toolVersion',
+  'catalog',
+  'catalogDigest',
+  'configDigest',
+  'version',
+  'conclusion',
+  'subjectType',
+  'kinds',
+  'kind',
+  'stream',
 ]);
 /** Model fields that hold person values (user names or e-mails). */
 const PERSON_FIELDS = new Set(['triggeredBy', 'requestedBy', 'assignedTo', 'approvedBy', 'approvers']);
@@ -173,13 +213,28 @@ export class ReportService {
     const population = await this.population(period, asOfDate);
     const findings = await this.findings(period, asOfDate, population);
     const lastRun = [...runs].reverse().find((r) => r.status !== 'running') ?? null;
-    const controls = await this.controls(lastRun, findings);
+    const plugins = new Map((this.config.connectors ?? []).map((c) => [c.id, c.plugin]));
+    const completeness = await buildCompleteness(this.dataSource, runs, asOf, plugins);
+    const controls = await this.controls(
+      lastRun,
+      findings,
+      await this.populations(period, asOf, population, completeness),
+    );
     const report: AuditReport = {
       reportVersion: REPORT_VERSION,
+      reportId: '',
       generatedAt,
       asOf,
       period,
       redacted: false,
+      preparation: {
+        tool: 'audit-hub',
+        toolVersion: toolVersion(),
+        catalog: CATALOG_EDITION,
+        catalogDigest: sha256Hex(canonicalJson(controls.map((c) => [c.id, c.test.version]))),
+        configDigest: await this.configDigest(asOf),
+        operator: '',
+      },
       scope: {
         connectors: (this.config.connectors ?? []).map((c) => ({
           id: c.id,
@@ -205,10 +260,147 @@ export class ReportService {
       emergencyReleases: this.emergencyReleases(population, asOf),
       incompleteRuns: await this.incompleteRuns(runs),
       checkpoint: await this.checkpoint(asOf),
+      completeness,
+      signOff: { signatures: [], mismatched: [], signCommand: '' },
     };
     // Secrets are redacted by value in every report; `--redact` pseudonymizes people on top of that.
     const clean = this.redactor.redactDeep(report);
-    return request.redact ? this.redact(clean, request) : clean;
+    const done = request.redact ? await this.redact(clean, request) : clean;
+    // The content hash covers everything above; who rendered it and the sign-offs come after,
+    // unredacted: a signature names its signatory, also on a redacted report.
+    done.reportId = reportContentHash(done);
+    done.preparation = {
+      ...done.preparation,
+      operator: this.redactor.redact(request.operator ?? defaultOperator()),
+    } satisfies ReportPreparation;
+    done.signOff = this.redactor.redactDeep(await signOffView(this.dataSource, done));
+    return done;
+  }
+
+  /** The digest of the config the hub last recorded in the ledger by the as-of instant. */
+  private async configDigest(asOf: Instant): Promise<string | null> {
+    if (!(await this.tableExists('evidence_entry'))) return null;
+    const [row] = await sqlQuery<{ payload: unknown }>(
+      this.dataSource,
+      `SELECT payload FROM evidence_entry WHERE type = 'config' AND at <= :asOf ORDER BY seq DESC LIMIT 1`,
+      { asOf },
+    );
+    return parseJson<{ digest?: string }>(row?.payload)?.digest ?? null;
+  }
+
+  /** The parameters in effect: the catalog's defaults overridden by the config. */
+  private paramsOf(def: ControlDefinition): Record<string, ParamValue> {
+    return {
+      ...def.params,
+      ...((this.config.controls?.[def.id]?.params ?? {}) as Record<string, ParamValue>),
+    };
+  }
+
+  /**
+   * What each subject type's population is for the period: the production deployments, their
+   * linked changes, the merge requests and commits they shipped, their services, and the
+   * entitlements on record at the as-of instant.
+   */
+  private async populations(
+    period: ReportPeriod,
+    asOf: Instant,
+    population: PopulationSection,
+    completeness: CompletenessSection,
+  ): Promise<(def: ControlDefinition) => SubjectPopulation[] | null> {
+    const deployments: SubjectPopulation = {
+      refs: new Set(population.deployments.map((d) => d.ref)),
+      basis: `${population.total} successful production deployment(s) started in the period`,
+    };
+    const changes = new Map(population.deployments.flatMap((d) => d.changes.map((c) => [c.ref, c.type])));
+    const allChanges: SubjectPopulation = {
+      refs: new Set(changes.keys()),
+      basis: `${changes.size} change request(s) linked to them`,
+    };
+    const emergency = [...changes].filter(([, type]) => type === 'emergency').map(([ref]) => ref);
+    const emergencyChanges: SubjectPopulation = {
+      refs: new Set(emergency),
+      basis: `${emergency.length} emergency change request(s) linked to them`,
+    };
+    const serviceNames = population.byService.map((s) => s.service).filter((s) => s !== '(no service)');
+    const services: SubjectPopulation = {
+      refs: new Set(serviceNames.map(serviceRef)),
+      basis: `${serviceNames.length} service(s) with a production deployment in the period`,
+    };
+    const shipped = await this.shipped(period, asOf);
+    const mergeRequests: SubjectPopulation = {
+      refs: shipped.mergeRequests,
+      basis: `${shipped.mergeRequests.size} merge request(s) shipped with them`,
+    };
+    const commits: SubjectPopulation = {
+      refs: shipped.commits,
+      basis: `${shipped.commits.size} commit(s) shipped with them (deployed commits and the commits of shipped merge requests)`,
+    };
+    const held = completeness.recordsHeld
+      .filter((r) => r.kind === 'entitlement')
+      .reduce((n, r) => n + r.count, 0);
+    const entitlements: SubjectPopulation = {
+      refs: null,
+      count: held,
+      basis: `${held} entitlement(s) on record at the as-of instant`,
+    };
+    const byType: Record<string, SubjectPopulation> = {
+      deployment: deployments,
+      change: allChanges,
+      merge_request: mergeRequests,
+      commit: commits,
+      service: services,
+      entitlement: entitlements,
+    };
+    return (def) => {
+      if (def.id === 'RM-EMG-001') return [emergencyChanges];
+      const pops = def.subjectType.split(' or ').map((t) => byType[t]);
+      return pops.every(Boolean) ? pops : null;
+    };
+  }
+
+  /** The merge requests and commits shipped with the period's production deployments. */
+  private async shipped(
+    period: ReportPeriod,
+    asOf: Instant,
+  ): Promise<{ mergeRequests: Set<string>; commits: Set<string> }> {
+    const params = { start: period.start, end: period.end, asOf };
+    const inPeriod = `d.is_production = TRUE AND d.status = 'success' AND d.deleted = FALSE
+      AND d.started_at >= :start AND d.started_at <= :end AND r.first_seen_at <= :asOf`;
+    const mrs = await sqlQuery<{
+      connector: string;
+      project: string;
+      iid: number | string;
+      commit_shas: unknown;
+    }>(
+      this.dataSource,
+      `SELECT m.connector, m.project, m.iid, m.commit_shas
+       FROM deployment d
+       JOIN record r ON r.id = d.record_id
+       JOIN deployment_mr dm ON dm.deployment_connector = d.connector AND dm.deployment_id = d.external_id
+         AND dm.deleted = FALSE
+       JOIN merge_request m ON m.connector = dm.connector AND m.external_id = dm.merge_request_id AND m.deleted = FALSE
+       WHERE ${inPeriod}`,
+      params,
+    );
+    const deployed = await sqlQuery<{ connector: string; project: string; sha: string }>(
+      this.dataSource,
+      `SELECT COALESCE(sr.repository_connector, d.connector) AS connector,
+              COALESCE(sr.repository, d.project) AS project, d.commit_sha AS sha
+       FROM deployment d
+       JOIN record r ON r.id = d.record_id
+       LEFT JOIN shipped_range sr ON sr.deployment_connector = d.connector AND sr.deployment_id = d.external_id
+       WHERE ${inPeriod} AND d.commit_sha IS NOT NULL AND d.commit_sha <> ''`,
+      params,
+    );
+    const mergeRequests = new Set<string>();
+    const commits = new Set<string>();
+    for (const m of mrs) {
+      mergeRequests.add(mergeRequestRef(m.connector, m.project, m.iid));
+      for (const sha of parseJson<string[]>(m.commit_shas) ?? [])
+        commits.add(commitRef(m.connector, m.project, sha));
+    }
+    for (const c of deployed) commits.add(commitRef(c.connector, c.project, c.sha));
+    return { mergeRequests, commits };
   }
 
   /** Runs started from the period start up to the as-of instant, oldest first. */
@@ -401,6 +593,7 @@ export class ReportService {
   private async controls(
     lastRun: ReportRun | null,
     findings: readonly ReportFinding[],
+    populationOf: (def: ControlDefinition) => SubjectPopulation[] | null,
   ): Promise<ControlResultView[]> {
     const rows = lastRun
       ? await this.dataSource.getRepository(ControlResultEntity).findBy({ runId: lastRun.id })
@@ -409,6 +602,7 @@ export class ReportService {
     return CONTROL_CATALOG.map((def) => {
       const settings = this.config.controls?.[def.id];
       const row = byId.get(def.id);
+      const params = this.paramsOf(def);
       return {
         id: def.id,
         title: def.title,
@@ -427,6 +621,14 @@ export class ReportService {
               }
             : null,
         findings: count(findings.filter((f) => f.controlId === def.id)),
+        test: controlTest(
+          def,
+          params,
+          row && lastRun ? row.status : null,
+          row?.reason ?? null,
+          findings,
+          populationOf(def),
+        ),
       };
     });
   }

@@ -172,13 +172,13 @@ export class EvaluateHandler {
         } catch (err) {
           const message = this.redactor.redact(err instanceof Error ? err.message : String(err));
           failure = failure ?? `${id}: ${message}`;
-          log.error('control failed', { controlId: id, error: message });
+          log.error('control failed', { controlId: id, err });
           results.push({ ...base, status: 'not_evaluated', reason: `evaluation failed: ${message}` });
         }
       }
     } catch (err) {
       failure = this.redactor.redact(err instanceof Error ? err.message : String(err));
-      log.error('evaluation failed', { error: failure });
+      log.error('evaluation failed', { err });
     }
     // Controls left unevaluated keep their open findings open: report those, not zero.
     for (const r of results.filter((x) => x.status === 'not_evaluated')) {
@@ -202,7 +202,7 @@ export class EvaluateHandler {
       try {
         await l.onRunFinished(run.id, status);
       } catch (err) {
-        log.error('after-run step failed', { error: this.redactor.redact(String((err as Error).message)) });
+        log.error('after-run step failed', { err });
       }
     }
     await runs.update(

@@ -24,7 +24,7 @@ export class InProcessRunner implements ReconcileRunner {
   async start(plan: RunPlan): Promise<void> {
     void this.execute(plan).catch(async (err) => {
       const error = err instanceof Error ? err.message : String(err);
-      this.logger.error('run failed', { runId: plan.runId, error });
+      this.logger.error('run failed', { runId: plan.runId, err });
       await this.runs.fail(plan.runId, error).catch(() => undefined);
     });
   }

@@ -20,10 +20,23 @@ export interface JobPayloads {
 
 export type JobName = keyof JobPayloads;
 
+/**
+ * A source the run reports (`run.sources`), as planned: read by a collect job now, read after every
+ * collect job ended (shipped ranges, which need the deployments), or already failed (the connector
+ * could not be connected).
+ */
+export interface PlannedSource {
+  connector: string;
+  stream: string;
+  when: 'collect' | 'after-collect' | 'failed';
+}
+
 /** A run's plan: its collect jobs, then evaluation once every one of them ended. */
 export interface RunPlan {
   runId: string;
   collect: CollectJob[];
+  /** Every source of the run, collect jobs and the rest alike: what progress counts against. */
+  sources?: PlannedSource[];
 }
 
 export interface ReconcileRunner {

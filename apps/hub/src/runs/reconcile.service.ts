@@ -18,15 +18,23 @@ import { RunTrigger } from '../store/entities/run.entity';
 import { RunReaper } from './run-reaper.service';
 import { RunService } from './run.service';
 import { RunReport, RunReportBuilder } from './run-report.builder';
-import { RECONCILE_RUNNER, ReconcileRunner } from './job.types';
+import { RECONCILE_RUNNER, ReconcileRunner, type PlannedSource } from './job.types';
 
 export interface ReconcileOptions {
   trigger: RunTrigger;
   full?: boolean;
   scheduleKey?: string;
   /** Called as the run moves on (the CLI's progress display). */
-  onProgress?: (event: { phase: 'planned' | 'evaluated'; jobs?: number }) => void;
+  onProgress?: (event: ReconcileProgressEvent) => void;
 }
+
+/**
+ * `planned`: the run exists and every source it will report is recorded (`sources`; `jobs` of them
+ * are collect jobs, the others come after them or failed already); `evaluated`: the run ended.
+ */
+export type ReconcileProgressEvent =
+  | { phase: 'planned'; runId: string; jobs: number; sources: PlannedSource[] }
+  | { phase: 'evaluated'; runId: string };
 
 @Injectable()
 export class ReconcileService {
@@ -52,9 +60,16 @@ export class ReconcileService {
     const stopHeartbeat = this.runs.keepAlive(run.id);
     try {
       const plan = await this.runs.plan(run);
-      opts.onProgress?.({ phase: 'planned', jobs: plan.collect.length });
+      opts.onProgress?.({
+        phase: 'planned',
+        runId: run.id,
+        jobs: plan.collect.length,
+        sources:
+          plan.sources ??
+          plan.collect.map((c) => ({ connector: c.connector, stream: c.stream, when: 'collect' as const })),
+      });
       await this.runner.execute(plan);
-      opts.onProgress?.({ phase: 'evaluated' });
+      opts.onProgress?.({ phase: 'evaluated', runId: run.id });
     } catch (err) {
       // The run cannot go on: say so on the run. Its report then reads `failed`, exit 3.
       await this.runs.fail(run.id, err instanceof Error ? err.message : String(err)).catch(() => {

@@ -13,7 +13,7 @@ import { Redactor } from '../config/redactor';
 import { ConnectorRegistry } from '../connectors/connector.registry';
 import { RunEntity, RunTrigger } from '../store/entities/run.entity';
 import { SourceStatusEntity } from '../store/entities/source-status.entity';
-import type { CollectJob, RunPlan } from './job.types';
+import type { CollectJob, PlannedSource, RunPlan } from './job.types';
 import { SHIPPED_RANGES_KINDS, SHIPPED_RANGES_STREAM, ShippedRangeSource } from './shipped-range.source';
 
 /** How often a live run's process writes its heartbeat. */
@@ -140,7 +140,13 @@ export class RunService {
       }
     }
     await this.dataSource.getRepository(SourceStatusEntity).save(statuses);
-    return { runId: run.id, collect: jobs };
+    const sources: PlannedSource[] = statuses.map((s) => ({
+      connector: s.connector,
+      stream: s.stream,
+      when:
+        s.status === 'failed' ? 'failed' : s.stream === SHIPPED_RANGES_STREAM ? 'after-collect' : 'collect',
+    }));
+    return { runId: run.id, collect: jobs, sources };
   }
 
   private status(

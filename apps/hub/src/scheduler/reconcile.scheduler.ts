@@ -66,7 +66,7 @@ export class ReconcileScheduler implements OnApplicationBootstrap {
     try {
       await this.reaper.reap();
     } catch (err) {
-      this.logger.warn('could not look for abandoned runs', { error: (err as Error).message });
+      this.logger.warn('could not look for abandoned runs', { err });
     }
   }
 
@@ -80,7 +80,7 @@ export class ReconcileScheduler implements OnApplicationBootstrap {
       // A configuration mistake starts no run: it would fail the same way at every tick.
       this.logger.error('scheduled run not started: the configuration is invalid', {
         tick: tick.toISOString(),
-        error: (err as Error).message,
+        err,
       });
       return null;
     }
@@ -104,10 +104,7 @@ export class ReconcileScheduler implements OnApplicationBootstrap {
         this.logger.debug('tick already taken by another scheduler', { tick: tick.toISOString() });
         return null;
       }
-      this.logger.error('scheduled run could not start', {
-        tick: tick.toISOString(),
-        error: (err as Error).message,
-      });
+      this.logger.error('scheduled run could not start', { tick: tick.toISOString(), err });
       return null;
     }
     const stopHeartbeat = this.runs.keepAlive(runId);
@@ -116,7 +113,7 @@ export class ReconcileScheduler implements OnApplicationBootstrap {
       await this.runner.start(plan);
       this.logger.info('scheduled run started', { runId, tick: tick.toISOString() });
     } catch (err) {
-      this.logger.error('scheduled run could not be planned', { runId, error: (err as Error).message });
+      this.logger.error('scheduled run could not be planned', { runId, err });
       await this.runs.fail(runId, (err as Error).message);
     } finally {
       stopHeartbeat();

@@ -10,7 +10,8 @@ export type EvidenceEntryType =
   | 'exception_decision'
   | 'config'
   | 'prune'
-  | 'checkpoint_anchor';
+  | 'checkpoint_anchor'
+  | 'report_signoff';
 
 /**
  * One entry of the append-only evidence ledger. `hash` is SHA-256 over the RFC 8785 canonical JSON
