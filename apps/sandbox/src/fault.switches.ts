@@ -117,8 +117,8 @@ export interface RequestLogEntry {
   fault?: FaultKind;
 }
 
-/** Requests kept per system in the log (the oldest are dropped). */
-const REQUEST_LOG_LIMIT = 20_000;
+/** Requests kept per system in the log by default (the oldest are dropped). */
+export const REQUEST_LOG_LIMIT = 20_000;
 
 function count(value: boolean | number | undefined): number {
   if (value === true) return Number.POSITIVE_INFINITY;
@@ -166,7 +166,11 @@ export class FaultBoard {
   private readonly stats = new Map<SandboxSystem, SystemStats>();
   private readonly log = new Map<SandboxSystem, RequestLogEntry[]>();
 
-  constructor(initial: SandboxFaults = {}) {
+  /** `logLimit`: requests kept per system (benchmarks replay every request a run made). */
+  constructor(
+    initial: SandboxFaults = {},
+    private readonly logLimit = REQUEST_LOG_LIMIT,
+  ) {
     for (const [system, faults] of Object.entries(initial)) this.set(system as SandboxSystem, faults ?? {});
   }
 
@@ -196,7 +200,7 @@ export class FaultBoard {
     ) as Record<SandboxSystem, SystemStats>;
   }
 
-  /** The requests the system received, oldest first (at most the last 20,000). */
+  /** The requests the system received, oldest first (at most the last `logLimit`). */
   requests(system: SandboxSystem): RequestLogEntry[] {
     return [...(this.log.get(system) ?? [])];
   }
@@ -226,7 +230,7 @@ export class FaultBoard {
       target: query ? `${request.path}?${query}` : request.path,
     };
     log.push(entry);
-    if (log.length > REQUEST_LOG_LIMIT) log.splice(0, log.length - REQUEST_LOG_LIMIT);
+    if (log.length > this.logLimit) log.splice(0, log.length - this.logLimit);
     const state = this.systems.get(system);
     if (!state || !this.meets(state, request)) return { kind: 'pass', request };
     const faulted = <T extends FaultAction>(fault: FaultKind, action: T): T => {

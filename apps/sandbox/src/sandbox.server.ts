@@ -52,6 +52,8 @@ export interface SandboxOptions {
    * CMDB is served by the ServiceNow fake and shares its switches.
    */
   behaviours?: SandboxBehaviours;
+  /** Requests kept per system in `requestLog` (default 20,000; benchmarks keep every one). */
+  requestLogLimit?: number;
 }
 
 export interface SandboxBehaviours {
@@ -159,7 +161,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
   const estate = options.estate ?? generateEstate({ seed: options.seed, scale: options.scale, now: clock() });
   const credentials: SandboxCredentials = { ...defaultCredentials(estate.seed), ...options.credentials };
-  const board = new FaultBoard(options.faults);
+  const board = new FaultBoard(options.faults, options.requestLogLimit);
   const behaviours = options.behaviours ?? {};
   const current = () => estate;
   const jiraState = new JiraFakeState();

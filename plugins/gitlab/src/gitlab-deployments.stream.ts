@@ -15,6 +15,7 @@
  */
 import type { NormalizedRecord, RecordKind } from '@audit-hub/domain';
 import { isUpstreamError } from '@audit-hub/http';
+import { mergeBatches } from '@audit-hub/plugin-sdk';
 import type {
   Batch,
   Cursor,
@@ -123,6 +124,9 @@ interface ProjectContext {
   previous: PreviousDeploymentIndex;
 }
 
+/** Projects read at the same time (their requests share the client's `http.concurrency`). */
+const PROJECTS_AT_ONCE = 4;
+
 /** The kinds a range that cannot be read leaves incomplete. */
 const RANGE_KINDS: RecordKind[] = ['merge-request', 'deployment-mr', 'commit'];
 
@@ -144,18 +148,29 @@ class DeploymentsRun {
     this.content = new ReleaseContentReader(deps.client);
   }
 
+  /**
+   * Projects are read `PROJECTS_AT_ONCE` at a time (mergeBatches): a project's own requests
+   * (environments, protection, the first deployments page, the previous deployments) are one after
+   * the other, and an estate of many small projects would otherwise wait on them one project at a
+   * time with the client's other slots idle. Every batch's cursor is taken right before its
+   * `yield`, so it covers exactly the batches delivered up to it.
+   */
   async *batches(): AsyncGenerator<Batch> {
     const { projects, problems } = await resolveProjects(this.deps.client, this.deps.options);
     this.pending.push(...problems);
     this.deps.logger.debug('gitlab projects to audit', { projects: projects.length });
-    for (const project of projects) yield* this.project(project);
+    yield* mergeBatches(
+      projects.map((project) => () => this.project(project)),
+      PROJECTS_AT_ONCE,
+    );
     if (this.pending.length > 0)
       yield { records: [], problems: this.pending.splice(0), cursor: this.snapshot() };
   }
 
   private async *project(project: ResolvedProject): AsyncGenerator<Batch> {
     const key = String(project.id);
-    const path = (this.state.paths[key] ??= project.path);
+    // Recorded in the cursor with the project's first batch (as its watermark), not before.
+    const path = this.state.paths[key] ?? project.path;
     const ctx: ProjectContext = {
       project,
       path,
@@ -167,10 +182,13 @@ class DeploymentsRun {
     const watermark = this.state.projects[key];
     let after = watermark && Date.parse(watermark) > Date.parse(this.since) ? watermark : this.since;
     const reread = await this.variablesReadableAgain(ctx, this.state.variablesUnread[key]);
+    // Variables are readable now: the deployments recorded without them are read again. The note
+    // is dropped from the cursor with this project's first batch, not before: a batch of another
+    // project delivered in between must not save a cursor that forgot the re-read.
+    let forgetUnread = false;
     if (reread) {
-      // Variables are readable now: the deployments recorded without them are read again.
       if (Date.parse(reread) < Date.parse(after)) after = reread;
-      delete this.state.variablesUnread[key];
+      forgetUnread = true;
     }
 
     // Once a deployment of this project could not be read whole, the watermark stays before it for
@@ -202,6 +220,9 @@ class DeploymentsRun {
         const before = Number.isNaN(at) ? Date.parse(after) : at - 1;
         held = held === undefined ? before : Math.min(held, before);
       });
+      if (forgetUnread) delete this.state.variablesUnread[key];
+      forgetUnread = false;
+      this.state.paths[key] ??= path;
       this.state.projects[key] = new Date(held ?? Date.parse(page.watermark)).toISOString();
       if (denied !== undefined) this.rememberUnread(key, denied, ctx.variables);
 
@@ -224,6 +245,8 @@ class DeploymentsRun {
       });
       yield batch;
     }
+    if (forgetUnread) delete this.state.variablesUnread[key];
+    this.state.paths[key] ??= path;
     // Refused only when asked again (no deployment read since): still said, once, at the end.
     const refusal = ctx.variables.takeProblem();
     if (refusal) this.pending.push(refusal);

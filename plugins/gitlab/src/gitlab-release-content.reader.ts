@@ -1,9 +1,15 @@
 /**
- * What a release carries, read from GitLab once per stream read however many deployments share it:
- * a shipped merge request whole (its approvals, its own commits, each commit's signature) and any
- * commit with its signature. Used for GitLab's own deployments and for the ranges of deployments
- * made elsewhere (Jenkins).
+ * What a release carries, read from GitLab once however many deployments share it: a shipped merge
+ * request whole (its approvals, its own commits, each commit's signature) and any commit with its
+ * signature. Used for GitLab's own deployments and for the ranges of deployments made elsewhere
+ * (Jenkins).
+ *
+ * "Once" is bounded: the reads are kept in least-recently-used caches of `CACHE_ENTRIES` each, so a
+ * stream over 100,000 deployments holds what recent deployments share (an MR shipped to staging
+ * then production, a commit in several ranges), not everything it ever read. An entry evicted and
+ * asked for again is read again — a few more requests, the same records.
  */
+import { LRUCache } from 'lru-cache';
 import type { NormalizedRecord, RecordKind } from '@audit-hub/domain';
 import type { StreamProblem } from '@audit-hub/plugin-sdk';
 import {
@@ -29,14 +35,24 @@ export interface ProjectHandle {
  */
 export type ProblemHandler = (what: string, kinds: RecordKind[]) => (err: unknown) => undefined;
 
+/** Reads kept per cache: what the deployments of a few pages share, far below a large estate. */
+export const CACHE_ENTRIES = 5_000;
+
 export class ReleaseContentReader {
-  private readonly approvals = new Map<string, Promise<GitLabMergeRequestApprovals | null>>();
-  private readonly mrCommits = new Map<string, Promise<GitLabCommit[]>>();
-  private readonly commits = new Map<string, Promise<NormalizedRecord<'commit'>>>();
+  private readonly approvals: LRUCache<string, Promise<GitLabMergeRequestApprovals | null>>;
+  private readonly mrCommits: LRUCache<string, Promise<GitLabCommit[]>>;
+  private readonly commits: LRUCache<string, Promise<NormalizedRecord<'commit'>>>;
   /** What was read but not understood (a signature status GitLab added later), not yet reported. */
   private readonly notices: StreamProblem[] = [];
 
-  constructor(private readonly client: GitLabClient) {}
+  constructor(
+    private readonly client: GitLabClient,
+    entries = CACHE_ENTRIES,
+  ) {
+    this.approvals = new LRUCache({ max: entries });
+    this.mrCommits = new LRUCache({ max: entries });
+    this.commits = new LRUCache({ max: entries });
+  }
 
   /** The problems of what was read since the last call, each reported once (commits are read once). */
   takeProblems(): StreamProblem[] {

@@ -4,6 +4,7 @@
  * `active(now)` gives the approved, unexpired ones in the shape of config exceptions, for the
  * finding lifecycle to merge with those of the config file.
  */
+import { runInTransaction } from '../store/transaction';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
@@ -196,7 +197,7 @@ export class ExceptionStore {
     by: Principal,
     apply: (row: ExceptionEntity, now: Date) => void,
   ): Promise<ExceptionView> {
-    return this.dataSource.transaction(async (tx) => {
+    return runInTransaction(this.dataSource, async (tx) => {
       const repo = tx.getRepository(ExceptionEntity);
       const row = await repo.findOneBy({ id });
       if (!row || (by.team && row.team !== by.team))

@@ -5,7 +5,8 @@
  * evaluation always runs and reports what it could not check. After the first batch with a problem
  * the cursor stops advancing, so the next run reads the unreadable part again — unless every
  * problem is `lasting` (reading again cannot help until someone acts). Repeated problems are kept
- * as one entry with a count (problem-groups.ts).
+ * as one entry with a count (problem-groups.ts). The stream reads its next batch while the last one
+ * is written (read-ahead.ts): upstream time and store time overlap instead of adding up.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -19,6 +20,7 @@ import { RecordStore } from '../store/record.store';
 import { runInTransaction } from '../store/transaction';
 import { SourceStatusEntity, SourceProblem } from '../store/entities/source-status.entity';
 import { StreamCursorEntity } from '../store/entities/stream-cursor.entity';
+import { recordStreamSuccess } from '../store/stream-success.store';
 import { RunEntity } from '../store/entities/run.entity';
 import { EnvironmentClassifier } from '../linking/environment.classifier';
 import { ServiceResolver } from '../linking/service.resolver';
@@ -34,6 +36,7 @@ import type { ResponseInfo } from '@audit-hub/http';
 import type { JobContext } from '../queue/job-handler.registry';
 import { isUpstreamError } from '@audit-hub/http';
 import { isStoreError } from '../store/store.error';
+import { readAhead } from './read-ahead';
 
 @Injectable()
 export class CollectHandler {
@@ -118,16 +121,28 @@ export class CollectHandler {
           this.services.serviceOf({ id: connector, plugin: instance.plugin.manifest.id }, kind, data),
       };
       log.info('collecting', { cursor: saved?.cursor ?? null, full: job.full });
-      for await (const read of stream.read({
-        cursor: (saved?.cursor as Cursor) ?? null,
-        full: job.full,
-        since,
-      })) {
-        // Redacted once, here, before anything stores, digests, links or evaluates the records
-        // (fields and `raw` alike): an upstream whose data carries a configured secret (a token
-        // pasted into a commit title) never gets it past this point. The cursor is the upstream's
-        // own and is kept as it came.
-        const batch = { ...read, records: this.redactor.redactDeep(read.records) };
+      const reads = readAhead(
+        stream.read({ cursor: (saved?.cursor as Cursor) ?? null, full: job.full, since }),
+        (read) => {
+          // Taken when the batch arrives, before the stream reads on: the responses read for it
+          // (the next batch's go with the next), its records redacted once — before anything
+          // stores, digests, links or evaluates them (fields and `raw` alike), so an upstream whose
+          // data carries a configured secret (a token pasted into a commit title) never gets it
+          // past this point — and a copy of its cursor (the upstream's own, kept as it came), which
+          // the plugin may go on changing while this batch is written.
+          const batchPages = pages;
+          pages = [];
+          return {
+            batch: {
+              ...read,
+              records: this.redactor.redactDeep(read.records),
+              ...(read.cursor !== undefined ? { cursor: structuredClone(read.cursor) } : {}),
+            },
+            pages: batchPages,
+          };
+        },
+      );
+      for await (const { batch, pages: batchPages } of reads) {
         // A record the store cannot hold is reported and left out; the rest of its batch is kept.
         const { valid, invalid } = this.records.partition(batch.records, ingestCtx);
         const refused = invalid.map((i) => ({
@@ -158,8 +173,6 @@ export class CollectHandler {
               lastRunId: runId,
             });
           }
-          const batchPages = pages;
-          pages = [];
           for (const l of this.batchListeners) {
             await l.onBatch(tx, {
               runId,
@@ -185,9 +198,7 @@ export class CollectHandler {
         if (stream.mode === 'snapshot') {
           await this.records.markMissingDeleted(connector, stream.kinds, now, runId, now);
         }
-        await this.dataSource
-          .getRepository(StreamCursorEntity)
-          .update({ connector, stream: streamName }, { lastSuccessAt: now.toISOString() });
+        await recordStreamSuccess(this.dataSource.manager, connector, streamName, now.toISOString());
       }
     } catch (err) {
       const retryable = (isUpstreamError(err) || isStoreError(err)) && err.retryable;

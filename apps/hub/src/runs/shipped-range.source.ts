@@ -18,6 +18,7 @@
  * - A range that could not be read whole is a problem naming the deployment: the stream ends
  *   `partial`, and the range is read again next run.
  */
+import { runInTransaction } from '../store/transaction';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
@@ -201,7 +202,7 @@ export class ShippedRangeSource {
     run: { runId: string; now: Date },
   ): Promise<void> {
     if (!outcomes.length) return;
-    await this.dataSource.transaction(async (m) => {
+    await runInTransaction(this.dataSource, async (m) => {
       for (const { range, result } of outcomes) {
         const d = range.deployment;
         const shipped = new Set(
