@@ -8,6 +8,15 @@
  * which controls ran. The target: 1,000,000 deployments in under 60 s on this 2-core machine,
  * growing linearly.
  *
+ * The floor: right after the evaluation, each control that ran is evaluated again as one
+ * hand-written SQL statement over the same tables (bench/evaluate-floor.sql.js), and the benchmark
+ * records per control its query time (`query`), the hand-written one's (`floorSeconds`), their
+ * `ratio`, and whether both flag the same subject refs (`sameRefs`; on a mismatch the refs only
+ * one side flags, `onlyControl` / `onlyFloor`, and the run lists the control in `floorMismatches`).
+ * Per run, `floorSeconds` is their sum, `ratio` the whole evaluation over it (the target: at most
+ * 2) and `controlsRatio` the controls' own queries and decisions over it. The same queries are
+ * checked against the controls on the control specs' edge cases by bench/evaluate-floor.shadow.js.
+ *
  *   npm run build && node bench/evaluate-scale.js [size…]      (default 100000 1000000)
  *
  * Needs PostgreSQL on 127.0.0.1:5432 (trust auth, as the tests). Writes bench/results/evaluate-scale.json.
@@ -30,6 +39,7 @@ const { DerivedModelService } = dist('identities');
 const { FindingService } = dist('findings/finding.service');
 const { defaultConfig } = dist('config/config.schema');
 const { CONTROL_CATALOG } = require('@audit-hub/domain');
+const { FLOOR } = require('./evaluate-floor.sql');
 
 const ADMIN = process.env.AUDIT_HUB_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const NOW = new Date('2026-11-02T00:00:00.000Z');
@@ -98,6 +108,9 @@ function benchConfig(n) {
 }
 
 const sum = (values) => Number(values.reduce((a, b) => a + b, 0).toFixed(3));
+const round3 = (x) => Number(x.toFixed(3));
+/** Refs shown of a mismatch, per side. */
+const SAMPLE = 10;
 
 /** An SQL timestamp as the store writes instants (ISO-8601 UTC, milliseconds). */
 const iso = (expr) => `to_char(${expr}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -276,6 +289,67 @@ async function seed(ds, n) {
   await q('ANALYZE');
 }
 
+/**
+ * Runs the hand-written query of each control that ran (bench/evaluate-floor.sql.js) with the
+ * parameters it ran with, times it, and compares the refs it returns with the control's flags;
+ * adds `floorSeconds`, `ratio`, `floorFlagged` and `sameRefs` to the control's `perControl` entry.
+ */
+async function measureFloor(ds, ran, config, perControl) {
+  const mismatches = [];
+  let seconds = 0;
+  for (const { id, params, refs } of ran) {
+    const entry = perControl[id];
+    const query = FLOOR[id];
+    if (!query) {
+      entry.floorError = `bench/evaluate-floor.sql.js has no query for ${id}`;
+      mismatches.push(id);
+      process.stderr.write(`    FLOOR MISSING ${id}\n`);
+      continue;
+    }
+    let rows;
+    const t = performance.now();
+    try {
+      rows = await ds.query(query.sql, query.args({ params, now: NOW, config }));
+    } catch (err) {
+      entry.floorError = `${id}: ${err.message}`;
+      mismatches.push(id);
+      process.stderr.write(`    FLOOR FAILED ${id}: ${err.message}\n`);
+      continue;
+    }
+    const floorSeconds = (performance.now() - t) / 1000;
+    seconds += floorSeconds;
+    const control = new Set(refs);
+    const floor = new Set(rows.map((r) => r.ref));
+    const onlyControl = [...control].filter((r) => !floor.has(r)).sort();
+    const onlyFloor = [...floor].filter((r) => !control.has(r)).sort();
+    Object.assign(entry, {
+      floorSeconds: round3(floorSeconds),
+      ratio: round3(entry.query / floorSeconds),
+      floorFlagged: rows.length,
+      sameRefs: onlyControl.length === 0 && onlyFloor.length === 0 && rows.length === floor.size,
+    });
+    // A control that flags one subject twice, or a floor query that returns one twice, is a finding too.
+    if (control.size !== refs.length) entry.duplicateFlags = refs.length - control.size;
+    if (floor.size !== rows.length) entry.duplicateFloorRefs = rows.length - floor.size;
+    if (!entry.sameRefs) {
+      mismatches.push(id);
+      entry.onlyControl = { count: onlyControl.length, sample: onlyControl.slice(0, SAMPLE) };
+      entry.onlyFloor = { count: onlyFloor.length, sample: onlyFloor.slice(0, SAMPLE) };
+    }
+    process.stderr.write(
+      `    floor ${id} ${entry.floorSeconds} s (${rows.length} refs; control ${entry.query} s, ×${entry.ratio})${
+        entry.sameRefs
+          ? ''
+          : ` MISMATCH: ${onlyControl.length} only the control flags, ${onlyFloor.length} only the floor (e.g. ${[
+              ...onlyControl.slice(0, 2),
+              ...onlyFloor.slice(0, 2),
+            ].join(', ')})`
+      }\n`,
+    );
+  }
+  return { seconds: round3(seconds), mismatches };
+}
+
 async function measure(n) {
   const database = `audit_hub_bench_${randomBytes(3).toString('hex')}`;
   const admin = new Client({ connectionString: ADMIN });
@@ -301,6 +375,8 @@ async function measure(n) {
     await derived.rebuild();
     perControl['derived model'] = (Date.now() - t) / 1000;
     let flagged = 0;
+    /** What each control that ran was evaluated with, and the refs it flagged, for the floor. */
+    const ran = [];
     for (const Ctor of CONTROL_CLASSES) {
       const control = new Ctor();
       const def = control.definition;
@@ -329,6 +405,7 @@ async function measure(n) {
       );
       flagged += flags.length;
       controlsRun.push(def.id);
+      ran.push({ id: def.id, params, refs: flags.map((f) => f.subjectRef) });
       perControl[def.id] = {
         seconds: (Date.now() - t) / 1000,
         query: queried,
@@ -337,20 +414,29 @@ async function measure(n) {
       };
       process.stderr.write(`    ${def.id} ${perControl[def.id].seconds} s (${flags.length} flagged)\n`);
     }
+    const evaluateSeconds = (Date.now() - started) / 1000;
+    const floor = await measureFloor(ds, ran, config, perControl);
+    const split = {
+      derivedModel: perControl['derived model'],
+      controls: sum(controlsRun.map((id) => perControl[id].query)),
+      findings: sum(controlsRun.map((id) => perControl[id].seconds - perControl[id].query)),
+    };
     return {
       deployments: n,
       changes: n,
       services: servicesOf(n),
       entitlements: Number((await ds.query('SELECT COUNT(*) AS n FROM entitlement'))[0].n),
       seedSeconds,
-      evaluateSeconds: (Date.now() - started) / 1000,
+      evaluateSeconds,
       // Where the time went: rebuilding the derived model, the controls' own queries and decisions,
       // and writing their findings (FindingService.apply, with finding events).
-      split: {
-        derivedModel: perControl['derived model'],
-        controls: sum(controlsRun.map((id) => perControl[id].query)),
-        findings: sum(controlsRun.map((id) => perControl[id].seconds - perControl[id].query)),
-      },
+      split,
+      // The hand-written floor: the sum of its queries, the whole evaluation over it, and the
+      // controls' queries and decisions alone over it.
+      floorSeconds: floor.seconds,
+      ratio: round3(evaluateSeconds / floor.seconds),
+      controlsRatio: round3(split.controls / floor.seconds),
+      floorMismatches: floor.mismatches,
       controlsRunCount: controlsRun.length,
       controlsRun,
       controlsSkipped,
@@ -372,7 +458,15 @@ async function main() {
   for (const n of sizes.length ? sizes : [100_000, 1_000_000]) {
     process.stderr.write(`evaluating ${n} deployments…\n`);
     runs.push(await measure(n));
-    process.stderr.write(`  ${runs.at(-1).evaluateSeconds} s\n`);
+    const run = runs.at(-1);
+    process.stderr.write(
+      `  ${run.evaluateSeconds} s; floor ${run.floorSeconds} s (evaluate ×${run.ratio}, controls ×${run.controlsRatio})\n`,
+    );
+    if (run.floorMismatches.length) {
+      process.stderr.write(
+        `  FLOOR MISMATCH (control and hand-written query disagree): ${run.floorMismatches.join(', ')}\n`,
+      );
+    }
   }
   const result = {
     benchmark: 'evaluate-scale',
@@ -382,6 +476,9 @@ async function main() {
     controlsRun: runs.map((r) => r.controlsRunCount),
     runs,
     secondsPerMillion: runs.map((r) => Number(((r.evaluateSeconds * 1_000_000) / r.deployments).toFixed(1))),
+    floorSeconds: runs.map((r) => r.floorSeconds),
+    ratio: runs.map((r) => r.ratio),
+    floorMismatches: [...new Set(runs.flatMap((r) => r.floorMismatches))],
   };
   mkdirSync(join(__dirname, 'results'), { recursive: true });
   writeFileSync(join(__dirname, 'results', 'evaluate-scale.json'), JSON.stringify(result, null, 2) + '\n');

@@ -38,13 +38,44 @@ describe('Redactor', () => {
           return fc.tuple(fc.constant(secrets), value);
         }),
         ([secrets, value]) => {
-          const redacted = new Redactor(secrets).redactDeep(value);
-          for (const s of strings(redacted)) {
+          const redactor = new Redactor(secrets);
+          const before = JSON.stringify(value);
+          const redacted = redactor.redactDeep(value);
+          const shared = redactor.redactShared(value);
+          for (const s of [...strings(redacted), ...strings(shared)]) {
             for (const secretValue of secrets) expect(s).not.toContain(secretValue);
           }
+          // Both give the same value; neither changes its input.
+          expect(shared).toEqual(redacted);
+          expect(JSON.stringify(value)).toBe(before);
         },
       ),
     );
+  });
+
+  it('redactShared returns the value itself when nothing in it holds a secret, and copies only the way to what does', () => {
+    const redactor = new Redactor(['glpat-secret-token']);
+    const clean = { title: 'fix', commits: [{ id: 'a1' }, { id: 'b2' }], n: 3 };
+    expect(redactor.redactShared(clean)).toBe(clean);
+    const untouched = { author: 'ann' };
+    const leaky = { meta: untouched, commits: [{ id: 'a1' }, { message: 'token glpat-secret-token' }] };
+    const out = redactor.redactShared(leaky);
+    expect(out).not.toBe(leaky);
+    expect(out.meta).toBe(untouched);
+    expect(out.commits[0]).toBe(leaky.commits[0]);
+    expect(out.commits[1]).toEqual({ message: `token ${PLACEHOLDER}` });
+    expect(leaky.commits[1].message).toBe('token glpat-secret-token');
+    // A key holding the secret is redacted too.
+    expect(redactor.redactShared({ 'glpat-secret-token': 1 })).toEqual({ [PLACEHOLDER]: 1 });
+  });
+
+  it('redactShared copies data that is not a tree (a cycle) as redactDeep does', () => {
+    const redactor = new Redactor(['glpat-secret-token']);
+    const looped: Record<string, unknown> = { note: 'glpat-secret-token' };
+    looped.self = looped;
+    const out = redactor.redactShared(looped) as Record<string, unknown>;
+    expect(out.note).toBe(PLACEHOLDER);
+    expect(out.self).toBe(out);
   });
 
   it('redacts a secret inside a longer text and keeps the rest', () => {

@@ -47,6 +47,68 @@ export class Redactor {
     return this.walk(value, new WeakMap()) as T;
   }
 
+  /**
+   * `value` with every string in it redacted, sharing what needs no change: `value` itself when no
+   * string (key or value) in it holds a secret, else a copy of just the objects and arrays on the
+   * way to each redacted string. For collected records (JSON data, most of which holds no secret):
+   * one walk and no copy, where `redactDeep` copies every record of every page. Data that is not a
+   * tree of plain objects, arrays and scalars (a cycle, a Map, an Error) is copied as `redactDeep`
+   * does.
+   */
+  redactShared<T>(value: T): T {
+    if (this.matcher.size === 0) return value;
+    try {
+      return this.share(value, new Set()) as T;
+    } catch (err) {
+      if (err !== NOT_A_TREE) throw err;
+      return this.walk(value, new WeakMap()) as T;
+    }
+  }
+
+  private share(value: unknown, path: Set<object>): unknown {
+    if (typeof value === 'string') return this.redact(value);
+    if (typeof value !== 'object' || value === null) return value;
+    if (
+      value instanceof Date ||
+      value instanceof RegExp ||
+      value instanceof ArrayBuffer ||
+      ArrayBuffer.isView(value)
+    )
+      return value;
+    if (path.has(value) || value instanceof Map || value instanceof Set || value instanceof Error)
+      throw NOT_A_TREE;
+    path.add(value);
+    try {
+      if (Array.isArray(value)) {
+        let out: unknown[] | undefined;
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          const shared = this.share(item, path);
+          if (!out && shared !== item) out = value.slice(0, i);
+          if (out) out.push(shared);
+        }
+        return out ?? value;
+      }
+      const source = value as Record<string, unknown>;
+      const keys = Object.keys(source);
+      let out: Record<string, unknown> | undefined;
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k];
+        const item = source[key];
+        const sharedKey = this.redact(key);
+        const shared = this.share(item, path);
+        if (!out && (sharedKey !== key || shared !== item)) {
+          out = Object.create(Object.getPrototypeOf(value)) as Record<string, unknown>;
+          for (let j = 0; j < k; j++) define(out, keys[j], source[keys[j]], true);
+        }
+        if (out) define(out, sharedKey, shared, true);
+      }
+      return out ?? value;
+    } finally {
+      path.delete(value);
+    }
+  }
+
   private walk(value: unknown, seen: WeakMap<object, unknown>): unknown {
     if (typeof value === 'string') return this.redact(value);
     if (typeof value !== 'object' || value === null) return value;
@@ -90,6 +152,9 @@ export class Redactor {
     return out;
   }
 }
+
+/** Thrown inside `share` when the data is not a tree it can share: `redactShared` copies it then. */
+const NOT_A_TREE = Symbol('not a tree');
 
 /** Defines rather than assigns, so a key named `__proto__` stays data and never re-parents the copy. */
 function define(target: object, key: string, value: unknown, enumerable: boolean): void {

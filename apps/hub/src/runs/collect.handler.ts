@@ -135,7 +135,7 @@ export class CollectHandler {
           return {
             batch: {
               ...read,
-              records: this.redactor.redactDeep(read.records),
+              records: this.redactor.redactShared(read.records),
               ...(read.cursor !== undefined ? { cursor: structuredClone(read.cursor) } : {}),
             },
             pages: batchPages,
@@ -144,7 +144,7 @@ export class CollectHandler {
       );
       for await (const { batch, pages: batchPages } of reads) {
         // A record the store cannot hold is reported and left out; the rest of its batch is kept.
-        const { valid, invalid } = this.records.partition(batch.records, ingestCtx);
+        const { valid, invalid, prepared } = this.records.partition(batch.records, ingestCtx);
         const refused = invalid.map((i) => ({
           where: `${i.record.kind} ${i.record.externalId}`,
           error: i.error,
@@ -162,7 +162,7 @@ export class CollectHandler {
         if (batchProblems.some((p) => !p.lasting)) cursorFrozen = true;
         const counted = counter.count(valid);
         await runInTransaction(this.dataSource, async (tx) => {
-          if (valid.length) await this.records.ingest(valid, { ...ingestCtx, manager: tx });
+          if (valid.length) await this.records.ingest(prepared, { ...ingestCtx, manager: tx });
           const cursorSaved = batch.cursor !== undefined && !cursorFrozen;
           if (cursorSaved) {
             await tx.getRepository(StreamCursorEntity).save({

@@ -83,6 +83,15 @@ interface PreparedRecord {
   projection?: ProjectionRow;
 }
 
+/**
+ * Records checked and prepared by `partition` (hashed, projected), handed to `ingest` so that it
+ * does not prepare them a second time. Only this store makes one.
+ */
+export class PreparedBatch {
+  /** @internal */
+  constructor(readonly records: readonly PreparedRecord[]) {}
+}
+
 /** The columns ingest reads of a current version. */
 type CurrentVersion = Pick<RecordEntity, 'id' | 'externalId' | 'contentHash' | 'firstSeenAt' | 'deletedAt'>;
 
@@ -102,8 +111,11 @@ export class RecordStore {
    * (production, service) follow the config at its latest ingest. A record repeated in the batch
    * counts once, as its last occurrence.
    */
-  async ingest(batch: readonly NormalizedRecord[], ctx: IngestContext): Promise<IngestResult> {
-    const records = prepare(batch, ctx);
+  async ingest(
+    batch: readonly NormalizedRecord[] | PreparedBatch,
+    ctx: IngestContext,
+  ): Promise<IngestResult> {
+    const records = batch instanceof PreparedBatch ? [...batch.records] : prepare(batch, ctx);
     if (records.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
     const now = toInstant(ctx.now);
     const ownTransaction = !ctx.manager?.queryRunner?.isTransactionActive;
@@ -133,19 +145,29 @@ export class RecordStore {
   partition(
     batch: readonly NormalizedRecord[],
     ctx: IngestContext,
-  ): { valid: NormalizedRecord[]; invalid: { record: NormalizedRecord; error: string }[] } {
+  ): {
+    valid: NormalizedRecord[];
+    invalid: { record: NormalizedRecord; error: string }[];
+    /** The valid ones prepared for `ingest` (checked, hashed and projected once). */
+    prepared: PreparedBatch;
+  } {
     const valid: NormalizedRecord[] = [];
     const invalid: { record: NormalizedRecord; error: string }[] = [];
+    const latest = new Map<string, PreparedRecord>();
     for (const record of batch) {
       try {
-        prepare([record], ctx);
+        const prepared = prepareOne(record, ctx);
         valid.push(record);
+        // The last version of a record in the batch wins (as `prepare` keeps it).
+        const key = `${prepared.kind}\u0000${prepared.externalId}`;
+        latest.delete(key);
+        latest.set(key, prepared);
       } catch (err) {
         if (!isStoreError(err) || err.code !== 'invalid_record') throw err;
         invalid.push({ record, error: err.message });
       }
     }
-    return { valid, invalid };
+    return { valid, invalid, prepared: new PreparedBatch([...latest.values()]) };
   }
 
   /**
@@ -397,44 +419,50 @@ export class RecordStore {
 function prepare(batch: readonly NormalizedRecord[], ctx: IngestContext): PreparedRecord[] {
   const latest = new Map<string, PreparedRecord>();
   for (const record of batch) {
-    const { kind, externalId, data } = record as { kind: unknown; externalId: unknown; data: unknown };
-    const where = `${ctx.connector}: ${String(kind)} "${String(externalId)}"`;
-    if (typeof kind !== 'string' || !isRecordKind(kind)) {
-      throw new StoreError('invalid_record', `${where}: unknown record kind`);
-    }
-    if (typeof externalId !== 'string' || externalId.length === 0 || externalId.length > EXTERNAL_ID_LENGTH) {
-      throw new StoreError(
-        'invalid_record',
-        `${where}: externalId must be a non-empty string of at most ${EXTERNAL_ID_LENGTH} characters`,
-      );
-    }
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      throw new StoreError('invalid_record', `${where}: data must be an object`);
-    }
-    let hash: string;
-    try {
-      hash = contentHash(data);
-    } catch (err) {
-      throw new StoreError('invalid_record', `${where}: data is not JSON (${(err as Error).message})`, {
-        cause: err,
-      });
-    }
-    const projection = PROJECTIONS[kind];
-    const key = `${kind}\u0000${externalId}`;
+    const prepared = prepareOne(record, ctx);
+    const key = `${prepared.kind}\u0000${prepared.externalId}`;
     latest.delete(key);
-    latest.set(key, {
-      kind,
-      externalId,
-      data,
-      raw: record.raw ?? null,
-      hash,
-      projection: projection?.toRow(
-        new RecordFields(ctx.connector, kind, externalId, data as Record<string, unknown>),
-        ctx,
-      ),
-    });
+    latest.set(key, prepared);
   }
   return [...latest.values()];
+}
+
+/** Checks one record and computes its content hash and projection row. */
+function prepareOne(record: NormalizedRecord, ctx: IngestContext): PreparedRecord {
+  const { kind, externalId, data } = record as { kind: unknown; externalId: unknown; data: unknown };
+  const where = `${ctx.connector}: ${String(kind)} "${String(externalId)}"`;
+  if (typeof kind !== 'string' || !isRecordKind(kind)) {
+    throw new StoreError('invalid_record', `${where}: unknown record kind`);
+  }
+  if (typeof externalId !== 'string' || externalId.length === 0 || externalId.length > EXTERNAL_ID_LENGTH) {
+    throw new StoreError(
+      'invalid_record',
+      `${where}: externalId must be a non-empty string of at most ${EXTERNAL_ID_LENGTH} characters`,
+    );
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new StoreError('invalid_record', `${where}: data must be an object`);
+  }
+  let hash: string;
+  try {
+    hash = contentHash(data);
+  } catch (err) {
+    throw new StoreError('invalid_record', `${where}: data is not JSON (${(err as Error).message})`, {
+      cause: err,
+    });
+  }
+  const projection = PROJECTIONS[kind];
+  return {
+    kind,
+    externalId,
+    data,
+    raw: record.raw ?? null,
+    hash,
+    projection: projection?.toRow(
+      new RecordFields(ctx.connector, kind, externalId, data as Record<string, unknown>),
+      ctx,
+    ),
+  };
 }
 
 /** Closes the current versions and adds deleted ones in their place; the projection rows follow. */
