@@ -60,6 +60,12 @@ export type GitLabDeploymentsCursor = {
    * variables again first; once GitLab gives them, it reads the project again from `since`.
    */
   variablesUnread?: Record<string, VariablesUnread>;
+  /**
+   * Per project, the deployment ids read whose `updated_at` is its watermark: `updated_after` is
+   * inclusive, and without them every run would read each project's last deployment again, with
+   * its whole fan-out. Absent when the watermark was held back (nothing at it is known read).
+   */
+  seen?: Record<string, number[]>;
 };
 
 export interface VariablesUnread {
@@ -84,9 +90,14 @@ export function createDeploymentsStream(deps: DeploymentsStreamDeps): StreamDefi
 
 /** A cursor from an earlier run, or an empty one (a first or full run, or a cursor of another shape). */
 export function parseCursor(cursor: Cursor | null): Required<GitLabDeploymentsCursor> {
-  const out: Required<GitLabDeploymentsCursor> = { projects: {}, paths: {}, variablesUnread: {} };
+  const out: Required<GitLabDeploymentsCursor> = { projects: {}, paths: {}, variablesUnread: {}, seen: {} };
   if (!cursor || typeof cursor !== 'object') return out;
-  const { projects, paths, variablesUnread } = cursor as Record<string, unknown>;
+  const { projects, paths, variablesUnread, seen } = cursor as Record<string, unknown>;
+  if (seen && typeof seen === 'object') {
+    for (const [key, value] of Object.entries(seen)) {
+      if (Array.isArray(value) && value.every((id) => Number.isInteger(id))) out.seen[key] = [...value];
+    }
+  }
   for (const [target, source] of [
     [out.projects, projects],
     [out.paths, paths],
@@ -194,7 +205,9 @@ class DeploymentsRun {
     // Once a deployment of this project could not be read whole, the watermark stays before it for
     // the rest of the run, so the next run reads it again instead of skipping it for good.
     let held: number | undefined;
-    const pages = this.deps.client.deploymentsUpdatedSince(project.id, after);
+    // What an earlier run read at the watermark is skipped only when this read starts there.
+    const seenAtStart = after === watermark ? (this.state.seen[key] ?? []) : [];
+    const pages = this.deps.client.deploymentsUpdatedSince(project.id, after, seenAtStart);
     for (;;) {
       let next: IteratorResult<DeploymentsPage>;
       try {
@@ -224,6 +237,8 @@ class DeploymentsRun {
       forgetUnread = false;
       this.state.paths[key] ??= path;
       this.state.projects[key] = new Date(held ?? Date.parse(page.watermark)).toISOString();
+      if (held === undefined && page.seenAtWatermark.length > 0) this.state.seen[key] = page.seenAtWatermark;
+      else delete this.state.seen[key];
       if (denied !== undefined) this.rememberUnread(key, denied, ctx.variables);
 
       const problems = [
@@ -442,6 +457,8 @@ class DeploymentsRun {
     };
     const unread = Object.entries(this.state.variablesUnread);
     if (unread.length > 0) cursor.variablesUnread = Object.fromEntries(unread.map(([k, v]) => [k, { ...v }]));
+    const seen = Object.entries(this.state.seen);
+    if (seen.length > 0) cursor.seen = Object.fromEntries(seen.map(([k, v]) => [k, [...v]]));
     return cursor;
   }
 }

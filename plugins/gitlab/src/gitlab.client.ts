@@ -41,6 +41,11 @@ export interface ListPage<T> {
 export interface DeploymentsPage extends ListPage<GitLabDeployment> {
   /** The highest `updated_at` read so far (ISO UTC): where the next page, or the next run, starts. */
   watermark: string;
+  /**
+   * The ids read whose `updated_at` is the watermark: `updated_after` is inclusive, so a next run
+   * starting there is served them again, and skips them when it is given these.
+   */
+  seenAtWatermark: number[];
 }
 
 /** A project's numeric id, or its `path_with_namespace`. */
@@ -166,12 +171,16 @@ export class GitLabClient {
   async *deploymentsUpdatedSince(
     projectId: number,
     from: string,
+    seenAtFrom: readonly number[] = [],
   ): AsyncGenerator<DeploymentsPage, void, undefined> {
     const path = `/projects/${projectId}/deployments`;
     let watermark = Date.parse(from);
     let page = 1;
-    /** Ids read whose `updated_at` is the watermark: the rows `updated_after=<watermark>` serves again. */
-    let seenAtWatermark = new Set<number>();
+    /**
+     * Ids read whose `updated_at` is the watermark: the rows `updated_after=<watermark>` serves
+     * again. At the start, those an earlier run read at `from` (its page's `seenAtWatermark`).
+     */
+    let seenAtWatermark = new Set<number>(seenAtFrom);
     for (let request = 1; ; request++) {
       const response = await this.http.request<unknown>({
         path: api(path),
@@ -212,10 +221,17 @@ export class GitLabClient {
       const last = nextFromGitLabHeaders(response, { path }) === null;
       // Positions step only inside one millisecond, where no row can arrive: a next page holding
       // nothing new is the same page served again, which would loop forever.
-      if (fresh.length === 0 && !last) {
+      // (The first page may hold only rows an earlier run read at `from`.)
+      if (fresh.length === 0 && !last && request > 1) {
         throw this.malformed(path, response.status, `page ${request} repeats deployments already read`);
       }
-      yield { items: fresh, where, response, watermark: new Date(watermark).toISOString() };
+      yield {
+        items: fresh,
+        where,
+        response,
+        watermark: new Date(watermark).toISOString(),
+        seenAtWatermark: [...seenAtWatermark],
+      };
       // The last page of this query: every row at or after the watermark has been served.
       if (last) return;
     }

@@ -164,6 +164,7 @@ describe('gitlab deployments stream (contract)', () => {
     expect(batches[0].cursor).toEqual({
       projects: { '4': '2016-08-11T11:34:01.123Z' },
       paths: { '4': PROJECT },
+      seen: { '4': [42] },
     });
 
     const deployment = recordsOf(batches, 'deployment').get('42');
@@ -340,6 +341,7 @@ describe('gitlab deployments stream (contract)', () => {
     expect(batches[0].cursor).toEqual({
       projects: { '4': '2016-08-11T11:34:01.123Z' },
       paths: { '4': PROJECT },
+      seen: { '4': [42] },
     });
     expect(batches[1].records.map((r) => r.kind).sort()).toEqual([
       'commit',
@@ -352,6 +354,7 @@ describe('gitlab deployments stream (contract)', () => {
     expect(batches[1].cursor).toEqual({
       projects: { '4': '2016-08-11T11:40:00.000Z' },
       paths: { '4': PROJECT },
+      seen: { '4': [42] },
     });
 
     // deployments-list.json: both deployments are `created` (their jobs succeeded): no fan-out, no finish.
@@ -396,7 +399,9 @@ describe('gitlab deployments stream (contract)', () => {
     scope.done();
 
     expect(batches).toHaveLength(1);
-    expect(batches[0].cursor).toEqual(previous);
+    // Deployment 42 (at the saved watermark, read again: the old cursor says nothing of it) is
+    // recorded as read there, so the run after this one skips it.
+    expect(batches[0].cursor).toEqual({ ...previous, seen: { '4': [42] } });
     expect(batches[0].records.map((r) => r.externalId)).toEqual([
       '42',
       `diaspora/old-client-name@${SHA_42}`,
@@ -406,6 +411,45 @@ describe('gitlab deployments stream (contract)', () => {
       '42→diaspora/old-client-name!1',
     ]);
     expect(recordsOf(batches, 'deployment').get('42')?.data.project).toBe('diaspora/old-client-name');
+  });
+
+  it('on the next run skips what the last run read at its watermark (updated_after is inclusive), and reads it again once it changed', async () => {
+    const previous = {
+      projects: { '4': '2016-08-11T11:34:01.123Z' },
+      paths: { '4': PROJECT },
+      seen: { '4': [42] },
+    };
+    // Served again unchanged: no fan-out is asked (nock refuses any request not scripted here).
+    const unchanged = gitlab();
+    projectAndEnvironments(unchanged);
+    unchanged
+      .get(`${P}/deployments`)
+      .query(deploymentsQuery('2016-08-11T11:34:01.123Z'))
+      .reply(200, listOf(sample('deployments-get.json')), LAST_PAGE);
+    const quiet = await readDeployments({ projects: [PROJECT] }, previous);
+    unchanged.done();
+    expect(quiet.flatMap((b) => b.records)).toEqual([]);
+    expect(quiet.flatMap((b) => b.problems ?? [])).toEqual([]);
+
+    // Updated since (a later updated_at): read whole again.
+    const moved = JSON.stringify([
+      { ...parsed(sample('deployments-get.json')), updated_at: '2016-08-11T11:40:00.000Z' },
+    ]);
+    const changed = gitlab();
+    projectAndEnvironments(changed);
+    changed
+      .get(`${P}/deployments`)
+      .query(deploymentsQuery('2016-08-11T11:34:01.123Z'))
+      .reply(200, moved, LAST_PAGE);
+    fanOut42(changed);
+    const again = await readDeployments({ projects: [PROJECT] }, previous);
+    changed.done();
+    expect(recordsOf(again, 'deployment').has('42')).toBe(true);
+    expect(again.at(-1)?.cursor).toEqual({
+      projects: { '4': '2016-08-11T11:40:00.000Z' },
+      paths: { '4': PROJECT },
+      seen: { '4': [42] },
+    });
   });
 
   it('starts from collect.since when the saved watermark is older, and yields nothing when nothing changed', async () => {
@@ -541,6 +585,7 @@ describe('gitlab deployments stream (contract)', () => {
       projects: { '4': '2016-08-11T11:34:01.123Z' },
       paths: { '4': PROJECT },
       variablesUnread: { '4': { since: '2016-08-11T11:34:01.123Z', pipeline: 42 } },
+      seen: { '4': [42] },
     });
   });
 
@@ -626,6 +671,7 @@ describe('gitlab deployments stream (contract)', () => {
     expect(batches[0].cursor).toEqual({
       projects: { '4': '2016-08-11T11:32:35.444Z' },
       paths: { '4': PROJECT },
+      seen: { '4': [42] },
     });
   });
 
@@ -644,6 +690,7 @@ describe('gitlab deployments stream (contract)', () => {
     expect(batches[0].cursor).toEqual({
       projects: { '4': '2016-08-11T11:34:01.123Z' },
       paths: { '4': PROJECT },
+      seen: { '4': [42] },
     });
   });
 });
@@ -687,6 +734,7 @@ describe('gitlab project discovery (contract)', () => {
     expect(batches[0].cursor).toEqual({
       projects: { '4': '2016-08-11T11:34:01.123Z' },
       paths: { '4': PROJECT },
+      seen: { '4': [42] },
     });
   });
 

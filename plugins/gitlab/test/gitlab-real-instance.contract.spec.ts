@@ -178,6 +178,7 @@ describe('pipeline variables below the Maintainer role (real GitLab policy)', ()
       projects: { '4': '2016-08-11T12:00:00.000Z' },
       paths: { '4': PROJECT },
       variablesUnread: { '4': { since: UPDATED_42, pipeline: 42 } },
+      seen: { '4': [43] },
     });
     scope.done();
   });
@@ -248,7 +249,11 @@ describe('pipeline variables below the Maintainer role (real GitLab policy)', ()
       RUN_NIGHTLY_BUILD: 'true',
       foo: 'bar',
     });
-    expect(batches[0].cursor).toEqual({ projects: { '4': UPDATED_42 }, paths: { '4': PROJECT } });
+    expect(batches[0].cursor).toEqual({
+      projects: { '4': UPDATED_42 },
+      paths: { '4': PROJECT },
+      seen: { '4': [42] },
+    });
   });
 
   it('on a later run still refused: says so once, asks nothing more, and keeps what to read again', async () => {
@@ -422,6 +427,7 @@ describe('deployments that move while they are paged (offset paging by updated_a
     expect(batches[batches.length - 1].cursor).toEqual({
       projects: { '4': '2016-08-11T12:00:00.000Z' },
       paths: { '4': PROJECT },
+      seen: { '4': [41] },
     });
     scope.done();
   });
@@ -454,7 +460,11 @@ describe('deployments that move while they are paged (offset paging by updated_a
       ['44', '45'],
       ['46'],
     ]);
-    expect(batches[2].cursor).toEqual({ projects: { '4': same }, paths: { '4': PROJECT } });
+    expect(batches[2].cursor).toEqual({
+      projects: { '4': same },
+      paths: { '4': PROJECT },
+      seen: { '4': [41, 42, 44, 45, 46] },
+    });
   });
 
   it('a next page holding only deployments already read (a page served again) is a problem, not a loop', async () => {
