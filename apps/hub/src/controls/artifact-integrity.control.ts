@@ -83,7 +83,8 @@ export class ArtifactIntegrityControl implements Control {
           );
           continue;
         }
-        const origin = a.originBuild ?? upstream;
+        // An empty origin is no origin (as when the builds were looked up): the upstream build.
+        const origin = a.originBuild || upstream;
         const built = origin ? builds.get(`${r.connector}\u0000${origin}`) : undefined;
         if (!built) {
           unknown = true;

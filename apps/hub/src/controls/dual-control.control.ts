@@ -98,8 +98,12 @@ export class DualControlControl implements Control {
     const deploymentApprovals = (r: Row): string[] | null => {
       if (r.approvals === null || r.approvals === undefined) return null;
       const list = typeof r.approvals === 'string' ? JSON.parse(r.approvals) : r.approvals;
+      // An approval that names nobody (no user: a deleted account the upstream dropped) cannot
+      // show an independent approver: it is not counted (never as a person named "undefined").
       return Array.isArray(list)
-        ? list.filter((a) => a?.status === 'approved').map((a) => String(a.user))
+        ? list
+            .filter((a) => a?.status === 'approved' && typeof a.user === 'string' && a.user.length > 0)
+            .map((a) => a.user as string)
         : null;
     };
     const people = await PersonLookup.load(ctx.db, [

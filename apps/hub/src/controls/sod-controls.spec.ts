@@ -114,6 +114,13 @@ describe.each(DB_KINDS)('segregation of duties on %s', (kind) => {
         triggeredBy: 'bob',
         approvals: [{ user: 'dave', status: 'rejected' }],
       }),
+      // approvals that name nobody (the upstream dropped a deleted account) count as no one:
+      // carol (change) alone is one independent approver
+      deployment(6, {
+        variables: { C: 'CHG0000001' },
+        triggeredBy: 'bob',
+        approvals: [{ status: 'approved' }, { user: null, status: 'approved' }] as any,
+      }),
       mergeRequest('acme/pay', 7, { author: 'jdoe' }),
       shipped(2, 'acme/pay', 7),
     ]);
@@ -127,8 +134,9 @@ describe.each(DB_KINDS)('segregation of duties on %s', (kind) => {
     ]);
     await rebuild();
     const out = await h.evaluate(new DualControlControl());
-    expect(flagged(out)).toEqual(['gitlab:acme/pay#2', 'gitlab:acme/pay#5']);
+    expect(flagged(out)).toEqual(['gitlab:acme/pay#2', 'gitlab:acme/pay#5', 'gitlab:acme/pay#6']);
     expect(out.undecided.map((u) => u.subjectRef)).toEqual(['gitlab:acme/pay#4']);
+    expect(out.flags.find((f) => f.subjectRef === 'gitlab:acme/pay#6')!.reason).not.toMatch(/undefined|null/);
     expect(out.flags[0].reason).toMatch(
       /with 0 independent approver\(s\), fewer than the 2 required; not counted: bob \(deployer\), jdoe \(MR author\)/,
     );
@@ -200,9 +208,15 @@ describe.each(DB_KINDS)('RM-ART-001 artifact integrity on %s', (kind) => {
       jenkinsDeployment(5, [
         { fileName: 'pay.jar', digest: 'aaa', algorithm: 'md5', originBuild: 'pay/build#99' },
       ]),
+      // An empty origin is no origin: checked against the upstream build, as a missing one is.
+      jenkinsDeployment(
+        6,
+        [{ fileName: 'pay.jar', digest: 'ddd', algorithm: 'md5', originBuild: '' }],
+        [{ type: 'upstream', upstream: 'pay/build#10' }],
+      ),
     ]);
     const out = await h.evaluate(new ArtifactIntegrityControl());
-    expect(flagged(out)).toEqual(['jenkins:pay/deploy#2', 'jenkins:pay/deploy#3']);
+    expect(flagged(out)).toEqual(['jenkins:pay/deploy#2', 'jenkins:pay/deploy#3', 'jenkins:pay/deploy#6']);
     expect(out.undecided.map((u) => u.subjectRef)).toEqual(['jenkins:pay/deploy#5']);
     expect(out.flags[0].reason).toMatch(
       /pay.jar has digest bbb here but aaa in pay\/build#10, which built it/,
