@@ -8,6 +8,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { Clock } from '../common/clock';
 import { sqlQuery } from '../common/sql';
+import { recentFinishedRuns } from './recent-runs.query';
 import { ControlRegistry } from '../controls/control.registry';
 import { FRAMEWORK_NAMES } from '../reports/report.service';
 import { ControlResultEntity } from '../store/entities/control-result.entity';
@@ -155,19 +156,13 @@ export class ControlResultsService {
 
   /** The last finished runs, oldest first. */
   private async recentRuns(): Promise<TrendRunDto[]> {
-    const rows = await sqlQuery<{
-      id: string;
-      started_at: string;
-      finished_at: string | null;
-      status: string;
-    }>(
-      this.dataSource,
-      `SELECT id, started_at, finished_at, status FROM run WHERE finished_at IS NOT NULL
-       ORDER BY started_at DESC, id DESC LIMIT ${CONTROL_TREND_RUNS}`,
-    );
-    return rows
-      .reverse()
-      .map((r) => ({ id: r.id, startedAt: r.started_at, finishedAt: r.finished_at, status: r.status }));
+    const rows = await recentFinishedRuns(this.dataSource, CONTROL_TREND_RUNS);
+    return rows.map((r) => ({
+      id: r.id,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      status: r.status,
+    }));
   }
 
   /** Population size by subject type (control-population.queries.ts). */

@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { CONTROL_CATALOG, SEVERITIES, Severity } from '@audit-hub/domain';
 import { Clock } from '../common/clock';
 import { sqlQuery } from '../common/sql';
+import { recentFinishedRuns } from './recent-runs.query';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import type { Principal } from '../auth/principal';
@@ -149,18 +150,9 @@ export class OverviewService {
 
   /** Open findings right after each of the last runs, replayed from finding events. */
   private async trend(team: string | null): Promise<Overview['trend']> {
-    const runs = await sqlQuery<{
-      id: string;
-      started_at: string;
-      finished_at: string | null;
-      status: string;
-    }>(
-      this.dataSource,
-      `SELECT id, started_at, finished_at, status FROM run WHERE finished_at IS NOT NULL
-       ORDER BY started_at DESC, id DESC LIMIT ${TREND_RUNS}`,
-    );
+    const runs = await recentFinishedRuns(this.dataSource, TREND_RUNS);
     const out: Overview['trend'] = [];
-    for (const r of runs.reverse()) {
+    for (const r of runs) {
       const [row] = await sqlQuery<{ n: number | string }>(
         this.dataSource,
         `SELECT COUNT(*) AS n FROM finding f
