@@ -90,6 +90,16 @@ describe('generateEstate', () => {
     expect([...types].sort()).toEqual(['emergency', 'normal', 'standard']);
   });
 
+  it('at a large scale (more than 700 people) hires nobody after its clock, so every approver is served', () => {
+    const now = new Date('2026-11-02T00:00:00.000Z');
+    const large = generateEstate({ seed: 42, scale: 130, now });
+    expect(large.people.length).toBeGreaterThan(700);
+    expect(large.people.filter((p) => p.createdAt > now.toISOString())).toEqual([]);
+    const hired = new Map(large.people.map((p) => [p.userName, p.createdAt]));
+    const unserved = large.changeApprovals.filter((a) => !(hired.get(a.approver)! <= a.createdAt));
+    expect(unserved).toEqual([]);
+  });
+
   it('grows roughly linearly with scale, Jenkins deploying the batch services', () => {
     const four = generateEstate({ seed: 5, scale: 4, now: NOW });
     const eight = generateEstate({ seed: 5, scale: 8, now: NOW });

@@ -130,7 +130,11 @@ export function buildSkeleton(seed: number, scale: number, t0: number, historyDa
       active: leftAt === undefined,
       roles: s.roles,
       ...(s.team ? { team: s.team } : {}),
-      createdAt: iso(t0 - (700 - i) * DAY),
+      // One hire a day from 700 days before t0; a cast larger than 600 is hired faster, so that
+      // everyone is hired 100 days before t0 at the latest — before any history they act in (at
+      // scale ≥ 120 the last hires came after the estate's clock, and every approval named a
+      // user the fake did not serve yet).
+      createdAt: iso(t0 - (700 - (i * 600) / Math.max(seeds.length, 600)) * DAY),
       ...(leftAt ? { leftAt } : {}),
     });
   });
