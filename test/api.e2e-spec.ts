@@ -484,6 +484,18 @@ describe.each(RUNTIME_SHAPES)('HTTP API against the simulated estate ($name)', (
     );
   });
 
+  it('names the caller as the report’s preparer, without changing the report id', async () => {
+    const path = '/api/v1/reports?from=2026-10-01&to=2026-11-01&format=json';
+    const byAdmin = await call('admin', 'GET', path);
+    const byAuditor = await call('auditor', 'GET', path);
+    expect([byAdmin.status, byAuditor.status]).toEqual([200, 200]);
+    const admin = byAdmin.json as { reportId: string; preparation: { operator: string } };
+    const auditor = byAuditor.json as { reportId: string; preparation: { operator: string } };
+    expect(admin.preparation.operator).toMatch(/^admin \(token:admin, through the API\)$/);
+    expect(auditor.preparation.operator).toMatch(/^auditor \(token:auditor, through the API\)$/);
+    expect(auditor.reportId).toBe(admin.reportId);
+  });
+
   it('starts a run on request and answers before it ends', async () => {
     // A later clock, so this run is the newest by start time.
     process.env.AUDIT_HUB_NOW = new Date(T1.getTime() + 3600_000).toISOString();

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { ReportService } from '../reports/report.service';
 import { renderReport, REPORT_MEDIA } from '../reports/report.renderer';
 import { API_V1 } from './api-routes';
-import { CompanyWide } from './auth.decorators';
+import type { Principal } from '../auth/principal';
+import { CompanyWide, CurrentPrincipal } from './auth.decorators';
 import { ReportsQueryDto } from './dto/reports-query.dto';
 import { instantOf } from './dto/validators';
 import { ApiCommonErrors, ApiErrors } from './dto/api-error.dto';
@@ -24,9 +25,11 @@ export class ReportsController {
   })
   @ApiOkResponse({ description: 'The report in the `format` asked for', content: REPORT_CONTENT })
   @ApiErrors(400)
-  async get(@Query() q: ReportsQueryDto): Promise<StreamableFile> {
+  async get(@Query() q: ReportsQueryDto, @CurrentPrincipal() principal: Principal): Promise<StreamableFile> {
     const format = q.format ?? 'json';
     const report = await this.reports.build({
+      // "Prepared by": the caller, not the account the service runs as (not part of the report id).
+      operator: `${principal.name} (${principal.id}, through the API)`,
       from: q.from,
       to: q.to,
       ...(q.asOf ? { asOf: new Date(instantOf(q.asOf)) } : {}),
