@@ -1,18 +1,50 @@
 /**
  * What GET /reports answers, by media type, for the OpenAPI document: derived from the renderers'
  * media types (REPORT_MEDIA), so a format added there is described here. The JSON report is the
- * `report --format json` document (docs/reports.md), described by its identifying fields: its
- * sections evolve with `reportVersion`, which a client checks before reading them.
+ * `report --format json` document (docs/reports.md): its identifying fields and every section by
+ * name and JSON type (closed: a section added to the model must be added here); the sections'
+ * fields evolve with `reportVersion`, which a client checks before reading them.
  */
 import type { ContentObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { REPORT_MEDIA } from '../../reports/report.renderer';
+
+/**
+ * The report's sections (report.model.ts `AuditReport`, docs/reports.md), each with its JSON type;
+ * their fields are described in docs/reports.md and versioned by `reportVersion`.
+ */
+const REPORT_SECTIONS: Record<string, ['object' | 'array', string]> = {
+  preparation: [
+    'object',
+    'Who and what prepared it: tool version, control catalog and config digests, operator',
+  ],
+  scope: ['object', 'Connectors, services and environments in scope'],
+  completeness: ['object', 'Per source stream: records, requests, extraction query, runs, status'],
+  population: ['object', 'Population counts per subject type'],
+  controls: ['array', 'Per control: test procedure, population, exceptions, deviation rate, conclusion'],
+  frameworks: ['array', 'Results by framework clause'],
+  findings: ['array', 'Findings of the period'],
+  findingSummary: ['object', 'Findings by severity and status'],
+  exceptions: ['array', 'Accepted exceptions (risk acceptances)'],
+  emergencyReleases: ['array', 'Emergency releases and their reviews'],
+  incompleteRuns: ['array', 'Runs that could not read every source, and why'],
+  checkpoint: ['object', 'The evidence checkpoint covering the report'],
+  signOff: ['object', 'Prepared by / reviewed by, from the ledger'],
+};
 
 const REPORT_DOCUMENT: SchemaObject = {
   title: 'AuditReport',
   type: 'object',
   description:
     'format=json: the period report (`report --format json`); its sections depend on `reportVersion`',
-  required: ['reportVersion', 'reportId', 'generatedAt', 'asOf', 'period', 'redacted'],
+  required: [
+    'reportVersion',
+    'reportId',
+    'generatedAt',
+    'asOf',
+    'period',
+    'redacted',
+    ...Object.keys(REPORT_SECTIONS),
+  ],
   properties: {
     reportVersion: { type: 'integer' },
     reportId: { type: 'string', description: "SHA-256 of the report's content" },
@@ -29,8 +61,14 @@ const REPORT_DOCUMENT: SchemaObject = {
       },
     },
     redacted: { type: 'boolean', description: 'Personal data replaced with keyed pseudonyms' },
+    ...Object.fromEntries(
+      Object.entries(REPORT_SECTIONS).map(([name, [type, description]]) => [
+        name,
+        { type, description, ...(type === 'object' ? { additionalProperties: true } : { items: {} }) },
+      ]),
+    ),
   },
-  additionalProperties: true,
+  additionalProperties: false,
 };
 
 const OSCAL_DOCUMENT: SchemaObject = {
