@@ -68,13 +68,7 @@ export class Redactor {
   private share(value: unknown, path: Set<object>): unknown {
     if (typeof value === 'string') return this.redact(value);
     if (typeof value !== 'object' || value === null) return value;
-    if (
-      value instanceof Date ||
-      value instanceof RegExp ||
-      value instanceof ArrayBuffer ||
-      ArrayBuffer.isView(value)
-    )
-      return value;
+    if (keptAsIs(value)) return value;
     if (path.has(value) || value instanceof Map || value instanceof Set || value instanceof Error)
       throw NOT_A_TREE;
     path.add(value);
@@ -113,13 +107,7 @@ export class Redactor {
     if (typeof value === 'string') return this.redact(value);
     if (typeof value !== 'object' || value === null) return value;
     if (seen.has(value)) return seen.get(value);
-    if (
-      value instanceof Date ||
-      value instanceof RegExp ||
-      value instanceof ArrayBuffer ||
-      ArrayBuffer.isView(value)
-    )
-      return value;
+    if (keptAsIs(value)) return value;
     if (Array.isArray(value)) {
       const out: unknown[] = [];
       seen.set(value, out);
@@ -151,6 +139,16 @@ export class Redactor {
     }
     return out;
   }
+}
+
+/** Values neither walk copies nor looks into: dates, regular expressions and binary buffers. */
+function keptAsIs(value: object): boolean {
+  return (
+    value instanceof Date ||
+    value instanceof RegExp ||
+    value instanceof ArrayBuffer ||
+    ArrayBuffer.isView(value)
+  );
 }
 
 /** Thrown inside `share` when the data is not a tree it can share: `redactShared` copies it then. */
