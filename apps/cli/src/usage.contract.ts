@@ -13,7 +13,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Command } from 'commander';
 import { InjectCommander } from 'nest-commander';
-import { toolVersion } from './output/tool-version';
+import { toolVersion } from '../../hub/src/common/tool-version';
 
 export const CLI_NAME = 'audit-hub';
 

@@ -13,7 +13,7 @@
  */
 import type { ParamValue, Severity } from '@audit-hub/domain';
 import type { FindingView, RunReport } from '../../../hub/src/runs/run-report.builder';
-import { toolVersion } from './tool-version';
+import { toolVersion } from '../../../hub/src/common/tool-version';
 
 export const SARIF_SCHEMA =
   'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';

@@ -69,7 +69,7 @@ import { buildCompleteness } from './completeness.query';
 import { controlTest, type SubjectPopulation } from './control-tests';
 import { reportContentHash } from './report-id';
 import { signOffView } from './report-signoff';
-import { toolVersion } from './tool-version';
+import { toolVersion } from '../common/tool-version';
 import type { CompletenessSection, ReportPreparation } from './report.model';
 
 /** The control catalog's edition (shared/spec/controls.md). */
